@@ -1,0 +1,1 @@
+"""Pure shared kernel: money, identifiers, code lists, findings, periods."""
