@@ -1,0 +1,27 @@
+"""Errors a use case raises to its entrypoint. Nothing has been written when one is raised."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from oppgjor.core.findings import Finding
+
+
+class UseCaseError(Exception):
+    exit_code = 1
+
+
+class Rejected(UseCaseError):
+    """The input has BLOCKING findings; nothing was written."""
+
+    def __init__(self, findings: Sequence[Finding], summary: str = "Ingenting ble lagret.") -> None:
+        super().__init__(summary)
+        self.findings = list(findings)
+
+
+class NotFound(UseCaseError):
+    exit_code = 3
+
+
+class Conflict(UseCaseError):
+    exit_code = 5

@@ -1,0 +1,7 @@
+"""Persistence: SQLAlchemy 2 tables, repositories, transactions, Alembic migrations.
+
+The only package that imports SQLAlchemy and Alembic."""
+
+from oppgjor.store.db import Database, StoreError, resolve_url
+
+__all__ = ["Database", "StoreError", "resolve_url"]

@@ -1,0 +1,112 @@
+"""Engine, migrations and transactions.
+
+SQLite file by default (created on first use), PostgreSQL when ``OPPGJOR_DATABASE_URL`` (or the
+url given) points to one. Every user action runs in one :meth:`Database.transaction`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.pool import NullPool
+
+ENV_URL = "OPPGJOR_DATABASE_URL"
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class StoreError(RuntimeError):
+    """The database refused a write (a conflicting key, a lost update) or is unreachable."""
+
+
+def default_sqlite_path() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "oppgjor" / "oppgjor.db"
+
+
+def resolve_url(url: str | None = None) -> str:
+    """The database url: *url*, else $OPPGJOR_DATABASE_URL, else the user's SQLite file."""
+    url = url or os.environ.get(ENV_URL)
+    if not url:
+        path = default_sqlite_path()
+        url = f"sqlite:///{path}"
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def make_engine(url: str, **options: Any) -> Engine:
+    if url.startswith("sqlite"):
+        database = url.split("///", 1)[1] if "///" in url else ""
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, poolclass=NullPool, **options)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, **options)
+
+
+class Database:
+    """One database: migrated on open, used through :meth:`transaction`."""
+
+    def __init__(self, url: str | None = None, *, migrate: bool = True, **options: Any) -> None:
+        self.url = resolve_url(url)
+        self.engine = make_engine(self.url, **options)
+        if migrate:
+            self.migrate()
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def describe(self) -> str:
+        """The url without a password, for messages."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest Alembic revision."""
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        try:
+            with self.engine.begin() as conn:
+                config.attributes["connection"] = conn
+                command.upgrade(config, "head")
+        except OperationalError as exc:
+            raise StoreError(
+                f"Får ikke kontakt med databasen {self.describe()}: {exc.orig}"
+            ) from None
+
+    def table_names(self) -> list[str]:
+        return sorted(inspect(self.engine).get_table_names())
+
+    @contextmanager
+    def transaction(self) -> Iterator[Repos]:
+        """All reads and writes of one user action; committed at the end, or none of them."""
+        try:
+            with self.engine.begin() as conn:
+                yield Repos(conn)
+        except IntegrityError as exc:
+            raise StoreError(f"Databasen avviste endringen: {exc.orig}") from None
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+from oppgjor.store.repos import Repos  # noqa: E402  (Repos needs nothing from here)

@@ -1,0 +1,342 @@
+"""Repositories: translate between the clinic's records and table rows on one connection."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, Table, and_, delete, func, insert, or_, select, update
+
+from oppgjor.clinic.model import (
+    Appointment,
+    AppointmentStatus,
+    Department,
+    DiagnosisSystem,
+    IdType,
+    Module,
+    Patient,
+    Practice,
+    Practitioner,
+    Referrer,
+    ReferrerKind,
+    SeriesTemplate,
+    Tariff,
+    TariffLine,
+    TreatmentSeries,
+)
+from oppgjor.store import tables as t
+
+R = TypeVar("R")
+
+# series columns that hold a reference to another record, and the table it points to
+_SERIES_LINKS = {
+    "patient_ref": ("patient_id", t.patient),
+    "department_ref": ("department_id", t.department),
+    "practitioner_ref": ("practitioner_id", t.practitioner),
+    "referred_from_ref": ("referred_from_id", t.referrer),
+    "assessed_by_ref": ("assessed_by_id", t.referrer),
+}
+
+
+def _plain_row(record: Any, table: Table) -> dict[str, Any]:
+    values = dataclasses.asdict(record)
+    return {k: v for k, v in values.items() if k in table.c and k != "id"}
+
+
+class Repos:
+    """Every repository of one transaction (one connection)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    # -- settings ------------------------------------------------------------------------
+    def get_setting(self, key: str) -> str | None:
+        return self.conn.scalar(select(t.settings.c.value).where(t.settings.c.key == key))
+
+    def set_setting(self, key: str, value: str) -> None:
+        if self.get_setting(key) is None:
+            self.conn.execute(insert(t.settings).values(key=key, value=value))
+        else:
+            self.conn.execute(update(t.settings).where(t.settings.c.key == key).values(value=value))
+
+    # -- practice ------------------------------------------------------------------------
+    def get_practice(self) -> Practice | None:
+        row = self.conn.execute(select(t.practice).where(t.practice.c.id == 1)).mappings().first()
+        return _build(Practice, row) if row else None
+
+    def save_practice(self, practice: Practice) -> None:
+        row = _plain_row(practice, t.practice)
+        if self.get_practice() is None:
+            self.conn.execute(insert(t.practice).values(id=1, **row))
+        else:
+            self.conn.execute(update(t.practice).where(t.practice.c.id == 1).values(**row))
+
+    # -- generic keyed records -------------------------------------------------------------
+    def ids(self, table: Table) -> dict[str, int]:
+        return {ref: id_ for ref, id_ in self.conn.execute(select(table.c.ref, table.c.id))}
+
+    def id_of(self, table: Table, ref: str) -> int | None:
+        return self.conn.scalar(select(table.c.id).where(table.c.ref == ref))
+
+    def exists(self, table: Table, ref: str) -> bool:
+        return self.id_of(table, ref) is not None
+
+    def count(self, table: Table) -> int:
+        return int(self.conn.scalar(select(func.count()).select_from(table)) or 0)
+
+    def _upsert(self, table: Table, ref: str, row: dict[str, Any]) -> bool:
+        """Insert, or update the row with this ref. True when inserted."""
+        existing = self.id_of(table, ref)
+        if existing is None:
+            self.conn.execute(insert(table).values(**row))
+            return True
+        self.conn.execute(update(table).where(table.c.id == existing).values(**row))
+        return False
+
+    # -- departments, referrers --------------------------------------------------------------
+    def save_department(self, department: Department) -> bool:
+        return self._upsert(t.department, department.ref, _plain_row(department, t.department))
+
+    def departments(self) -> list[Department]:
+        rows = self.conn.execute(select(t.department).order_by(t.department.c.ref)).mappings()
+        return [_build(Department, r) for r in rows]
+
+    def save_referrer(self, referrer: Referrer) -> bool:
+        return self._upsert(t.referrer, referrer.ref, _plain_row(referrer, t.referrer))
+
+    def referrers(self) -> list[Referrer]:
+        rows = self.conn.execute(select(t.referrer).order_by(t.referrer.c.ref)).mappings()
+        return [_build(Referrer, r, kind=ReferrerKind(r["kind"])) for r in rows]
+
+    # -- practitioners ---------------------------------------------------------------------
+    def save_practitioner(self, p: Practitioner) -> bool:
+        row = _plain_row(p, t.practitioner)
+        row["modules"] = ",".join(sorted(m.value for m in p.modules))
+        row["department_id"] = (
+            self.id_of(t.department, p.department_ref) if p.department_ref else None
+        )
+        return self._upsert(t.practitioner, p.ref, row)
+
+    def practitioners(self) -> list[Practitioner]:
+        d = t.department
+        query = (
+            select(t.practitioner, d.c.ref.label("department_ref"))
+            .outerjoin(d, d.c.id == t.practitioner.c.department_id)
+            .order_by(t.practitioner.c.ref)
+        )
+        return [
+            _build(
+                Practitioner,
+                r,
+                modules=frozenset(Module(m) for m in r["modules"].split(",") if m),
+            )
+            for r in self.conn.execute(query).mappings()
+        ]
+
+    # -- patients --------------------------------------------------------------------------
+    def save_patient(self, patient: Patient) -> bool:
+        return self._upsert(t.patient, patient.ref, _plain_row(patient, t.patient))
+
+    def patients(self, refs: Iterable[str] | None = None) -> list[Patient]:
+        query = select(t.patient).order_by(t.patient.c.ref)
+        if refs is not None:
+            query = query.where(t.patient.c.ref.in_(list(refs)))
+        rows = self.conn.execute(query).mappings()
+        return [_build(Patient, r, id_type=IdType(r["id_type"])) for r in rows]
+
+    def patient_by_identity(self, id_type: str, id_value: str) -> str | None:
+        p = t.patient
+        return self.conn.scalar(
+            select(p.c.ref).where(and_(p.c.id_type == id_type, p.c.id_value == id_value))
+        )
+
+    # -- tariffs ---------------------------------------------------------------------------
+    def add_tariffs(self, tariffs: Sequence[Tariff], when: datetime.datetime) -> None:
+        if tariffs:
+            rows = [{**_plain_row(x, t.tariff), "imported_at": when} for x in tariffs]
+            self.conn.execute(insert(t.tariff), rows)
+
+    def tariffs(self) -> list[Tariff]:
+        query = select(t.tariff).order_by(t.tariff.c.code, t.tariff.c.valid_from)
+        return [_build(Tariff, r) for r in self.conn.execute(query).mappings()]
+
+    # -- treatment series ------------------------------------------------------------------
+    def save_series(self, series: TreatmentSeries) -> bool:
+        row = _plain_row(series, t.treatment_series)
+        for field, (column, table) in _SERIES_LINKS.items():
+            ref = getattr(series, field)
+            row[column] = self.id_of(table, ref) if ref else None
+        if series.diagnosis_system is not None:
+            row["diagnosis_system"] = series.diagnosis_system.value
+        return self._upsert(t.treatment_series, series.ref, row)
+
+    def series(
+        self, *, patient_ref: str | None = None, refs: Iterable[str] | None = None
+    ) -> list[TreatmentSeries]:
+        s = t.treatment_series
+        aliases = {f: table.alias(f) for f, (_, table) in _SERIES_LINKS.items()}
+        columns = [s] + [a.c.ref.label(f) for f, a in aliases.items()]
+        query = select(*columns).select_from(s)
+        for field, alias in aliases.items():
+            query = query.outerjoin(alias, alias.c.id == s.c[_SERIES_LINKS[field][0]])
+        if patient_ref is not None:
+            query = query.where(aliases["patient_ref"].c.ref == patient_ref)
+        if refs is not None:
+            query = query.where(s.c.ref.in_(list(refs)))
+        rows = self.conn.execute(query.order_by(s.c.ref)).mappings()
+        return [_series(r) for r in rows]
+
+    # -- series templates ------------------------------------------------------------------
+    def save_template(self, template: SeriesTemplate, when: datetime.datetime) -> bool:
+        st = t.series_template
+        row = {
+            "name": template.name,
+            "values_json": json.dumps(template.values),
+            "updated_at": when,
+        }
+        existing = self.conn.scalar(select(st.c.id).where(st.c.name == template.name))
+        if existing is None:
+            self.conn.execute(insert(st).values(**row))
+            return True
+        self.conn.execute(update(st).where(st.c.id == existing).values(**row))
+        return False
+
+    def templates(self) -> list[SeriesTemplate]:
+        st = t.series_template
+        rows = self.conn.execute(select(st.c.name, st.c.values_json).order_by(st.c.name))
+        return [SeriesTemplate(name, json.loads(values)) for name, values in rows]
+
+    def delete_template(self, name: str) -> bool:
+        st = t.series_template
+        return bool(self.conn.execute(delete(st).where(st.c.name == name)).rowcount)
+
+    # -- appointments ----------------------------------------------------------------------
+    def add_appointments(self, appointments: Sequence[Appointment]) -> list[int]:
+        """Insert appointments and their tariff lines in bulk; return the new ids in order."""
+        if not appointments:
+            return []
+        practitioners = self.ids(t.practitioner)
+        patients = self.ids(t.patient)
+        series = self.ids(t.treatment_series)
+        rows = [
+            {
+                "ref": a.ref,
+                "practitioner_id": practitioners[a.practitioner_ref],
+                "patient_id": patients[a.patient_ref],
+                "series_id": series[a.series_ref] if a.series_ref else None,
+                "start_at": a.start,
+                "end_at": a.end,
+                "refund_type": a.refund_type,
+                "status": a.status.value,
+            }
+            for a in appointments
+        ]
+        stmt = insert(t.appointment).returning(t.appointment.c.id, sort_by_parameter_order=True)
+        ids = list(self.conn.scalars(stmt, rows))
+        lines = [
+            {"appointment_id": id_, "position": n, "code": line.code, "quantity": line.quantity}
+            for id_, a in zip(ids, appointments, strict=True)
+            for n, line in enumerate(a.lines)
+        ]
+        if lines:
+            self.conn.execute(insert(t.appointment_line), lines)
+        return ids
+
+    def appointments(
+        self,
+        *,
+        patient_refs: Iterable[str] | None = None,
+        practitioner_refs: Iterable[str] | None = None,
+        start: datetime.datetime | None = None,
+        end: datetime.datetime | None = None,
+        ids: Iterable[int] | None = None,
+        limit: int | None = None,
+    ) -> list[Appointment]:
+        """Appointments matching every given filter (patients OR practitioners), by start."""
+        a, pr, pa, se = t.appointment, t.practitioner, t.patient, t.treatment_series
+        query = (
+            select(
+                a,
+                pr.c.ref.label("practitioner_ref"),
+                pa.c.ref.label("patient_ref"),
+                se.c.ref.label("series_ref"),
+            )
+            .join(pr, pr.c.id == a.c.practitioner_id)
+            .join(pa, pa.c.id == a.c.patient_id)
+            .outerjoin(se, se.c.id == a.c.series_id)
+        )
+        who = []
+        if patient_refs is not None:
+            who.append(a.c.patient_id.in_(select(pa.c.id).where(pa.c.ref.in_(list(patient_refs)))))
+        if practitioner_refs is not None:
+            who.append(
+                a.c.practitioner_id.in_(
+                    select(pr.c.id).where(pr.c.ref.in_(list(practitioner_refs)))
+                )
+            )
+        if who:
+            query = query.where(or_(*who))
+        if start is not None:
+            query = query.where(a.c.start_at >= start)
+        if end is not None:
+            query = query.where(a.c.start_at < end)
+        if ids is not None:
+            query = query.where(a.c.id.in_(list(ids)))
+        query = query.order_by(a.c.start_at, a.c.id)
+        if limit is not None:
+            query = query.limit(limit)
+        rows = list(self.conn.execute(query).mappings())
+        lines = self._lines([r["id"] for r in rows])
+        return [_appointment(r, lines.get(r["id"], ())) for r in rows]
+
+    def appointment_refs(self, refs: Iterable[str]) -> set[str]:
+        a = t.appointment
+        wanted = list(refs)
+        found: set[str] = set()
+        for i in range(0, len(wanted), 5000):
+            query = select(a.c.ref).where(a.c.ref.in_(wanted[i : i + 5000]))
+            found.update(self.conn.scalars(query))
+        return found
+
+    def _lines(self, ids: list[int]) -> dict[int, tuple[TariffLine, ...]]:
+        found: dict[int, list[TariffLine]] = defaultdict(list)
+        al = t.appointment_line
+        for chunk_start in range(0, len(ids), 5000):
+            chunk = ids[chunk_start : chunk_start + 5000]
+            query = (
+                select(al.c.appointment_id, al.c.code, al.c.quantity)
+                .where(al.c.appointment_id.in_(chunk))
+                .order_by(al.c.appointment_id, al.c.position)
+            )
+            for appointment_id, code, quantity in self.conn.execute(query):
+                found[appointment_id].append(TariffLine(code, quantity))
+        return {k: tuple(v) for k, v in found.items()}
+
+
+def _build(cls: type[R], row: Any, **overrides: Any) -> R:
+    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    values = {k: v for k, v in dict(row).items() if k in names}
+    values.update(overrides)
+    return cls(**values)
+
+
+def _series(row: Any) -> TreatmentSeries:
+    system = row["diagnosis_system"]
+    return _build(
+        TreatmentSeries, row, diagnosis_system=DiagnosisSystem(system) if system else None
+    )
+
+
+def _appointment(row: Any, lines: tuple[TariffLine, ...]) -> Appointment:
+    return _build(
+        Appointment,
+        row,
+        lines=lines,
+        status=AppointmentStatus(row["status"]),
+        start=row["start_at"],
+        end=row["end_at"],
+    )
