@@ -87,16 +87,30 @@ def apply(
     today: datetime.date | None = None,
 ) -> Report:
     """Validate *items* and write them in one transaction, or raise Rejected."""
+    with db.transaction() as repos:
+        return apply_in(repos, kind, items, mode=mode, parse_findings=parse_findings, today=today)
+
+
+def apply_in(
+    repos: Repos,
+    kind: str,
+    items: Sequence[tuple[str, Any]],
+    *,
+    mode: Mode = "upsert",
+    parse_findings: Sequence[Finding] = (),
+    today: datetime.date | None = None,
+) -> Report:
+    """:func:`apply` inside a transaction the caller holds (for actions that write several
+    kinds of records at once)."""
     today = today or datetime.date.today()
     report = Report(kind, rows=len(items) + _rows_in(parse_findings))
-    with db.transaction() as repos:
-        allow = repos.get_setting(TEST_INSTALLATION) == "true"
-        checked, findings = validate(repos, kind, items, allow_synthetic=allow, today=today)
-        report.findings = [*parse_findings, *findings]
-        if any(blocks(kind, f) for f in report.findings):
-            raise Rejected(report.findings, f"Ingenting ble lagret ({len(items)} rader sjekket).")
-        _check_mode(repos, kind, checked, mode)
-        _write(repos, kind, checked, report)
+    allow = repos.get_setting(TEST_INSTALLATION) == "true"
+    checked, findings = validate(repos, kind, items, allow_synthetic=allow, today=today)
+    report.findings = [*parse_findings, *findings]
+    if any(blocks(kind, f) for f in report.findings):
+        raise Rejected(report.findings, f"Ingenting ble lagret ({len(items)} rader sjekket).")
+    _check_mode(repos, kind, checked, mode)
+    _write(repos, kind, checked, report)
     return report
 
 
