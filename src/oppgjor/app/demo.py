@@ -152,7 +152,7 @@ def build_plate(start: datetime.date) -> list[Tariff]:
 
 
 def build_patients(rng: random.Random, count: int, today: datetime.date) -> list[Patient]:
-    patients = []
+    patients: list[Patient] = []
     used: set[str] = set()
     while len(patients) < count:
         born = today - datetime.timedelta(days=rng.randrange(18 * 365, 85 * 365))

@@ -1,0 +1,41 @@
+# oppgjor — two commands do everything: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export OPPGJOR_DATABASE_URL ?= sqlite:///$(CURDIR)/var/oppgjor.db
+
+.PHONY: run test lint bench install clean codes
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/oppgjor demo seed --if-empty
+	$(BIN)/oppgjor overview
+	$(BIN)/oppgjor practitioner list
+	$(BIN)/oppgjor patient-overview P0001 --limit 10
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test: lint
+	$(BIN)/pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_import.py
+	$(BIN)/python bench/bench_queries.py
+
+codes:
+	$(PYTHON) scripts/build_codes.py
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

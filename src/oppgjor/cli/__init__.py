@@ -1,0 +1,1 @@
+"""The ``oppgjor`` command line (Typer + Rich): parse input, call a use case, render."""

@@ -1,0 +1,58 @@
+"""Shared CLI plumbing: the database, error handling and exit codes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
+
+import typer
+
+from oppgjor.app.errors import Rejected, UseCaseError
+from oppgjor.cli.render import err, print_findings, print_json
+from oppgjor.store import Database, StoreError
+
+# Exit codes (also in the README)
+OK, REJECTED, USAGE, NOT_FOUND, SAVED_WITH_BLOCKING, CONFLICT, DATABASE = 0, 1, 2, 3, 4, 5, 6
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Skriv resultatet som JSON.")]
+
+_state: dict[str, Any] = {"url": None, "db": None}
+
+
+def set_database_url(url: str | None) -> None:
+    _state["url"] = url
+    _state["db"] = None
+
+
+def database() -> Database:
+    if _state["db"] is None:
+        _state["db"] = Database(_state["url"])
+    db: Database = _state["db"]
+    return db
+
+
+@contextmanager
+def handled(as_json: bool = False) -> Iterator[None]:
+    """Turn use-case and database errors into a Norwegian message and an exit code."""
+    try:
+        yield
+    except Rejected as exc:
+        if as_json:
+            print_json({"error": str(exc), "findings": [f.as_dict() for f in exc.findings]})
+        else:
+            print_findings(exc.findings, err)
+            err.print(f"[bold red]Avvist:[/] {exc}")
+        raise typer.Exit(REJECTED) from None
+    except UseCaseError as exc:
+        if as_json:
+            print_json({"error": str(exc)})
+        else:
+            err.print(f"[bold red]Feil:[/] {exc}")
+        raise typer.Exit(exc.exit_code) from None
+    except StoreError as exc:
+        err.print(f"[bold red]Databasefeil:[/] {exc}")
+        raise typer.Exit(DATABASE) from None
+    except OSError as exc:
+        err.print(f"[bold red]Filfeil:[/] {exc.strerror}: {exc.filename}")
+        raise typer.Exit(USAGE) from None

@@ -1,0 +1,173 @@
+"""oppgjor — oppgjør for helseaktører. Entry point of the command line."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from oppgjor.app import clinic_actions, demo, installation
+from oppgjor.app.errors import NotFound
+from oppgjor.app.tabular import SPECS, parse_date
+from oppgjor.cli import create
+from oppgjor.cli.common import JsonOption, database, handled, set_database_url
+from oppgjor.cli.records import add_record_commands
+from oppgjor.cli.render import out, print_json, print_records
+from oppgjor.clinic.model import Practice
+
+app = typer.Typer(
+    help="oppgjor: oppgjør med Helfo, forsikring og ISF for helseaktører.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+GROUPS = {
+    "department": ("departments", "avdelinger", "Avdelinger i praksisen."),
+    "practitioner": ("practitioners", "behandlere", "Behandlere (HPR, profesjon, tilganger)."),
+    "patient": ("patients", "pasienter", "Pasienter (fødselsnummer, D-nummer m.m.)."),
+    "referrer": ("referrers", "kontakter", "Adresseregisteret: henvisere og vurderere."),
+    "tariff": ("tariffs", "takstperioder", "Takstplakaten: hva en takst koster på en dato."),
+    "series": ("series", "serier", "Behandlingsserier (FBV-felter, diagnose, NPR-koder)."),
+    "appointment": ("appointments", "avtaler", "Avtaler i planleggeren."),
+}
+
+
+@app.callback()
+def main_options(
+    db_url: Annotated[
+        str | None,
+        typer.Option(
+            "--database",
+            envvar="OPPGJOR_DATABASE_URL",
+            help="Database-URL (SQLite-fil som standard).",
+        ),
+    ] = None,
+) -> None:
+    set_database_url(db_url)
+
+
+for name, (kind, title, help_text) in GROUPS.items():
+    group = typer.Typer(help=help_text, no_args_is_help=True)
+    add_record_commands(group, kind, title)
+    create.register(name, group)
+    app.add_typer(group, name=name)
+
+practice_app = typer.Typer(
+    help="Praksisen: navn, org.nr, HER-id, kontonummer.", no_args_is_help=True
+)
+create.register_practice(practice_app)
+app.add_typer(practice_app, name="practice")
+
+template_app = typer.Typer(
+    help="Seriemaler: lagre og bruk standardverdier for serier.", no_args_is_help=True
+)
+create.register_templates(template_app)
+app.add_typer(template_app, name="template")
+
+demo_app = typer.Typer(help="Syntetisk demoklinikk.", no_args_is_help=True)
+app.add_typer(demo_app, name="demo")
+
+
+@demo_app.command("seed", help="Lag demoklinikken (samme frø gir samme data).")
+def demo_seed(
+    seed: Annotated[int, typer.Option(help="Frø for tilfeldige data.")] = 2026,
+    start: Annotated[str | None, typer.Option(help="Første dag med avtaler (ÅÅÅÅ-MM-DD).")] = None,
+    if_empty: Annotated[
+        bool, typer.Option("--if-empty", help="Gjør ingenting hvis databasen har data.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    with handled(as_json):
+        db = database()
+        if if_empty and any(clinic_actions.counts(db).values()):
+            out.print("Databasen har allerede data; demo ble ikke lagt inn.")
+            return
+        first = parse_date(start) if start else None
+        summary = demo.seed(db, seed, first)
+        if as_json:
+            print_json(
+                {
+                    "seed": summary.seed,
+                    "start": summary.start,
+                    "reports": [r.as_dict() for r in summary.reports],
+                }
+            )
+            return
+        out.print(
+            f"[green]Demoklinikk laget[/] (frø {summary.seed}, fra {summary.start:%d.%m.%Y})."
+        )
+        for report in summary.reports:
+            out.print(f"  {report.kind}: {report.created}")
+
+
+@app.command("overview", help="Vis praksisen og hvor mye som er registrert.")
+def overview(as_json: JsonOption = False) -> None:
+    with handled(as_json):
+        db = database()
+        counts = clinic_actions.counts(db)
+        practice = None if not counts else _practice_or_none()
+        if as_json:
+            print_json(
+                {
+                    "database": db.describe(),
+                    "practice": practice and practice.__dict__,
+                    "counts": counts,
+                }
+            )
+            return
+        out.print(f"[bold]Database:[/] {db.describe()}")
+        if practice:
+            out.print(f"[bold]Praksis:[/] {practice.name}, org.nr {practice.org_nr}")
+        if installation.is_test_installation(db):
+            out.print("[yellow]Testinstallasjon: syntetiske testidentiteter godtas.[/]")
+        for label, number in counts.items():
+            out.print(f"  {label:<14} {number:>7}")
+
+
+def _practice_or_none() -> Practice | None:
+    try:
+        return clinic_actions.get_practice(database())
+    except NotFound:
+        return None
+
+
+@app.command("patient-overview", help="Vis en pasients serier og avtaler.")
+def patient_overview(
+    ref: Annotated[str, typer.Argument(help="Pasientens nøkkel (ref).")],
+    limit: Annotated[int, typer.Option(help="Høyst så mange avtaler.")] = 50,
+    as_json: JsonOption = False,
+) -> None:
+    with handled(as_json):
+        series, appointments = clinic_actions.patient_overview(database(), ref, limit)
+        if as_json:
+            print_json(
+                {
+                    "series": [SPECS["series"].row_of(s) for s in series],
+                    "appointments": [SPECS["appointments"].row_of(a) for a in appointments],
+                }
+            )
+            return
+        print_records("series", series, False, "Serier")
+        print_records("appointments", appointments, False, "Avtaler")
+
+
+@app.command("config", help="Innstillinger for installasjonen.")
+def config(
+    test_installation: Annotated[
+        bool | None,
+        typer.Option(
+            "--test-installation/--production",
+            help="Merk som testinstallasjon (godtar syntetiske fødselsnumre).",
+        ),
+    ] = None,
+) -> None:
+    with handled():
+        db = database()
+        if test_installation is not None:
+            installation.set_test_installation(db, test_installation)
+        state = "test" if installation.is_test_installation(db) else "produksjon"
+        out.print(f"Installasjonen er merket som {state}.")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,86 @@
+"""Rendering for the CLI: Rich tables for people, JSON for scripts. National ids masked."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from oppgjor.app.tabular import SPECS
+from oppgjor.core.findings import Finding
+from oppgjor.core.ids import national_id
+
+out = Console()
+err = Console(stderr=True)
+
+SEVERITY_STYLE = {"BLOCKING": "bold red", "WARNING": "yellow", "INFO": "cyan"}
+LIST_COLUMNS = {
+    "departments": ("ref", "name", "org_nr", "her_id", "reports_npr_bkm"),
+    "practitioners": ("ref", "name", "profession", "hpr_number", "modules", "department_ref"),
+    "patients": ("ref", "id_type", "id_value", "first_name", "last_name", "birth_date"),
+    "referrers": ("ref", "name", "kind", "org_nr", "hpr_number", "category"),
+    "tariffs": (
+        "code",
+        "specialty",
+        "text",
+        "fee",
+        "refund",
+        "copayment",
+        "valid_from",
+        "valid_to",
+    ),
+    "series": ("ref", "patient_ref", "department_ref", "diagnosis_code", "fbv", "start_date"),
+    "appointments": ("ref", "practitioner_ref", "patient_ref", "start", "lines", "status"),
+}
+
+
+def masked_row(kind: str, record: Any) -> dict[str, str]:
+    row = SPECS[kind].row_of(record)
+    if "id_value" in row and row.get("id_type") in ("FNR", "DNR", "HNR"):
+        row["id_value"] = national_id.mask(row["id_value"])
+    return row
+
+
+def print_json(data: Any) -> None:
+    out.print_json(json.dumps(data, ensure_ascii=False, default=str))
+
+
+def print_records(kind: str, records: Sequence[Any], as_json: bool, title: str) -> None:
+    rows = [masked_row(kind, r) for r in records]
+    if as_json:
+        print_json(rows)
+        return
+    columns = LIST_COLUMNS[kind]
+    table = Table(title=f"{title} ({len(rows)})")
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*(row.get(c, "") for c in columns))
+    out.print(table)
+
+
+def print_record(kind: str, record: Any, as_json: bool) -> None:
+    row = SPECS[kind].row_of(record)
+    if as_json:
+        print_json(row)
+        return
+    table = Table(show_header=False)
+    for key, value in row.items():
+        table.add_row(key, value)
+    out.print(table)
+
+
+def print_findings(findings: Iterable[Finding], console: Console = out) -> None:
+    findings = list(findings)
+    if not findings:
+        return
+    table = Table(title="Funn")
+    for column in ("alvorlighet", "kode", "hvor", "melding"):
+        table.add_column(column)
+    for f in findings:
+        style = SEVERITY_STYLE.get(f.severity.value, "")
+        table.add_row(f"[{style}]{f.severity.value}[/]", f.code, f.location, f.message)
+    console.print(table)
