@@ -118,6 +118,8 @@ class RowReader:
 
 
 def parse_date(value: str) -> datetime.date:
+    if len(value) == 10 and value[4] == "-":
+        return datetime.date.fromisoformat(value)
     for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
         try:
             return datetime.datetime.strptime(value, fmt).date()
@@ -128,6 +130,8 @@ def parse_date(value: str) -> datetime.date:
 
 def parse_datetime(value: str) -> datetime.datetime:
     value = value.replace("T", " ")
+    if len(value) in (16, 19) and value[4] == "-":
+        return datetime.datetime.fromisoformat(value)
     for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y %H:%M"):
         try:
             return datetime.datetime.strptime(value, fmt)

@@ -235,8 +235,7 @@ class Repos:
             }
             for a in appointments
         ]
-        stmt = insert(t.appointment).returning(t.appointment.c.id, sort_by_parameter_order=True)
-        ids = list(self.conn.scalars(stmt, rows))
+        ids = self._insert_with_ids(t.appointment, rows)
         lines = [
             {"appointment_id": id_, "position": n, "code": line.code, "quantity": line.quantity}
             for id_, a in zip(ids, appointments, strict=True)
@@ -244,6 +243,20 @@ class Repos:
         ]
         if lines:
             self.conn.execute(insert(t.appointment_line), lines)
+        return ids
+
+    def _insert_with_ids(self, table: Table, rows: list[dict[str, Any]]) -> list[int]:
+        """Bulk insert returning the new ids in order. PostgreSQL batches RETURNING; SQLite
+        would insert row by row, so there the ids are assigned from max(id) inside this
+        transaction (a concurrent writer then fails on the primary key and rolls back)."""
+        if self.conn.dialect.name == "postgresql":
+            stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+            return list(self.conn.scalars(stmt, rows))
+        first = int(self.conn.scalar(select(func.max(table.c.id))) or 0) + 1
+        ids = list(range(first, first + len(rows)))
+        self.conn.execute(
+            insert(table), [{**row, "id": id_} for row, id_ in zip(rows, ids, strict=True)]
+        )
         return ids
 
     def appointments(
