@@ -15,9 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from common import HEADER, appointment_rows, seed_clinic  # noqa: E402
-
-from oppgjor.store import Database  # noqa: E402
+from common import HEADER, appointment_rows, seed_clinic
+from oppgjor.store import Database
 
 ROWS = 100_000
 CHILD = """

@@ -20,7 +20,9 @@ def seed_clinic(db: Database, practitioners: int, patients: int) -> None:
     records.apply(db, "practitioners", staff)
     people = build_patients(random.Random(1), patients, START)
     records.apply(db, "patients", [(p.ref, p) for p in people])
-    plate = "code,specialty,text,fee,refund,copayment,valid_from\nA2a,FY,Beh,420,230,190,2025-01-01\n"
+    plate = (
+        "code,specialty,text,fee,refund,copayment,valid_from\nA2a,FY,Beh,420,230,190,2025-01-01\n"
+    )
     records.import_text(db, "tariffs", plate)
 
 

@@ -67,8 +67,9 @@ def test_tariff_reimport_adds_a_year_and_keeps_history(db):
 
 def test_helfo_open_data_json_import(db):
     text = (
-        '[{"takst_id": 1, "takstkode": "201b", "fagomraade": "PS", "fradato": "2024-07-01T00:00:00",'
-        ' "tildato": null, "honorar": 1090.50, "refusjon": 690, "egenandel": 400.5,'
+        '[{"takst_id": 1, "takstkode": "201b", "fagomraade": "PS",'
+        ' "fradato": "2024-07-01T00:00:00", "tildato": null, "honorar": 1090.50,'
+        ' "refusjon": 690, "egenandel": 400.5,'
         ' "beskrivelse": "Konsultasjon"}]'
     )
     assert records.import_text(db, "tariffs", text, "json").created == 1

@@ -8,9 +8,6 @@ B, W, INFO = Severity.BLOCKING, Severity.WARNING, Severity.INFO
 
 FIELD_MISSING = FindingCode("FIELD_MISSING", B, "Et påkrevd felt mangler.")
 CODE_UNKNOWN = FindingCode("CODE_UNKNOWN", B, "Koden finnes ikke i kodeverket.")
-CODE_UNCERTAIN = FindingCode(
-    "CODE_UNCERTAIN", W, "Koden finnes ikke i kodeverket som følger med; sjekk den."
-)
 ORGNR_INVALID = FindingCode("ORGNR_INVALID", B, "Organisasjonsnummeret er ugyldig.")
 ACCOUNT_INVALID = FindingCode("ACCOUNT_INVALID", B, "Kontonummeret er ugyldig.")
 HER_ID_INVALID = FindingCode("HER_ID_INVALID", B, "HER-id er ugyldig.")
@@ -49,7 +46,6 @@ AMOUNTS_INCONSISTENT = FindingCode(
 CODES: tuple[FindingCode, ...] = (
     FIELD_MISSING,
     CODE_UNKNOWN,
-    CODE_UNCERTAIN,
     ORGNR_INVALID,
     ACCOUNT_INVALID,
     HER_ID_INVALID,
