@@ -204,7 +204,7 @@ def build_referrers(rng: random.Random) -> list[Referrer]:
 def build_series(
     rng: random.Random, patients: list[Patient], start: datetime.date
 ) -> list[TreatmentSeries]:
-    chosen = rng.sample(patients, 80)
+    chosen = patients[:80]  # P0001–P0080 have a series; the rest are in the register only
     plan = [("FBV", None)] * 30 + [("B01", "LE")] * 8 + [("B02", "FY")] * 12
     plan += [("B03", "PS")] * 12 + [("B04", "KI")] * 10 + [("B06", "NA")] * 8
     result = []
