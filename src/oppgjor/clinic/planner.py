@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 from oppgjor.clinic.model import Appointment, AppointmentStatus, Practitioner, Tariff
 from oppgjor.clinic.model import TreatmentSeries as Series
+from oppgjor.clinic.series import FBV_SPECIALTY
 from oppgjor.clinic.tariffs import TariffPlate
 from oppgjor.core import codes
 from oppgjor.core.findings import Finding, FindingCode, Severity, run_controls
 
 B, W = Severity.BLOCKING, Severity.WARNING
-FBV_SPECIALTY = "FBV"
 
 UNKNOWN_REFERENCE = FindingCode(
     "PLANNER_UNKNOWN_REFERENCE",
