@@ -31,8 +31,8 @@ class FindingCode:
     severity: Severity
     title: str
 
-    def __call__(self, message: str, location: str, rule: str = "") -> Finding:
-        return Finding(self.code, self.severity, message, location, rule or self.code.lower())
+    def __call__(self, message: str, location: str, rule: str = "", link: str = "") -> Finding:
+        return Finding(self.code, self.severity, message, location, rule or self.code.lower(), link)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +42,7 @@ class Finding:
     message: str
     location: str
     rule: str
+    link: str = ""  # where the user fixes it, e.g. ``serie/S001`` or ``pasient/P0001``
 
     @property
     def blocking(self) -> bool:
@@ -50,7 +51,13 @@ class Finding:
     def at(self, prefix: str) -> Finding:
         """The same finding, located under *prefix* (e.g. ``rad 7``)."""
         location = f"{prefix}.{self.location}" if self.location else prefix
-        return Finding(self.code, self.severity, self.message, location, self.rule)
+        return Finding(self.code, self.severity, self.message, location, self.rule, self.link)
+
+    def linked(self, link: str) -> Finding:
+        """The same finding pointing at *link*, unless it already points somewhere."""
+        if self.link:
+            return self
+        return Finding(self.code, self.severity, self.message, self.location, self.rule, link)
 
     def as_dict(self) -> dict[str, str]:
         return {
@@ -59,6 +66,7 @@ class Finding:
             "message": self.message,
             "location": self.location,
             "rule": self.rule,
+            "link": self.link,
         }
 
 

@@ -1,0 +1,1 @@
+"""Helfo direct settlement: claims, settlements and their workflow, controls, the Helfo calendar."""
