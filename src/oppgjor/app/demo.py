@@ -88,10 +88,10 @@ ICPC_DIAGNOSES = ["L03", "L02", "L84", "L86", "L92", "N01", "L08"]
 # (ref, name, profession, hpr, modules, department, tariff codes used)
 PRACTITIONERS = [
     ("B01", "Dr. Demo Rehab", "LE", True, "settlement planner", "D1", ["FBV01", "LE2"]),
-    ("B02", "Fysio Demo", "FY", True, "planner", "D1", ["FBV01", "A2a"]),
+    ("B02", "Fysio Demo", "FY", True, "settlement planner", "D1", ["FBV01", "A2a"]),
     ("B03", "Psykolog Demo", "PS", True, "settlement planner", "D2", ["201b"]),
-    ("B04", "Kiropraktor Demo", "KI", True, "planner", "D2", ["K1"]),
-    ("B05", "Sykepleier Demo", "SP", True, "planner", "D1", ["FBV01"]),
+    ("B04", "Kiropraktor Demo", "KI", True, "settlement planner", "D2", ["K1"]),
+    ("B05", "Sykepleier Demo", "SP", True, "settlement planner", "D1", ["FBV01"]),
     ("B06", "Naprapat Demo", "NA", False, "planner", "D2", []),
 ]
 # (code, specialty, text, fee, refund, copayment, max per patient per day)
@@ -233,7 +233,10 @@ def build_series(
                     npr_specialty="010",
                     fbv=True,
                     fbv_tariff="FBV01",
-                    rights_assessment_date=referred + datetime.timedelta(days=5),
+                    # S005 lacks the assessment date: its claims show a blocking finding
+                    rights_assessment_date=(
+                        None if n == 5 else referred + datetime.timedelta(days=5)
+                    ),
                     assessed_by_ref=rng.choice(["K06", "K07"]),
                     refund_type="1",
                 )

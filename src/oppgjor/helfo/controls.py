@@ -235,7 +235,7 @@ def control_amount(claim: Claim, ctx: ControlContext) -> Iterable[Finding]:
 
 
 def control_dates(claim: Claim, ctx: ControlContext) -> Iterable[Finding]:
-    """Not in the future; not expired (6 months after the service month); FBV period."""
+    """Not in the future; not expired (6 months after the service month)."""
     day = claim.content.service_date
     if claim.content.service_time > ctx.now:
         yield FUTURE(
@@ -262,15 +262,6 @@ def control_dates(claim: Claim, ctx: ControlContext) -> Iterable[Finding]:
                 f"({left} dager igjen); send den nå.",
                 _loc(claim, "service_time"),
                 rule,
-            )
-    if claim.content.type is SettlementType.FBV:
-        last = ctx.params["fbv_last_service_date"].at(day)
-        if day > last:
-            yield FBV_ENDED(
-                f"Regning {claim.number}: FBV-ordningen er avviklet; Helfo oppgir at FBV-krav "
-                f"bare tas imot for behandling til og med {last:%d.%m.%Y}.",
-                _loc(claim, "service_time"),
-                ctx.params["fbv_last_service_date"].version(day),
             )
 
 
@@ -353,6 +344,26 @@ def _totals(claims: Sequence[Claim], ctx: ControlContext) -> Iterable[Finding]:
         )
 
 
+def _fbv_period(claims: Sequence[Claim], ctx: ControlContext) -> Iterable[Finding]:
+    """Once per settlement: FBV claims for treatment after the scheme's last date."""
+    late = [
+        c
+        for c in claims
+        if c.content.type is SettlementType.FBV
+        and c.content.service_date > ctx.params["fbv_last_service_date"].at(c.content.service_date)
+    ]
+    if late:
+        param = ctx.params["fbv_last_service_date"]
+        last = param.at(late[0].content.service_date)
+        yield FBV_ENDED(
+            f"{len(late)} FBV-regninger gjelder behandling etter {last:%d.%m.%Y}. FBV-ordningen "
+            "er avviklet, og Helfo oppgir at slike krav ikke tas imot; avklar med Helfo før "
+            "innsending.",
+            f"oppgjør[{ctx.settlement.id}]",
+            param.version(late[0].content.service_date),
+        )
+
+
 def _empty(claims: Sequence[Claim], ctx: ControlContext) -> Iterable[Finding]:
     if not claims:
         yield EMPTY(
@@ -360,7 +371,7 @@ def _empty(claims: Sequence[Claim], ctx: ControlContext) -> Iterable[Finding]:
         )
 
 
-SETTLEMENT_CONTROLS = [_empty, _daily_limits, _duplicates, _totals]
+SETTLEMENT_CONTROLS = [_empty, _daily_limits, _duplicates, _totals, _fbv_period]
 
 
 @dataclass(frozen=True)

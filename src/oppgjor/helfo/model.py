@@ -136,6 +136,7 @@ class Claim:
     kind: ClaimKind
     appointment_ref: str | None
     content: ClaimContent
+    appointment_id: int | None = None
     frozen: bool = False  # submitted at least once: content no longer follows the records
     credit_of: int | None = None  # for a credit: the id of the credited claim
     outcome: Outcome | None = None

@@ -29,6 +29,7 @@ from oppgjor.clinic.model import (
     TreatmentSeries,
 )
 from oppgjor.store import tables as t
+from oppgjor.store.helfo_repos import HelfoRepos
 
 R = TypeVar("R")
 
@@ -52,6 +53,7 @@ class Repos:
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self.helfo = HelfoRepos(conn)
 
     # -- settings ------------------------------------------------------------------------
     def get_setting(self, key: str) -> str | None:

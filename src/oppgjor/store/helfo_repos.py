@@ -1,0 +1,470 @@
+"""Claims, settlements, their events, control findings and co-payment registrations."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Select,
+    and_,
+    bindparam,
+    delete,
+    insert,
+    not_,
+    or_,
+    select,
+    update,
+)
+
+from oppgjor.core.findings import Finding, Severity
+from oppgjor.helfo.model import (
+    Claim,
+    ClaimContent,
+    ClaimKind,
+    ClaimLine,
+    CopaymentRegistration,
+    Event,
+    Outcome,
+    Settlement,
+    SettlementState,
+    SettlementType,
+)
+from oppgjor.store import tables as t
+
+CHUNK = 5000
+_SETTLEMENT_FIELDS = [c.name for c in t.settlement.c]
+
+
+def _lines_json(lines: Sequence[ClaimLine]) -> str:
+    return json.dumps(
+        [
+            [
+                x.code,
+                x.quantity,
+                *(None if v is None else str(v) for v in (x.fee, x.refund, x.copayment)),
+            ]
+            for x in lines
+        ]
+    )
+
+
+def _lines(text: str) -> tuple[ClaimLine, ...]:
+    def dec(v: str | None) -> Decimal | None:
+        return None if v is None else Decimal(v)
+
+    return tuple(ClaimLine(c, q, dec(f), dec(r), dec(p)) for c, q, f, r, p in json.loads(text))
+
+
+def content_row(content: ClaimContent) -> dict[str, Any]:
+    return {
+        "type": content.type.value,
+        "patient_ref": content.patient_ref,
+        "practitioner_ref": content.practitioner_ref,
+        "series_ref": content.series_ref,
+        "service_time": content.service_time,
+        "lines_json": _lines_json(content.lines),
+        "diagnosis_system": content.diagnosis_system,
+        "diagnosis_code": content.diagnosis_code,
+        "referral_date": content.referral_date,
+        "referrer_ref": content.referrer_ref,
+        "copayment_reason": content.copayment_reason,
+        "refund": content.refund,
+        "copayment": content.copayment,
+    }
+
+
+def _claim(row: Any) -> Claim:
+    content = ClaimContent(
+        type=SettlementType(row["type"]),
+        patient_ref=row["patient_ref"],
+        practitioner_ref=row["practitioner_ref"],
+        series_ref=row["series_ref"],
+        service_time=row["service_time"],
+        lines=_lines(row["lines_json"]),
+        diagnosis_system=row["diagnosis_system"],
+        diagnosis_code=row["diagnosis_code"],
+        referral_date=row["referral_date"],
+        referrer_ref=row["referrer_ref"],
+        copayment_reason=row["copayment_reason"],
+        refund=row["refund"],
+        copayment=row["copayment"],
+    )
+    state = row["settlement_state"]
+    return Claim(
+        id=row["id"],
+        number=row["number"],
+        guid=row["guid"],
+        kind=ClaimKind(row["kind"]),
+        appointment_ref=row["appointment_ref"],
+        content=content,
+        appointment_id=row["appointment_id"],
+        frozen=row["frozen"],
+        credit_of=row["credit_of"],
+        outcome=Outcome(row["outcome"]) if row["outcome"] else None,
+        outcome_code=row["outcome_code"],
+        outcome_text=row["outcome_text"],
+        credited=row["credited"],
+        copayment_paid=row["copayment_paid"],
+        settlement_id=row["settlement_id"],
+        settlement_state=SettlementState(state) if state else None,
+        sent_on=row["sent_on"],
+    )
+
+
+def _settlement(row: Any) -> Settlement:
+    values = {k: row[k] for k in _SETTLEMENT_FIELDS}
+    values["type"] = SettlementType(values["type"])
+    values["state"] = SettlementState(values["state"])
+    return Settlement(**values)
+
+
+class HelfoRepos:
+    """The Helfo tables of one transaction."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    # -- claim numbers ---------------------------------------------------------------------
+    def next_numbers(self, count: int) -> list[int]:
+        """*count* new claim numbers, ascending; the counter row lock serialises writers."""
+        if count <= 0:
+            return []
+        c = t.counter
+        stmt = (
+            update(c)
+            .where(c.c.name == "claim_number")
+            .values(value=c.c.value + count)
+            .returning(c.c.value)
+        )
+        last = int(self.conn.execute(stmt).scalar_one())
+        return list(range(last - count + 1, last + 1))
+
+    # -- claims ----------------------------------------------------------------------------
+    def unclaimed_appointment_ids(self) -> list[int]:
+        """Attended appointments with tariffs that have no live claim yet."""
+        a, al, c = t.appointment, t.appointment_line, t.claim
+        live = select(c.c.id).where(
+            and_(
+                c.c.appointment_id == a.c.id, c.c.kind == ClaimKind.CLAIM.value, not_(c.c.credited)
+            )
+        )
+        # after a credit, the replacement claim waits until Helfo has approved the credit
+        credit_pending = select(c.c.id).where(
+            c.c.appointment_id == a.c.id,
+            c.c.kind == ClaimKind.CREDIT.value,
+            or_(c.c.outcome.is_(None), c.c.outcome != Outcome.ACCEPTED.value),
+        )
+        query = (
+            select(a.c.id)
+            .where(a.c.status == "attended")
+            .where(not_(credit_pending.exists()))
+            .where(select(al.c.id).where(al.c.appointment_id == a.c.id).exists())
+            .where(not_(live.exists()))
+            .order_by(a.c.start_at, a.c.id)
+        )
+        return list(self.conn.scalars(query))
+
+    def insert_claims(self, claims: Sequence[Claim], at: datetime.datetime) -> None:
+        rows = [
+            {
+                "number": c.number,
+                "guid": c.guid,
+                "kind": c.kind.value,
+                "appointment_id": c.appointment_id,
+                "appointment_ref": c.appointment_ref,
+                "credit_of": c.credit_of,
+                "frozen": c.frozen,
+                "credited": c.credited,
+                "copayment_paid": c.copayment_paid,
+                "outcome": c.outcome.value if c.outcome else None,
+                "sent_on": c.sent_on,
+                "created_at": at,
+                **content_row(c.content),
+            }
+            for c in claims
+        ]
+        for i in range(0, len(rows), CHUNK):
+            self.conn.execute(insert(t.claim), rows[i : i + CHUNK])
+
+    def update_contents(self, changes: Sequence[tuple[int, ClaimContent]]) -> None:
+        if not changes:
+            return
+        c = t.claim
+        stmt = update(c).where(c.c.id == bindparam("cid"))
+        rows = [{"cid": cid, **content_row(content)} for cid, content in changes]
+        self.conn.execute(stmt, rows)
+
+    def _claims_query(self) -> Select[Any]:
+        c, sc, s = t.claim, t.settlement_claim, t.settlement
+        return (
+            select(c, sc.c.settlement_id, s.c.state.label("settlement_state"))
+            .select_from(c)
+            .outerjoin(sc, and_(sc.c.claim_id == c.c.id, sc.c.active))
+            .outerjoin(s, s.c.id == sc.c.settlement_id)
+        )
+
+    def claims(
+        self,
+        *,
+        settlement_id: int | None = None,
+        pool: bool = False,
+        numbers: Iterable[int] | None = None,
+        ids: Iterable[int] | None = None,
+        patient_refs: Iterable[str] | None = None,
+        states: Iterable[SettlementState] | None = None,
+        kind: ClaimKind | None = None,
+    ) -> list[Claim]:
+        """Claims matching every filter. ``pool``: waiting for a settlement (in none, not
+        credited, not accepted, not pure co-payment, which is reported as BetaltEgenandel)."""
+        c, sc, s = t.claim, t.settlement_claim, t.settlement
+        query = self._claims_query()
+        if settlement_id is not None:
+            query = query.where(sc.c.settlement_id == settlement_id)
+        if pool:
+            query = query.where(
+                sc.c.id.is_(None),
+                not_(c.c.credited),
+                or_(c.c.outcome.is_(None), c.c.outcome != Outcome.ACCEPTED.value),
+            )
+        if kind is not None:
+            query = query.where(c.c.kind == kind.value)
+        if states is not None:
+            query = query.where(s.c.state.in_([x.value for x in states]))
+        query = query.order_by(c.c.service_time, c.c.number)
+        if numbers is not None:
+            found = self._chunked(query, c.c.number, list(numbers))
+        elif ids is not None:
+            found = self._chunked(query, c.c.id, list(ids))
+        elif patient_refs is not None:
+            found = self._chunked(query, c.c.patient_ref, list(patient_refs))
+        else:
+            found = [_claim(r) for r in self.conn.execute(query).mappings()]
+        if pool:
+            found = [x for x in found if x.kind is ClaimKind.CREDIT or not x.content.pure_copayment]
+        return found
+
+    def _chunked(self, query: Select[Any], column: Any, values: list[Any]) -> list[Claim]:
+        result: list[Claim] = []
+        for i in range(0, len(values), CHUNK):
+            chunk = query.where(column.in_(values[i : i + CHUNK]))
+            result.extend(_claim(r) for r in self.conn.execute(chunk).mappings())
+        return sorted(result, key=lambda x: (x.content.service_time, x.number, x.kind.value))
+
+    def set_claim_flags(self, ids: Sequence[int], **values: Any) -> None:
+        c = t.claim
+        for i in range(0, len(ids), CHUNK):
+            self.conn.execute(update(c).where(c.c.id.in_(ids[i : i + CHUNK])).values(**values))
+
+    def set_outcomes(self, outcomes: Sequence[tuple[int, Outcome, str | None, str | None]]) -> None:
+        if outcomes:
+            c = t.claim
+            stmt = update(c).where(c.c.id == bindparam("cid"))
+            self.conn.execute(
+                stmt,
+                [
+                    {"cid": i, "outcome": o.value, "outcome_code": code, "outcome_text": text}
+                    for i, o, code, text in outcomes
+                ],
+            )
+
+    # -- settlements -----------------------------------------------------------------------
+    def insert_settlement(self, **values: Any) -> int:
+        stmt = insert(t.settlement).values(**values).returning(t.settlement.c.id)
+        return int(self.conn.execute(stmt).scalar_one())
+
+    def settlement(self, settlement_id: int) -> Settlement | None:
+        s = t.settlement
+        row = self.conn.execute(select(s).where(s.c.id == settlement_id)).mappings().first()
+        return _settlement(row) if row else None
+
+    def settlements(
+        self, states: Iterable[SettlementState] | None = None, type_: SettlementType | None = None
+    ) -> list[Settlement]:
+        s = t.settlement
+        query = select(s).order_by(s.c.date.desc(), s.c.id.desc())
+        if states is not None:
+            query = query.where(s.c.state.in_([x.value for x in states]))
+        if type_ is not None:
+            query = query.where(s.c.type == type_.value)
+        return [_settlement(r) for r in self.conn.execute(query).mappings()]
+
+    def update_settlement(self, settlement_id: int, expected_version: int, **values: Any) -> bool:
+        """Write *values* and bump the version, only if nobody else has (optimistic lock)."""
+        s = t.settlement
+        stmt = (
+            update(s)
+            .where(and_(s.c.id == settlement_id, s.c.version == expected_version))
+            .values(version=expected_version + 1, **values)
+        )
+        return self.conn.execute(stmt).rowcount == 1
+
+    def delete_settlement(self, settlement_id: int, expected_version: int) -> bool:
+        s = t.settlement
+        self.conn.execute(
+            delete(t.settlement_claim).where(t.settlement_claim.c.settlement_id == settlement_id)
+        )
+        stmt = delete(s).where(and_(s.c.id == settlement_id, s.c.version == expected_version))
+        return self.conn.execute(stmt).rowcount == 1
+
+    # -- membership ------------------------------------------------------------------------
+    def add_members(
+        self, settlement_id: int, claim_ids: Sequence[int], at: datetime.datetime
+    ) -> None:
+        if claim_ids:
+            rows = [
+                {"settlement_id": settlement_id, "claim_id": cid, "active": True, "added_at": at}
+                for cid in claim_ids
+            ]
+            self.conn.execute(insert(t.settlement_claim), rows)
+
+    def remove_members(self, settlement_id: int, claim_ids: Sequence[int]) -> None:
+        """Take claims out of a draft: the draft was never sent, so no trace is needed."""
+        sc = t.settlement_claim
+        for i in range(0, len(claim_ids), CHUNK):
+            self.conn.execute(
+                delete(sc).where(
+                    and_(
+                        sc.c.settlement_id == settlement_id,
+                        sc.c.claim_id.in_(claim_ids[i : i + CHUNK]),
+                    )
+                )
+            )
+
+    def deactivate_members(
+        self, settlement_id: int, claim_ids: Sequence[int], at: datetime.datetime, reason: str
+    ) -> None:
+        """Take claims out of a sent settlement, keeping the record that they were in it."""
+        sc = t.settlement_claim
+        for i in range(0, len(claim_ids), CHUNK):
+            self.conn.execute(
+                update(sc)
+                .where(
+                    and_(
+                        sc.c.settlement_id == settlement_id,
+                        sc.c.active,
+                        sc.c.claim_id.in_(claim_ids[i : i + CHUNK]),
+                    )
+                )
+                .values(active=False, removed_at=at, removed_reason=reason)
+            )
+
+    def totals(self, settlement_id: int) -> tuple[Decimal, int]:
+        """Σ amount (credits negative) and count of the settlement's active claims."""
+        claims = self.claims(settlement_id=settlement_id)
+        return sum((c.amount for c in claims), Decimal(0)), len(claims)
+
+    # -- events and findings ---------------------------------------------------------------
+    def add_event(self, event: Event) -> None:
+        e = t.settlement_event
+        self.conn.execute(
+            insert(e).values(
+                settlement_id=event.settlement_id,
+                at=event.at,
+                actor=event.actor,
+                action=event.action,
+                before=event.before,
+                after=event.after,
+                detail=event.detail,
+            )
+        )
+
+    def events(self, settlement_id: int) -> list[Event]:
+        e = t.settlement_event
+        query = select(e).where(e.c.settlement_id == settlement_id).order_by(e.c.at, e.c.id)
+        return [
+            Event(
+                r["settlement_id"],
+                r["at"],
+                r["actor"],
+                r["action"],
+                r["before"],
+                r["after"],
+                r["detail"],
+            )
+            for r in self.conn.execute(query).mappings()
+        ]
+
+    def save_findings(
+        self, settlement_id: int, version: int, findings: Sequence[tuple[int | None, Finding]]
+    ) -> None:
+        cf = t.control_finding
+        self.conn.execute(delete(cf).where(cf.c.settlement_id == settlement_id))
+        rows = [
+            {
+                "settlement_id": settlement_id,
+                "version": version,
+                "claim_id": cid,
+                "code": f.code,
+                "severity": f.severity.value,
+                "message": f.message,
+                "location": f.location[:200],
+                "link": f.link,
+                "rule": f.rule[:100],
+            }
+            for cid, f in findings
+        ]
+        if rows:
+            self.conn.execute(insert(cf), rows)
+
+    def findings(self, settlement_id: int) -> list[tuple[int, int | None, Finding]]:
+        """(version, claim id, finding) of the settlement's last control."""
+        cf = t.control_finding
+        query = select(cf).where(cf.c.settlement_id == settlement_id).order_by(cf.c.id)
+        return [
+            (
+                r["version"],
+                r["claim_id"],
+                Finding(
+                    r["code"],
+                    Severity(r["severity"]),
+                    r["message"],
+                    r["location"],
+                    r["rule"],
+                    r["link"],
+                ),
+            )
+            for r in self.conn.execute(query).mappings()
+        ]
+
+    # -- co-payment registrations ----------------------------------------------------------
+    def add_registration(
+        self, claim_id: int, paid_on: datetime.date, correction: bool, at: datetime.datetime
+    ) -> None:
+        self.conn.execute(
+            insert(t.copayment_registration).values(
+                claim_id=claim_id, paid_on=paid_on, correction=correction, created_at=at
+            )
+        )
+
+    def registrations(
+        self, *, unsent: bool = False, settlement_id: int | None = None
+    ) -> list[CopaymentRegistration]:
+        r, c = t.copayment_registration, t.claim
+        query = (
+            select(r, c.c.number, c.c.guid)
+            .join(c, c.c.id == r.c.claim_id)
+            .order_by(r.c.paid_on, r.c.id)
+        )
+        if unsent:
+            query = query.where(r.c.settlement_id.is_(None))
+        if settlement_id is not None:
+            query = query.where(r.c.settlement_id == settlement_id)
+        return [
+            CopaymentRegistration(
+                x["id"], x["claim_id"], x["number"], x["guid"], x["paid_on"], x["correction"],
+                x["settlement_id"], x["created_at"],
+            )
+            for x in self.conn.execute(query).mappings()
+        ]  # fmt: skip
+
+    def attach_registrations(self, ids: Sequence[int], settlement_id: int | None) -> None:
+        if ids:
+            r = t.copayment_registration
+            self.conn.execute(
+                update(r).where(r.c.id.in_(list(ids))).values(settlement_id=settlement_id)
+            )
