@@ -20,6 +20,9 @@ run: $(STAMP)
 	$(BIN)/oppgjor overview
 	$(BIN)/oppgjor practitioner list
 	$(BIN)/oppgjor patient-overview P0001 --limit 10
+	$(BIN)/oppgjor settlement list
+	$(BIN)/oppgjor claim waiting --limit 5
+	$(BIN)/oppgjor helfo calendar
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts

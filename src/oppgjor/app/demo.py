@@ -381,4 +381,36 @@ def seed(
         fbv_template = template_from_series("FBV dagbehandling", series[0])
         values = {k: v for k, v in fbv_template.values.items() if k != "diagnosis_code"}
         repos.save_template(SeriesTemplate(fbv_template.name, values), now)
+    settlement_history(db, start, now)
     return DemoSummary(seed_value, start, reports)
+
+
+def settlement_history(db: Database, start: datetime.date, now: datetime.datetime) -> None:
+    """The FBV manual's procedure on the demo data: the first month settled, two claims
+    rejected and moved to a correction draft, the rest paid and booked; the second month
+    in a draft for the user to control."""
+    from oppgjor.app import settlements as st
+    from oppgjor.helfo.model import SettlementType
+
+    who = "demo"
+    month_end = (start + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    when = datetime.datetime.combine(month_end, datetime.time(15))
+    if when >= now:
+        return
+    s = st.new(db, SettlementType.FBV, date=month_end, actor=who, now=when)
+    st.mark(db, s.id, st.Selection(period=(start, month_end)), actor=who, now=when)
+    st.control(db, s.id, actor=who, now=when)
+    st.move_blocked_out(db, s.id, actor=who, now=when)
+    st.control(db, s.id, actor=who, now=when)
+    st.submit(db, s.id, actor=who, now=when)
+    st.send(db, s.id, st.ManualTransport("DEMO-MSG-1"), actor=who, now=when)
+    claims = st.claims_in(db, s.id)
+    rejected = {c.number: ("07", "Feil i henvisning (DEMO)") for c in claims[:2]}
+    st.receipt(db, s.id, rejected, actor=who, now=when + datetime.timedelta(days=1))
+    old, _ = st.correct_rejected(db, s.id, actor=who, now=when + datetime.timedelta(days=1))
+    paid_on = month_end + datetime.timedelta(days=3)
+    st.pay(db, s.id, old.total, paid_on, actor=who, now=when + datetime.timedelta(days=3))
+    st.book(db, s.id, actor=who, now=when + datetime.timedelta(days=4))
+    second = (month_end + datetime.timedelta(days=1), month_end + datetime.timedelta(days=15))
+    b = st.new(db, SettlementType.BKM, date=second[1], actor=who, now=now)
+    st.mark(db, b.id, st.Selection(period=second), actor=who, now=now)

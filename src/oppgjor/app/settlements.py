@@ -32,12 +32,13 @@ from oppgjor.helfo.model import (
     SettlementState,
     SettlementType,
 )
-from oppgjor.helfo.transport import Submission, Transport
+from oppgjor.helfo.transport import ManualTransport, Submission, Transport
 from oppgjor.helfo.workflow import Action, InvalidTransition, transition
 from oppgjor.store import Database
 from oppgjor.store.repos import Repos
 
 S = SettlementState
+__all__ = ["ManualTransport"]  # re-exported for callers that record a manual sending
 
 
 def _now(now: datetime.datetime | None) -> datetime.datetime:
@@ -397,6 +398,11 @@ def unlock(
         regs = [r.id or 0 for r in repos.helfo.registrations(settlement_id=s.id)]
         repos.helfo.attach_registrations(regs, None)
         return _write(repos, s, Action.UNLOCK, actor, now, "låst opp", after, control_version=None)
+
+
+def claims_in(db: Database, settlement_id: int) -> list[Claim]:
+    with db.transaction() as repos:
+        return repos.helfo.claims(settlement_id=load(repos, settlement_id).id)
 
 
 def submission(repos: Repos, s: Settlement) -> Submission:

@@ -9,7 +9,7 @@ import typer
 from oppgjor.app import clinic_actions, demo, installation
 from oppgjor.app.errors import NotFound
 from oppgjor.app.tabular import SPECS, parse_date
-from oppgjor.cli import create
+from oppgjor.cli import create, helfo
 from oppgjor.cli.common import JsonOption, database, handled, set_database_url
 from oppgjor.cli.records import add_record_commands
 from oppgjor.cli.render import out, print_json, print_records
@@ -63,6 +63,10 @@ template_app = typer.Typer(
 )
 create.register_templates(template_app)
 app.add_typer(template_app, name="template")
+
+app.add_typer(helfo.settlement_app, name="settlement")
+app.add_typer(helfo.claim_app, name="claim")
+app.add_typer(helfo.helfo_app, name="helfo")
 
 demo_app = typer.Typer(help="Syntetisk demoklinikk.", no_args_is_help=True)
 app.add_typer(demo_app, name="demo")

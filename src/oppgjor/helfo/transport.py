@@ -29,7 +29,8 @@ class SendResult:
 
 
 class Transport(Protocol):
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def send(self, submission: Submission) -> SendResult:
         """Deliver the submission; raise on failure (nothing is then recorded as sent)."""

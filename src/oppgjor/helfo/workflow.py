@@ -5,7 +5,7 @@
 >>> transition(SettlementState.SENT, Action.UNLOCK)  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-oppgjor.helfo.workflow.InvalidTransition: Kan ikke låse opp et oppgjør som er «Sendt». ...
+oppgjor.helfo.workflow.InvalidTransition: Kan ikke låse opp: oppgjøret er «Sendt». Mulig nå: ...
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def transition(state: SettlementState, action: Action) -> SettlementState | None
     if (state, action) not in TRANSITIONS:
         possible = ", ".join(ACTION_LABELS[a] for a in allowed(state)) or "ingenting"
         raise InvalidTransition(
-            f"Kan ikke {ACTION_LABELS[action]} et oppgjør som er «{STATE_LABELS[state]}». "
-            f"Lov nå: {possible}."
+            f"Kan ikke {ACTION_LABELS[action]}: oppgjøret er «{STATE_LABELS[state]}». "
+            f"Mulig nå: {possible}."
         )
     return TRANSITIONS[(state, action)]
