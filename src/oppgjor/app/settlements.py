@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from oppgjor.app import installation
-from oppgjor.app.claims import refresh, sources, sync_claims
+from oppgjor.app.claims import LOCKED, refresh, sources, sync_claims
 from oppgjor.app.errors import Conflict, NotFound, Rejected, UseCaseError
 from oppgjor.app.validation import series_context
 from oppgjor.clinic.tariffs import TariffPlate
@@ -238,7 +238,12 @@ def _control_context(
 ) -> controls.ControlContext:
     patients = {c.content.patient_ref for c in claims}
     mine = {c.id for c in claims}
-    others = [c for c in repos.helfo.claims(patient_refs=patients) if c.id not in mine]
+    # what Helfo has or will have: claims locked in other settlements, not rejected
+    others = [
+        c
+        for c in repos.helfo.claims(patient_refs=patients)
+        if c.id not in mine and c.settlement_state in LOCKED and c.outcome is not Outcome.REJECTED
+    ]
     return controls.ControlContext(
         settlement=s,
         now=now,
@@ -343,7 +348,8 @@ def submit(
     actor: str,
     now: datetime.datetime | None = None,
 ) -> Settlement:
-    """Send inn: lock a controlled draft without blocking findings. Unsent co-payment
+    """Send inn: lock a controlled draft without blocking findings. The controls run once
+    more on the current records (a series fixed since the control counts); unsent co-payment
     registrations of its type are attached."""
     now = _now(now)
     with db.transaction() as repos:
@@ -358,10 +364,12 @@ def submit(
             raise UseCaseError(
                 "Serier, avtaler eller takster er endret etter kontrollen; kjør kontroll på nytt."
             )
-        if s.control_blocking:
+        # the records behind the findings may have changed since: control once more
+        result = controls.control(claims, _control_context(repos, s, claims, now))
+        if result.blocking:
             raise Rejected(
-                [f for _, _, f in repos.helfo.findings(s.id) if f.blocking],
-                f"Oppgjør {s.id} har {s.control_blocking} blokkerende funn og kan ikke sendes inn. "
+                [f for _, f in result.findings if f.blocking],
+                f"Oppgjør {s.id} har {result.blocking} blokkerende funn og kan ikke sendes inn. "
                 "Rett dem, eller flytt regningene ut.",
             )
         ids = [c.id or 0 for c in claims]

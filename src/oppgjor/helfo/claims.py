@@ -15,7 +15,7 @@ from oppgjor.clinic.model import (
     TreatmentSeries,
 )
 from oppgjor.clinic.planner import specialties_for
-from oppgjor.clinic.series import is_fbv
+from oppgjor.clinic.series import FBV_SPECIALTY, is_fbv
 from oppgjor.clinic.tariffs import TariffPlate
 from oppgjor.core.money import nok
 from oppgjor.helfo.model import ClaimContent, ClaimLine, SettlementType
@@ -38,8 +38,13 @@ def claimable(appointment: Appointment) -> bool:
     return appointment.status is AppointmentStatus.ATTENDED and bool(appointment.lines)
 
 
-def settlement_type(series: TreatmentSeries | None) -> SettlementType:
-    return SettlementType.FBV if series is not None and is_fbv(series) else SettlementType.BKM
+def settlement_type(
+    series: TreatmentSeries | None, tariffs: tuple[Tariff | None, ...] = ()
+) -> SettlementType:
+    """FBV when the series is an FBV series or a tariff is from the FBV plate."""
+    fbv_tariff = any(t is not None and t.specialty == FBV_SPECIALTY for t in tariffs)
+    fbv_series = series is not None and is_fbv(series)
+    return SettlementType.FBV if fbv_series or fbv_tariff else SettlementType.BKM
 
 
 def lookup_tariff(
@@ -53,7 +58,10 @@ def lookup_tariff(
 def lookup_line(
     plate: TariffPlate, code: str, quantity: int, day: datetime.date, who: Practitioner | None
 ) -> ClaimLine:
-    tariff = lookup_tariff(plate, code, day, who)
+    return _line(code, quantity, lookup_tariff(plate, code, day, who))
+
+
+def _line(code: str, quantity: int, tariff: Tariff | None) -> ClaimLine:
     if tariff is None:
         return ClaimLine(code, quantity, None, None, None)
     return ClaimLine(code, quantity, tariff.fee, tariff.refund, tariff.copayment)
@@ -66,9 +74,9 @@ def derive(appointment: Appointment, src: ClaimSources) -> ClaimContent:
     series = src.series.get(appointment.series_ref or "")
     practitioner = src.practitioners.get(appointment.practitioner_ref)
     day = appointment.day
+    tariffs = tuple(lookup_tariff(src.plate, x.code, day, practitioner) for x in appointment.lines)
     lines = tuple(
-        lookup_line(src.plate, line.code, line.quantity, day, practitioner)
-        for line in appointment.lines
+        _line(x.code, x.quantity, t) for x, t in zip(appointment.lines, tariffs, strict=True)
     )
     refund_type = appointment.refund_type or (series.refund_type if series else None)
     reason = COPAYMENT_REASONS.get(refund_type or "")
@@ -77,7 +85,7 @@ def derive(appointment: Appointment, src: ClaimSources) -> ClaimContent:
     if reason:
         refund, copayment = refund + copayment, Decimal(0)
     return ClaimContent(
-        type=settlement_type(series),
+        type=settlement_type(series, tariffs),
         patient_ref=appointment.patient_ref,
         practitioner_ref=appointment.practitioner_ref,
         series_ref=appointment.series_ref,

@@ -80,8 +80,8 @@ CODES = (
 
 @dataclass
 class ControlContext:
-    """Everything the controls read. ``others`` are claims outside this settlement (not
-    credited) of the same patients, for the daily limit and duplicates."""
+    """Everything the controls read. ``others`` are the same patients' claims already locked
+    in other settlements and not rejected, for the daily limit and duplicates."""
 
     settlement: Settlement
     now: datetime.datetime
@@ -197,7 +197,10 @@ def control_practitioner(claim: Claim, ctx: ControlContext) -> Iterable[Finding]
 
 
 def control_tariffs(claim: Claim, ctx: ControlContext) -> Iterable[Finding]:
-    """Each tariff valid on the service date, with the plate's amounts for that date."""
+    """Each tariff valid on the service date, with the plate's amounts for that date. A credit
+    repeats the credited claim as it was, so it is not compared with the plate."""
+    if claim.kind is ClaimKind.CREDIT:
+        return
     day = claim.content.service_date
     practitioner = ctx.practitioners.get(claim.content.practitioner_ref)
     for n, line in enumerate(claim.content.lines):
