@@ -361,19 +361,25 @@ class Runner:
         return [f for fs in d.findings.values() for f in fs]
 
     def expect_state(self, fail: Any, wanted: Any, error: Any) -> None:
-        on, state = (wanted["settlement"], wanted["is"]) if isinstance(wanted, dict) else (None, wanted)
+        on, state = (
+            (wanted["settlement"], wanted["is"]) if isinstance(wanted, dict) else (None, wanted)
+        )
         s = self._settlement(on)
         if (s.state.value if s else "deleted") != state:
             fail(f"state is {s.state.value if s else 'deleted'}, expected {state}")
 
     def expect_count(self, fail: Any, wanted: Any, error: Any) -> None:
-        on, count = (wanted["settlement"], wanted["is"]) if isinstance(wanted, dict) else (None, wanted)
+        on, count = (
+            (wanted["settlement"], wanted["is"]) if isinstance(wanted, dict) else (None, wanted)
+        )
         s = self._settlement(on)
         if s.count != count:
             fail(f"count is {s.count}, expected {count}")
 
     def expect_total(self, fail: Any, wanted: Any, error: Any) -> None:
-        on, total = (wanted["settlement"], wanted["is"]) if isinstance(wanted, dict) else (None, wanted)
+        on, total = (
+            (wanted["settlement"], wanted["is"]) if isinstance(wanted, dict) else (None, wanted)
+        )
         s = self._settlement(on)
         if s.total != Decimal(str(total)):
             fail(f"total is {s.total}, expected {total}")

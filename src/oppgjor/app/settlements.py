@@ -255,7 +255,17 @@ def _control_context(
         series_context=series_context(repos, now.date()),
         allow_synthetic=repos.get_setting(installation.TEST_INSTALLATION) == "true",
         others=others,
+        registrations=len(_pending_registrations(repos, s)),
     )
+
+
+def _pending_registrations(repos: Repos, s: Settlement) -> list[int]:
+    """Unsent co-payment registrations for claims of the settlement's type."""
+    regs = repos.helfo.registrations(unsent=True)
+    if not regs:
+        return []
+    types = {c.id: c.content.type for c in repos.helfo.claims(ids=[r.claim_id for r in regs])}
+    return [r.id or 0 for r in regs if types.get(r.claim_id) is s.type]
 
 
 @dataclass(frozen=True)
@@ -376,18 +386,10 @@ def submit(
         repos.helfo.set_claim_flags(
             ids, frozen=True, outcome=None, outcome_code=None, outcome_text=None
         )
-        regs = [
-            r.id or 0
-            for r in repos.helfo.registrations(unsent=True)
-            if _claim_type(repos, r.claim_id) is s.type
-        ]
+        regs = _pending_registrations(repos, s)
         repos.helfo.attach_registrations(regs, s.id)
         detail = f"{len(claims)} regninger, {format_nok(s.total)}, {len(regs)} egenandeler"
         return _write(repos, s, Action.SUBMIT, actor, now, detail, after)
-
-
-def _claim_type(repos: Repos, claim_id: int) -> SettlementType:
-    return repos.helfo.claims(ids=[claim_id])[0].content.type
 
 
 def unlock(

@@ -93,6 +93,7 @@ class ControlContext:
     series_context: SeriesContext
     allow_synthetic: bool
     others: Sequence[Claim] = ()
+    registrations: int = 0  # unsent co-payment registrations that will go with it
     _cache: dict[tuple[str, str], list[Finding]] = field(default_factory=dict)
 
     @property
@@ -368,7 +369,7 @@ def _fbv_period(claims: Sequence[Claim], ctx: ControlContext) -> Iterable[Findin
 
 
 def _empty(claims: Sequence[Claim], ctx: ControlContext) -> Iterable[Finding]:
-    if not claims:
+    if not claims and not ctx.registrations:
         yield EMPTY(
             "Marker regninger for oppgjøret før du kontrollerer.", f"oppgjør[{ctx.settlement.id}]"
         )
