@@ -9,6 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from oppgjor.app import clinic_actions, demo, installation, records
+from oppgjor.app import helfo_views as views
 from oppgjor.app.errors import Conflict, Rejected
 from oppgjor.clinic.model import Department, Practice
 from oppgjor.store import tables
@@ -88,7 +89,14 @@ def test_demo_seed_is_complete_and_deterministic(db):
     assert counts["pasienter"] == 300 and counts["serier"] == 80 and counts["behandlere"] == 6
     assert 2800 <= counts["avtaler"] <= 3200
     assert installation.is_test_installation(db)
-    assert all(not f.blocking for r in summary.reports for f in r.findings)
+    # the one deliberate defect: series S005 lacks its rights assessment date
+    blocking = [f for r in summary.reports for f in r.findings if f.blocking]
+    assert [(f.code, "S005" in f.location) for f in blocking] == [("SERIES_FBV_FIELD", True)]
+    tabs = {tab: views.settlements(db, tab) for tab in ("draft", "submitted", "booked")}
+    assert [s.type.value for s in tabs["booked"]] == ["NPR BKM FBV"]
+    assert sorted(s.type.value for s in tabs["draft"]) == ["BKM", "NPR BKM FBV"]
+    booked = tabs["booked"][0]
+    assert booked.payout_amount == booked.total and booked.count > 100
     series, appointments = clinic_actions.patient_overview(db, series_patient(db))
     assert series and all(a.patient_ref == series[0].patient_ref for a in appointments)
     first = demo.build_patients(random.Random(7), 5, start)

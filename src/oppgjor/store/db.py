@@ -41,12 +41,21 @@ def resolve_url(url: str | None = None) -> str:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # let SQLAlchemy's "begin" event issue BEGIN IMMEDIATE (see _sqlite_begin)
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+def _sqlite_begin(conn: Any) -> None:
+    """Take SQLite's write lock when a transaction starts: concurrent user actions then run
+    one after the other (waiting up to busy_timeout), so an optimistic-lock check reads the
+    latest version instead of failing midway with "database is locked"."""
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str, **options: Any) -> Engine:
@@ -56,6 +65,7 @@ def make_engine(url: str, **options: Any) -> Engine:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, poolclass=NullPool, **options)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, **options)
 
@@ -104,6 +114,10 @@ class Database:
                 yield Repos(conn)
         except IntegrityError as exc:
             raise StoreError(f"Databasen avviste endringen: {exc.orig}") from None
+        except OperationalError as exc:
+            raise StoreError(
+                f"Databasen er opptatt eller utilgjengelig; prøv igjen ({exc.orig})."
+            ) from None
 
     def dispose(self) -> None:
         self.engine.dispose()
