@@ -8,8 +8,8 @@ import threading
 from decimal import Decimal
 
 import pytest
-from clinic_world import WORLD, load_world
 
+from clinic_world import WORLD, load_world
 from oppgjor.app import settlements as st
 from oppgjor.app.errors import Conflict, UseCaseError
 from oppgjor.helfo.model import SettlementState, SettlementType

@@ -9,6 +9,7 @@ from __future__ import annotations
 from oppgjor.app import tabular, validation
 from oppgjor.clinic import findings, planner, series, tariffs, templates
 from oppgjor.core.findings import INTERNAL, FindingCode
+from oppgjor.helfo import controls
 
 SOURCES: list[tuple[str, tuple[FindingCode, ...]]] = [
     ("Felles", (INTERNAL,)),
@@ -18,7 +19,29 @@ SOURCES: list[tuple[str, tuple[FindingCode, ...]]] = [
     ("Seriemaler", templates.CODES),
     ("Planlegger", planner.CODES),
     ("Import og referanser", (*tabular.CODES, *validation.CODES)),
+    ("Helfo-oppgjør: kontroll (Kontrollér)", controls.CODES),
 ]
+
+
+def _registry() -> list[str]:
+    """The settlement control registries in the order they run."""
+    lines = [
+        "## Helfo-oppgjør: kontrollene i rekkefølge",
+        "",
+        "Per regning (`CLAIM_CONTROLS`); serie-, pasient- og behandlerkontrollene bruker kodene",
+        "over (FBV-manualens a–f: `SERIES_*`, `NATIONAL_ID_*`, `HPR_*`).",
+        "",
+    ]
+    for control in controls.CLAIM_CONTROLS:
+        lines.append(f"1. `{control.__name__}`: {_first_line(control.__doc__)}")
+    lines += ["", "For oppgjøret samlet (`SETTLEMENT_CONTROLS`):", ""]
+    for control in controls.SETTLEMENT_CONTROLS:
+        lines.append(f"1. `{control.__name__}`: {_first_line(control.__doc__)}")
+    return [*lines, ""]
+
+
+def _first_line(doc: str | None) -> str:
+    return " ".join((doc or "").strip().split("\n\n")[0].split()) or "–"
 
 
 def render() -> str:
@@ -33,6 +56,7 @@ def render() -> str:
         lines += [f"## {title}", "", "| code | severity | meaning |", "|---|---|---|"]
         lines += [f"| `{c.code}` | {c.severity.value} | {c.title} |" for c in codes]
         lines.append("")
+    lines += _registry()
     return "\n".join(lines)
 
 

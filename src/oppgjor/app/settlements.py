@@ -367,7 +367,8 @@ def submit(
         after = _check(s, Action.SUBMIT, expected)
         if s.control_version != s.version:
             raise UseCaseError(
-                f"Oppgjør {s.id} er ikke kontrollert i denne versjonen; kjør kontroll før innsending."
+                f"Oppgjør {s.id} er ikke kontrollert i denne versjonen; kjør kontroll før "
+                "innsending."
             )
         claims = _current_claims(repos, s)
         if _content_key(claims) != s.control_key:

@@ -116,6 +116,7 @@ def _appointment(claim: Claim) -> str:
 
 
 def control_type(claim: Claim, ctx: ControlContext) -> Iterable[Finding]:
+    """The claim is of the settlement's type (FBV or ordinary BKM)."""
     if claim.content.type is not ctx.settlement.type:
         yield CLAIM_TYPE(
             f"Regning {claim.number} er en {claim.content.type.value}-regning og kan ikke være i "
@@ -229,6 +230,7 @@ def _amount(value: Decimal | None) -> str:
 
 
 def control_amount(claim: Claim, ctx: ControlContext) -> Iterable[Finding]:
+    """There is a refund to claim."""
     if claim.content.refund <= 0 and all(x.fee is not None for x in claim.content.lines):
         yield NO_AMOUNT(
             f"Regning {claim.number} har ingen refusjon å kreve; ren egenandel meldes som "
@@ -280,7 +282,7 @@ CLAIM_CONTROLS = [
 ]
 
 
-def _daily_limits(claims: Sequence[Claim], ctx: ControlContext) -> Iterable[Finding]:
+def control_daily_limit(claims: Sequence[Claim], ctx: ControlContext) -> Iterable[Finding]:
     """A tariff with a per-patient daily limit (the FBV day tariff: once) across all claims of
     the patient that day, in this settlement or already elsewhere."""
     used: dict[tuple[str, datetime.date, str], int] = defaultdict(int)
@@ -315,7 +317,10 @@ def _limit(
     return tariff.max_per_patient_day if tariff else None
 
 
-def _duplicates(claims: Sequence[Claim], ctx: ControlContext) -> Iterable[Finding]:
+def control_duplicates(claims: Sequence[Claim], ctx: ControlContext) -> Iterable[Finding]:
+    """No other claim, here or already sent, has the same patient, practitioner, time and
+    tariffs."""
+
     def key(c: Claim) -> tuple[str, str, datetime.datetime, tuple[str, ...]]:
         x = c.content
         return (x.patient_ref, x.practitioner_ref, x.service_time, x.codes)
@@ -337,7 +342,8 @@ def _duplicates(claims: Sequence[Claim], ctx: ControlContext) -> Iterable[Findin
             )
 
 
-def _totals(claims: Sequence[Claim], ctx: ControlContext) -> Iterable[Finding]:
+def control_totals(claims: Sequence[Claim], ctx: ControlContext) -> Iterable[Finding]:
+    """The settlement's total is the sum of its claims, its count their number."""
     total = sum((c.amount for c in claims), Decimal(0))
     s = ctx.settlement
     if total != s.total or len(claims) != s.count:
@@ -348,7 +354,7 @@ def _totals(claims: Sequence[Claim], ctx: ControlContext) -> Iterable[Finding]:
         )
 
 
-def _fbv_period(claims: Sequence[Claim], ctx: ControlContext) -> Iterable[Finding]:
+def control_fbv_period(claims: Sequence[Claim], ctx: ControlContext) -> Iterable[Finding]:
     """Once per settlement: FBV claims for treatment after the scheme's last date."""
     late = [
         c
@@ -368,14 +374,21 @@ def _fbv_period(claims: Sequence[Claim], ctx: ControlContext) -> Iterable[Findin
         )
 
 
-def _empty(claims: Sequence[Claim], ctx: ControlContext) -> Iterable[Finding]:
+def control_empty(claims: Sequence[Claim], ctx: ControlContext) -> Iterable[Finding]:
+    """The settlement carries claims or co-payment registrations."""
     if not claims and not ctx.registrations:
         yield EMPTY(
             "Marker regninger for oppgjøret før du kontrollerer.", f"oppgjør[{ctx.settlement.id}]"
         )
 
 
-SETTLEMENT_CONTROLS = [_empty, _daily_limits, _duplicates, _totals, _fbv_period]
+SETTLEMENT_CONTROLS = [
+    control_empty,
+    control_daily_limit,
+    control_duplicates,
+    control_totals,
+    control_fbv_period,
+]
 
 
 @dataclass(frozen=True)
