@@ -401,7 +401,8 @@ def settlement_history(db: Database, start: datetime.date, now: datetime.datetim
     st.mark(db, s.id, st.Selection(period=(start, month_end)), actor=who, now=when)
     st.control(db, s.id, actor=who, now=when)
     st.move_blocked_out(db, s.id, actor=who, now=when)
-    st.control(db, s.id, actor=who, now=when)
+    if st.control(db, s.id, actor=who, now=when).blocking:
+        return  # leave it as a draft for the user
     st.submit(db, s.id, actor=who, now=when)
     st.send(db, s.id, st.ManualTransport("DEMO-MSG-1"), actor=who, now=when)
     claims = st.claims_in(db, s.id)
