@@ -36,6 +36,7 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_queries.py
+	$(BIN)/python bench/bench_settlement.py
 
 codes:
 	$(PYTHON) scripts/build_codes.py

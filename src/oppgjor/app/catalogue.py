@@ -32,11 +32,9 @@ def _registry() -> list[str]:
         "over (FBV-manualens a–f: `SERIES_*`, `NATIONAL_ID_*`, `HPR_*`).",
         "",
     ]
-    for control in controls.CLAIM_CONTROLS:
-        lines.append(f"1. `{control.__name__}`: {_first_line(control.__doc__)}")
+    lines += [f"1. `{c.__name__}`: {_first_line(c.__doc__)}" for c in controls.CLAIM_CONTROLS]
     lines += ["", "For oppgjøret samlet (`SETTLEMENT_CONTROLS`):", ""]
-    for control in controls.SETTLEMENT_CONTROLS:
-        lines.append(f"1. `{control.__name__}`: {_first_line(control.__doc__)}")
+    lines += [f"1. `{c.__name__}`: {_first_line(c.__doc__)}" for c in controls.SETTLEMENT_CONTROLS]
     return [*lines, ""]
 
 

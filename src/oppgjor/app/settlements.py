@@ -88,6 +88,10 @@ def _write(
     return load(repos, s.id)
 
 
+def _totals_of(claims: Sequence[Claim]) -> dict[str, Any]:
+    return {"total": nok(sum((c.amount for c in claims), Decimal(0))), "count": len(claims)}
+
+
 def _retotal(repos: Repos, settlement_id: int) -> dict[str, Any]:
     total, count = repos.helfo.totals(settlement_id)
     return {"total": nok(total), "count": count}
@@ -241,8 +245,8 @@ def _control_context(
     # what Helfo has or will have: claims locked in other settlements, not rejected
     others = [
         c
-        for c in repos.helfo.claims(patient_refs=patients)
-        if c.id not in mine and c.settlement_state in LOCKED and c.outcome is not Outcome.REJECTED
+        for c in repos.helfo.claims(patient_refs=patients, states=LOCKED)
+        if c.id not in mine and c.outcome is not Outcome.REJECTED
     ]
     return controls.ControlContext(
         settlement=s,
@@ -302,7 +306,7 @@ def control(
         s = load(repos, settlement_id)
         _check(s, Action.EDIT, expected)
         claims = _current_claims(repos, s)
-        totals = _retotal(repos, s.id)
+        totals = _totals_of(claims)
         checked = dataclasses.replace(s, **totals)
         result = controls.control(claims, _control_context(repos, checked, claims, now))
         version = s.version + 1

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -100,10 +100,13 @@ class ControlContext:
     def today(self) -> datetime.date:
         return self.now.date()
 
-    def cached(self, kind: str, ref: str, compute: Iterable[Finding]) -> list[Finding]:
+    def cached(
+        self, kind: str, ref: str, compute: Callable[[], Iterable[Finding]]
+    ) -> list[Finding]:
+        """The findings of a record shared by many claims, computed once per run."""
         key = (kind, ref)
         if key not in self._cache:
-            self._cache[key] = list(compute)
+            self._cache[key] = list(compute())
         return self._cache[key]
 
 
@@ -149,7 +152,7 @@ def control_series(claim: Claim, ctx: ControlContext) -> Iterable[Finding]:
             link=_appointment(claim),
         )
         return
-    for finding in ctx.cached("series", series.ref, _series_findings(series, ctx)):
+    for finding in ctx.cached("series", series.ref, lambda: _series_findings(series, ctx)):
         yield finding.at(_loc(claim))
 
 
@@ -167,7 +170,7 @@ def control_patient(claim: Claim, ctx: ControlContext) -> Iterable[Finding]:
         _, found = check_patient(patient, allow_synthetic=ctx.allow_synthetic, today=ctx.today)
         return [f.linked(f"pasient/{patient.ref}") for f in found if f.blocking]
 
-    for finding in ctx.cached("patient", patient.ref, compute()):
+    for finding in ctx.cached("patient", patient.ref, compute):
         yield finding.at(_loc(claim))
 
 
@@ -194,7 +197,7 @@ def control_practitioner(claim: Claim, ctx: ControlContext) -> Iterable[Finding]
             )
         return [f.linked(f"behandler/{ref}") for f in result]
 
-    for finding in ctx.cached("practitioner", ref, compute()):
+    for finding in ctx.cached("practitioner", ref, compute):
         yield finding.at(_loc(claim))
 
 

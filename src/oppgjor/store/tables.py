@@ -256,6 +256,7 @@ claim = Table(
     UniqueConstraint("number", "kind"),
     UniqueConstraint("guid", "kind"),
     Index("ix_claim_patient_service", "patient_ref", "service_time"),
+    Index("ix_claim_appointment", "appointment_id"),
     # an appointment yields one live claim; a credited one may be followed by a new one
     Index(
         "uq_claim_live_appointment",
@@ -304,6 +305,7 @@ settlement_claim = Table(
     Column("removed_at", DateTime),
     Column("removed_reason", String(200)),
     Index("ix_settlement_claim_settlement", "settlement_id"),
+    Index("ix_settlement_claim_claim", "claim_id"),
     Index(
         "uq_settlement_claim_active_claim",
         "claim_id",

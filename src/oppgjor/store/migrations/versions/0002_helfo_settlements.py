@@ -121,6 +121,7 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_claim_patient_service", ["patient_ref", "service_time"], unique=False
         )
+        batch_op.create_index("ix_claim_appointment", ["appointment_id"], unique=False)
         batch_op.create_index(
             "uq_claim_live_appointment",
             ["appointment_id"],
@@ -203,6 +204,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("settlement_claim", schema=None) as batch_op:
         batch_op.create_index("ix_settlement_claim_settlement", ["settlement_id"], unique=False)
+        batch_op.create_index("ix_settlement_claim_claim", ["claim_id"], unique=False)
         batch_op.create_index(
             "uq_settlement_claim_active_claim",
             ["claim_id"],
@@ -224,6 +226,7 @@ def downgrade() -> None:
             sqlite_where=sa.text("active"),
             postgresql_where=sa.text("active"),
         )
+        batch_op.drop_index("ix_settlement_claim_claim")
         batch_op.drop_index("ix_settlement_claim_settlement")
 
     op.drop_table("settlement_claim")
@@ -241,6 +244,7 @@ def downgrade() -> None:
             sqlite_where=sa.text("kind = 'claim' AND NOT credited"),
             postgresql_where=sa.text("kind = 'claim' AND NOT credited"),
         )
+        batch_op.drop_index("ix_claim_appointment")
         batch_op.drop_index("ix_claim_patient_service")
 
     op.drop_table("claim")

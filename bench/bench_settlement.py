@@ -1,0 +1,136 @@
+"""Building and controlling a settlement as it grows (issue 3's figures).
+
+For 1 000 and 10 000 claims, each in a fresh process on a fresh SQLite database: creating the
+claims from attended appointments, building the draft (new + mark all), and the control run.
+Every SQL statement sent to the database is counted (an executemany counts once), to show
+that the number of statements stays flat as the claims grow (no query per claim).
+Targets for 10 000 claims: control <= 1 s, build <= 2 s, peak memory <= 300 MB.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from sqlalchemy import event
+
+from common import START, seed_clinic
+from oppgjor.app import settlements as st
+from oppgjor.clinic.model import (
+    Appointment,
+    AppointmentStatus,
+    DiagnosisSystem,
+    Module,
+    TariffLine,
+    TreatmentSeries,
+)
+from oppgjor.helfo.model import SettlementType
+from oppgjor.store import Database
+
+SIZES = [1_000, 10_000]
+PRACTITIONERS = 50
+
+
+def build_world(db: Database, claims: int) -> None:
+    patients = max(100, claims // 10)
+    seed_clinic(db, practitioners=PRACTITIONERS, patients=patients)
+    with db.transaction() as repos:
+        for p in repos.practitioners():
+            repos.save_practitioner(
+                p.__class__(**{**p.__dict__, "modules": frozenset({Module.SETTLEMENT})})
+            )
+        for n in range(1, patients + 1):
+            repos.save_series(
+                TreatmentSeries(
+                    f"S{n:04d}", f"P{n:04d}", start_date=START, diagnosis_code="L03",
+                    diagnosis_system=DiagnosisSystem.ICPC2, referral_date=START,
+                )
+            )  # fmt: skip
+        appointments = []
+        day, n = START, 0
+        while n < claims:
+            if day.weekday() < 5:
+                for p in range(PRACTITIONERS):
+                    for slot in range(8):
+                        if n < claims:
+                            start = datetime.datetime.combine(day, datetime.time(8 + slot))
+                            patient = n % patients + 1
+                            appointments.append(
+                                Appointment(
+                                    f"B{p:03d}", f"P{patient:04d}", start,
+                                    start + datetime.timedelta(minutes=45), (TariffLine("A2a"),),
+                                    "0", f"S{patient:04d}", AppointmentStatus.ATTENDED, f"A{n}",
+                                )
+                            )  # fmt: skip
+                            n += 1
+            day += datetime.timedelta(days=1)
+        repos.add_appointments(appointments)
+
+
+def measure(claims: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Database(f"sqlite:///{tmp}/s.db")
+        build_world(db, claims)
+        statements = {"n": 0}
+
+        @event.listens_for(db.engine, "before_cursor_execute")
+        def count(*_args: object) -> None:
+            statements["n"] += 1
+
+        now = datetime.datetime.combine(START, datetime.time(12)) + datetime.timedelta(days=120)
+        figures: dict[str, float] = {}
+
+        def timed(name: str, action):  # type: ignore[no-untyped-def]
+            statements["n"] = 0
+            t0 = time.perf_counter()
+            result = action()
+            figures[name] = time.perf_counter() - t0
+            figures[name + "_sql"] = statements["n"]
+            return result
+
+        timed("claims", lambda: st.waiting(db, SettlementType.BKM, now))
+
+        def build():  # type: ignore[no-untyped-def]
+            s = st.new(db, SettlementType.BKM, actor="bench", now=now)
+            return st.mark(db, s.id, st.Selection(add_all=True), actor="bench", now=now)
+
+        s = timed("build", build)
+        report = timed("control", lambda: st.control(db, s.id, actor="bench", now=now))
+        timed("submit", lambda: st.submit(db, s.id, actor="bench", now=now))
+        figures["count"] = s.count
+        figures["blocking"] = report.blocking
+        figures["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        db.dispose()
+        return figures
+
+
+def main() -> None:
+    if len(sys.argv) == 2:
+        print(json.dumps(measure(int(sys.argv[1]))))
+        return
+    print("settlement of N claims (SQLite, fresh process each):")
+    for n in SIZES:
+        done = subprocess.run(
+            [sys.executable, __file__, str(n)], capture_output=True, text=True, check=True
+        )
+        f = json.loads(done.stdout)
+        print(
+            f"  {int(f['count']):>6} claims: create {f['claims']:.2f} s ({f['claims_sql']:.0f} SQL)"
+            f" | build {f['build']:.2f} s ({f['build_sql']:.0f} SQL)"
+            f" | control {f['control']:.2f} s ({f['control_sql']:.0f} SQL)"
+            f" | submit {f['submit']:.2f} s ({f['submit_sql']:.0f} SQL)"
+            f" | peak {f['max_rss_mb']:.0f} MB | blocking {f['blocking']:.0f}"
+        )
+    print("  targets at 10 000: control <= 1 s, build <= 2 s, peak <= 300 MB; SQL flat")
+
+
+if __name__ == "__main__":
+    main()
