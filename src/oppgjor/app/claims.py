@@ -86,7 +86,7 @@ def refresh(repos: Repos, claims: Sequence[Claim], src: ClaimSources | None = No
         if appointment is None:
             continue
         content = derive(appointment, src)
-        if content.key() != c.content.key() and c.id is not None:
+        if content != c.content and c.id is not None:
             changes.append((c.id, content))
             updated[c.id] = _with_content(c, content)
     repos.helfo.update_contents(changes)
