@@ -41,6 +41,8 @@ def test_demo_history_in_tabs(cli):
 
 
 def test_bkm_workflow_end_to_end(cli, tmp_path):
+    assert cli("config", "--booking-bank", "19x").exit_code == 1
+    assert "bank 1921" in cli("config", "--booking-bank", "1921").output
     new = js(cli("settlement", "new", "--type", "bkm", "--json"))
     sid = str(new["id"])
     marked = js(cli("settlement", "mark", sid, "--all", "--json"))
@@ -73,6 +75,7 @@ def test_bkm_workflow_end_to_end(cli, tmp_path):
     rows = list(csv.DictReader(out.open(encoding="utf-8"), delimiter=";"))
     assert sum(Decimal(r["belop"]) for r in rows) == 0
     assert len(rows) == len(claims)  # bank line + one line per approved claim
+    assert rows[0]["konto"] == "1921" and {r["konto"] for r in rows[1:]} == {"3100"}
     assert js(cli("settlement", "show", sid, "--json"))["status"] == "Bokført"
     assert cli("settlement", "export", sid).output == out.read_text(encoding="utf-8")
 

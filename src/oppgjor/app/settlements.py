@@ -10,7 +10,8 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -59,6 +60,17 @@ def _check(s: Settlement, action: Action, expected: int | None) -> SettlementSta
         return transition(s.state, action)
     except InvalidTransition as exc:
         raise Conflict(str(exc)) from None
+
+
+@contextmanager
+def _on(
+    db: Database, settlement_id: int, action: Action, expected: int | None
+) -> Iterator[tuple[Repos, Settlement, SettlementState | None]]:
+    """One transaction acting on a settlement: it exists, the user saw its current version,
+    and *action* is possible in its state (the state after it is yielded)."""
+    with db.transaction() as repos:
+        s = load(repos, settlement_id)
+        yield repos, s, _check(s, action, expected)
 
 
 def _changed(s: Settlement) -> str:
@@ -158,9 +170,7 @@ def mark(
 ) -> Settlement:
     """Markér: tick claims into the draft by period, all/none, or single numbers."""
     now = _now(now)
-    with db.transaction() as repos:
-        s = load(repos, settlement_id)
-        _check(s, Action.EDIT, expected)
+    with _on(db, settlement_id, Action.EDIT, expected) as (repos, s, _):
         sync_claims(repos, now)
         pool = [
             c
@@ -203,9 +213,7 @@ def change_date(
 ) -> Settlement:
     """Endre dato."""
     now = _now(now)
-    with db.transaction() as repos:
-        s = load(repos, settlement_id)
-        _check(s, Action.EDIT, expected)
+    with _on(db, settlement_id, Action.EDIT, expected) as (repos, s, _):
         detail = f"dato {s.date:%d.%m.%Y} -> {date:%d.%m.%Y}"
         return _write(repos, s, Action.EDIT, actor, now, detail, date=date)
 
@@ -220,9 +228,7 @@ def delete(
 ) -> None:
     """Slett: a draft only; its claims return to the pool untouched."""
     now = _now(now)
-    with db.transaction() as repos:
-        s = load(repos, settlement_id)
-        _check(s, Action.DELETE, expected)
+    with _on(db, settlement_id, Action.DELETE, expected) as (repos, s, _):
         if not repos.helfo.delete_settlement(s.id, s.version):
             raise Conflict(_changed(s))
         detail = f"slettet med {s.count} regninger ({format_nok(s.total)}); regningene venter igjen"
@@ -302,9 +308,7 @@ def control(
     """Kontrollér: refresh the draft's claims, run every control, store the findings with the
     settlement's new version."""
     now = _now(now)
-    with db.transaction() as repos:
-        s = load(repos, settlement_id)
-        _check(s, Action.EDIT, expected)
+    with _on(db, settlement_id, Action.EDIT, expected) as (repos, s, _):
         claims = _current_claims(repos, s)
         totals = _totals_of(claims)
         checked = dataclasses.replace(s, **totals)
@@ -338,9 +342,7 @@ def move_blocked_out(
     """Flytt ut: every claim with a BLOCKING finding in the last control leaves the draft and
     waits for the next settlement. Returns the settlement and the moved claim numbers."""
     now = _now(now)
-    with db.transaction() as repos:
-        s = load(repos, settlement_id)
-        _check(s, Action.EDIT, expected)
+    with _on(db, settlement_id, Action.EDIT, expected) as (repos, s, _):
         if s.control_version is None:
             raise UseCaseError("Kjør kontroll først; da vet vi hvilke regninger som må ut.")
         blocked = {cid for _, cid, f in repos.helfo.findings(s.id) if f.blocking and cid}
@@ -366,9 +368,7 @@ def submit(
     more on the current records (a series fixed since the control counts); unsent co-payment
     registrations of its type are attached."""
     now = _now(now)
-    with db.transaction() as repos:
-        s = load(repos, settlement_id)
-        after = _check(s, Action.SUBMIT, expected)
+    with _on(db, settlement_id, Action.SUBMIT, expected) as (repos, s, after):
         if s.control_version != s.version:
             raise UseCaseError(
                 f"Oppgjør {s.id} er ikke kontrollert i denne versjonen; kjør kontroll før "
@@ -407,9 +407,7 @@ def unlock(
 ) -> Settlement:
     """Lås opp / Markér som ikke innsendt: back to draft, possible until it is sent."""
     now = _now(now)
-    with db.transaction() as repos:
-        s = load(repos, settlement_id)
-        after = _check(s, Action.UNLOCK, expected)
+    with _on(db, settlement_id, Action.UNLOCK, expected) as (repos, s, after):
         regs = [r.id or 0 for r in repos.helfo.registrations(settlement_id=s.id)]
         repos.helfo.attach_registrations(regs, None)
         return _write(repos, s, Action.UNLOCK, actor, now, "låst opp", after, control_version=None)
@@ -440,9 +438,7 @@ def send(
     """Hand a submitted settlement to a transport (file in the outbox, API call, portal) and
     record that it was sent."""
     now = _now(now)
-    with db.transaction() as repos:
-        s = load(repos, settlement_id)
-        after = _check(s, Action.SEND, expected)
+    with _on(db, settlement_id, Action.SEND, expected) as (repos, s, after):
         content = submission(repos, s)
         result = transport.send(content)
         repos.helfo.set_claim_flags([c.id or 0 for c in content.claims], sent_on=now.date())
@@ -479,9 +475,7 @@ def receipt(
     """Helfo's answer: *rejected* maps claim numbers to (code, text); the rest are accepted.
     ``whole_rejected`` rejects every claim (AppRec status 2)."""
     now = _now(now)
-    with db.transaction() as repos:
-        s = load(repos, settlement_id)
-        after = _check(s, Action.RECEIPT, expected)
+    with _on(db, settlement_id, Action.RECEIPT, expected) as (repos, s, after):
         claims = repos.helfo.claims(settlement_id=s.id)
         unknown = set(rejected) - {c.number for c in claims}
         if unknown:
@@ -514,9 +508,7 @@ def correct_rejected(
     payout decision) leave the sent settlement, whose total then equals what Helfo approved,
     and go into a new draft with the same claim numbers and GUIDs. Returns (old, new)."""
     now = _now(now)
-    with db.transaction() as repos:
-        s = load(repos, settlement_id)
-        _check(s, Action.CORRECT, expected)
+    with _on(db, settlement_id, Action.CORRECT, expected) as (repos, s, _):
         claims = [c for c in repos.helfo.claims(settlement_id=s.id) if c.kind is ClaimKind.CLAIM]
         if numbers is None:
             chosen = [c for c in claims if c.outcome is Outcome.REJECTED]
@@ -584,9 +576,7 @@ def pay(
     """Utbetalingsvedtak: register the payout. A payout that differs from the accepted total
     is recorded with the difference in the event."""
     now = _now(now)
-    with db.transaction() as repos:
-        s = load(repos, settlement_id)
-        after = _check(s, Action.PAY, expected)
+    with _on(db, settlement_id, Action.PAY, expected) as (repos, s, after):
         accepted = sum(
             (
                 c.amount
@@ -616,6 +606,19 @@ def pay(
 BANK_ACCOUNT = "booking_account_bank"
 INCOME_ACCOUNT = "booking_account_income"
 DEFAULT_ACCOUNTS = {BANK_ACCOUNT: "1920", INCOME_ACCOUNT: "3100"}
+
+
+def booking_accounts(db: Database, **accounts: str | None) -> dict[str, str]:
+    """Set (where given) and return the accounts booking uses: ``bank`` and ``income``."""
+    keys = {"bank": BANK_ACCOUNT, "income": INCOME_ACCOUNT}
+    with db.transaction() as repos:
+        for name, value in accounts.items():
+            if value is None:
+                continue
+            if not (value.isdigit() and 4 <= len(value) <= 8):
+                raise UseCaseError(f"Konto «{value}» må være 4–8 siffer (f.eks. 1920).")
+            repos.set_setting(keys[name], value)
+        return {n: repos.get_setting(k) or DEFAULT_ACCOUNTS[k] for n, k in keys.items()}
 
 
 @dataclass(frozen=True)
@@ -674,9 +677,7 @@ def book(
 ) -> tuple[Settlement, list[BookingLine]]:
     """Bokfør: lock the paid settlement for good and return its accounting lines."""
     now = _now(now)
-    with db.transaction() as repos:
-        s = load(repos, settlement_id)
-        after = _check(s, Action.BOOK, expected)
+    with _on(db, settlement_id, Action.BOOK, expected) as (repos, s, after):
         lines = booking_lines(repos, s)
         s = _write(
             repos, s, Action.BOOK, actor, now, f"{len(lines)} posteringer", after, booked_at=now

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from oppgjor.app import clinic_actions, demo, installation
+from oppgjor.app import clinic_actions, demo, installation, settlements
 from oppgjor.app.errors import NotFound
 from oppgjor.app.tabular import SPECS, parse_date
 from oppgjor.cli import create, helfo
@@ -164,13 +164,21 @@ def config(
             help="Merk som testinstallasjon (godtar syntetiske fødselsnumre).",
         ),
     ] = None,
+    booking_bank: Annotated[
+        str | None, typer.Option(help="Bankkonto i regnskapet for Helfo-utbetalinger.")
+    ] = None,
+    booking_income: Annotated[
+        str | None, typer.Option(help="Inntektskonto i regnskapet for Helfo-refusjon.")
+    ] = None,
 ) -> None:
     with handled():
         db = database()
         if test_installation is not None:
             installation.set_test_installation(db, test_installation)
+        accounts = settlements.booking_accounts(db, bank=booking_bank, income=booking_income)
         state = "test" if installation.is_test_installation(db) else "produksjon"
         out.print(f"Installasjonen er merket som {state}.")
+        out.print(f"Bokføring: bank {accounts['bank']}, inntekt {accounts['income']}.")
 
 
 def main() -> None:
