@@ -172,11 +172,7 @@ def mark(
     now = _now(now)
     with _on(db, settlement_id, Action.EDIT, expected) as (repos, s, _):
         sync_claims(repos, now)
-        pool = [
-            c
-            for c in repos.helfo.claims(pool=True)
-            if c.content.type is s.type or c.kind is ClaimKind.CREDIT
-        ]
+        pool = [c for c in repos.helfo.claims(pool=True) if c.content.type is s.type]
         members = repos.helfo.claims(settlement_id=s.id)
         chosen = _choose(pool, selection)
         unknown = set(selection.add) - {c.number for c in chosen}
@@ -509,7 +505,7 @@ def correct_rejected(
     and go into a new draft with the same claim numbers and GUIDs. Returns (old, new)."""
     now = _now(now)
     with _on(db, settlement_id, Action.CORRECT, expected) as (repos, s, _):
-        claims = [c for c in repos.helfo.claims(settlement_id=s.id) if c.kind is ClaimKind.CLAIM]
+        claims = repos.helfo.claims(settlement_id=s.id)  # credits can be rejected too
         if numbers is None:
             chosen = [c for c in claims if c.outcome is Outcome.REJECTED]
         else:

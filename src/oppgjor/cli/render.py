@@ -77,10 +77,12 @@ def print_findings(findings: Iterable[Finding], console: Console = out) -> None:
     findings = list(findings)
     if not findings:
         return
+    linked = any(f.link for f in findings)
     table = Table(title="Funn")
-    for column in ("alvorlighet", "kode", "hvor", "melding"):
+    for column in ("alvorlighet", "kode", "hvor", "melding", *(["rett i"] if linked else [])):
         table.add_column(column)
     for f in findings:
         style = SEVERITY_STYLE.get(f.severity.value, "")
-        table.add_row(f"[{style}]{f.severity.value}[/]", f.code, f.location, f.message)
+        cells = [f"[{style}]{f.severity.value}[/]", f.code, f.location, f.message]
+        table.add_row(*cells, *([f.link] if linked else []))
     console.print(table)
