@@ -11,16 +11,20 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import resource
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from sqlalchemy import event
+from sqlalchemy import create_engine, event, text
 
 from common import START, seed_clinic
 from oppgjor.app import settlements as st
@@ -33,7 +37,7 @@ from oppgjor.clinic.model import (
     TreatmentSeries,
 )
 from oppgjor.helfo.model import SettlementType
-from oppgjor.store import Database
+from oppgjor.store import Database, resolve_url
 
 SIZES = [1_000, 10_000]
 PRACTITIONERS = 50
@@ -75,9 +79,35 @@ def build_world(db: Database, claims: int) -> None:
         repos.add_appointments(appointments)
 
 
-def measure(claims: int) -> dict[str, float]:
-    with tempfile.TemporaryDirectory() as tmp:
-        db = Database(f"sqlite:///{tmp}/s.db")
+PG_ENV = "OPPGJOR_BENCH_POSTGRES_URL"
+
+
+@contextmanager
+def database(kind: str) -> Iterator[Database]:
+    """A fresh SQLite file, or a fresh schema in $OPPGJOR_BENCH_POSTGRES_URL."""
+    if kind == "sqlite":
+        with tempfile.TemporaryDirectory() as tmp:
+            db = Database(f"sqlite:///{tmp}/s.db")
+            yield db
+            db.dispose()
+        return
+    url = resolve_url(os.environ[PG_ENV])
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    db = Database(url, connect_args={"options": f"-csearch_path={schema}"})
+    try:
+        yield db
+    finally:
+        db.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+def measure(claims: int, kind: str) -> dict[str, float]:
+    with database(kind) as db:
         build_world(db, claims)
         statements = {"n": 0}
 
@@ -108,28 +138,30 @@ def measure(claims: int) -> dict[str, float]:
         figures["count"] = s.count
         figures["blocking"] = report.blocking
         figures["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        db.dispose()
         return figures
 
 
 def main() -> None:
-    if len(sys.argv) == 2:
-        print(json.dumps(measure(int(sys.argv[1]))))
+    if len(sys.argv) == 3:
+        print(json.dumps(measure(int(sys.argv[1]), sys.argv[2])))
         return
-    print("settlement of N claims (SQLite, fresh process each):")
-    for n in SIZES:
+    kinds = ["sqlite", *(["postgresql"] if os.environ.get(PG_ENV) else [])]
+    print("settlement of N claims (fresh process and database each):")
+    for kind, n in ((k, n) for k in kinds for n in SIZES):
         done = subprocess.run(
-            [sys.executable, __file__, str(n)], capture_output=True, text=True, check=True
+            [sys.executable, __file__, str(n), kind], capture_output=True, text=True, check=True
         )
         f = json.loads(done.stdout)
         print(
-            f"  {int(f['count']):>6} claims: create {f['claims']:.2f} s ({f['claims_sql']:.0f} SQL)"
+            f"  {kind:<10} {int(f['count']):>6} claims: create {f['claims']:.2f} s ({f['claims_sql']:.0f} SQL)"
             f" | build {f['build']:.2f} s ({f['build_sql']:.0f} SQL)"
             f" | control {f['control']:.2f} s ({f['control_sql']:.0f} SQL)"
             f" | submit {f['submit']:.2f} s ({f['submit_sql']:.0f} SQL)"
             f" | peak {f['max_rss_mb']:.0f} MB | blocking {f['blocking']:.0f}"
         )
     print("  targets at 10 000: control <= 1 s, build <= 2 s, peak <= 300 MB; SQL flat")
+    if PG_ENV not in os.environ:
+        print(f"  (set {PG_ENV} to measure PostgreSQL too)")
 
 
 if __name__ == "__main__":

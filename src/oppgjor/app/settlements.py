@@ -184,8 +184,9 @@ def mark(
         removed = [c for c in members if selection.remove_all or c.number in selection.remove]
         repos.helfo.add_members(s.id, [c.id or 0 for c in chosen], now)
         repos.helfo.remove_members(s.id, [c.id or 0 for c in removed])
+        kept = [c for c in members if c not in removed]
         detail = f"+{len(chosen)} / -{len(removed)} regninger"
-        return _write(repos, s, Action.EDIT, actor, now, detail, **_retotal(repos, s.id))
+        return _write(repos, s, Action.EDIT, actor, now, detail, **_totals_of(kept + chosen))
 
 
 def _choose(pool: Sequence[Claim], sel: Selection) -> list[Claim]:

@@ -146,25 +146,24 @@ class HelfoRepos:
 
     # -- claims ----------------------------------------------------------------------------
     def unclaimed_appointment_ids(self) -> list[int]:
-        """Attended appointments with tariffs that have no live claim yet."""
+        """Attended appointments with tariffs that have no live claim yet. After a credit, the
+        replacement claim waits until Helfo has approved the credit."""
         a, al, c = t.appointment, t.appointment_line, t.claim
-        live = select(c.c.id).where(
-            and_(
-                c.c.appointment_id == a.c.id, c.c.kind == ClaimKind.CLAIM.value, not_(c.c.credited)
-            )
-        )
-        # after a credit, the replacement claim waits until Helfo has approved the credit
-        credit_pending = select(c.c.id).where(
-            c.c.appointment_id == a.c.id,
-            c.c.kind == ClaimKind.CREDIT.value,
-            or_(c.c.outcome.is_(None), c.c.outcome != Outcome.ACCEPTED.value),
+        taken = select(c.c.appointment_id).where(
+            c.c.appointment_id.is_not(None),
+            or_(
+                and_(c.c.kind == ClaimKind.CLAIM.value, not_(c.c.credited)),
+                and_(
+                    c.c.kind == ClaimKind.CREDIT.value,
+                    or_(c.c.outcome.is_(None), c.c.outcome != Outcome.ACCEPTED.value),
+                ),
+            ),
         )
         query = (
             select(a.c.id)
             .where(a.c.status == "attended")
-            .where(not_(credit_pending.exists()))
-            .where(select(al.c.id).where(al.c.appointment_id == a.c.id).exists())
-            .where(not_(live.exists()))
+            .where(a.c.id.in_(select(al.c.appointment_id)))
+            .where(a.c.id.not_in(taken))
             .order_by(a.c.start_at, a.c.id)
         )
         return list(self.conn.scalars(query))
