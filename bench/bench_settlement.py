@@ -153,7 +153,8 @@ def main() -> None:
         )
         f = json.loads(done.stdout)
         print(
-            f"  {kind:<10} {int(f['count']):>6} claims: create {f['claims']:.2f} s ({f['claims_sql']:.0f} SQL)"
+            f"  {kind:<10} {int(f['count']):>6} claims:"
+            f" create {f['claims']:.2f} s ({f['claims_sql']:.0f} SQL)"
             f" | build {f['build']:.2f} s ({f['build_sql']:.0f} SQL)"
             f" | control {f['control']:.2f} s ({f['control_sql']:.0f} SQL)"
             f" | submit {f['submit']:.2f} s ({f['submit_sql']:.0f} SQL)"

@@ -28,9 +28,18 @@ def public_holidays(year: int) -> frozenset[datetime.date]:
 
 
 def holiday_name(day: datetime.date) -> str | None:
-    """The holiday's (English) name, or None when *day* is not a public holiday."""
-    name = holidays.country_holidays("NO", years=day.year).get(day)
-    return str(name) if name else None
+    """The holiday's Norwegian name, or None when *day* is not a public holiday.
+
+    >>> holiday_name(datetime.date(2026, 5, 17)), holiday_name(datetime.date(2026, 5, 18))
+    ('Grunnlovsdag', None)
+    """
+    return _names(day.year).get(day)
+
+
+@lru_cache(maxsize=64)
+def _names(year: int) -> dict[datetime.date, str]:
+    found = holidays.country_holidays("NO", years=year, language="no")
+    return {day: str(name) for day, name in found.items()}
 
 
 def is_working_day(day: datetime.date) -> bool:
