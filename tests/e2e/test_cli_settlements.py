@@ -93,3 +93,4 @@ def test_errors_and_calendar(cli):
     assert isinstance(js(cli("claim", "copayments", "--json")), list)
     waiting = js(cli("claim", "waiting", "--type", "fbv", "--json"))
     assert all(c["type"] == "NPR BKM FBV" for c in waiting)
+    assert all(c["expires"] > c["time"][:10] for c in waiting)

@@ -13,6 +13,7 @@ from clinic_world import WORLD, load_world
 from oppgjor.app import settlements as st
 from oppgjor.app.errors import Conflict, UseCaseError
 from oppgjor.helfo.model import SettlementState, SettlementType
+from oppgjor.helfo.transport import ManualTransport
 from oppgjor.store import StoreError
 
 NOW = datetime.datetime(2026, 3, 10, 12, 0)
@@ -92,7 +93,7 @@ def test_correction_keeps_history_of_the_sent_settlement(clinic):
     s = draft(clinic)
     st.control(clinic, s.id, actor="t", now=NOW)
     st.submit(clinic, s.id, actor="t", now=NOW)
-    st.send(clinic, s.id, st.ManualTransport("M1"), actor="t", now=NOW)
+    st.send(clinic, s.id, ManualTransport("M1"), actor="t", now=NOW)
     sent = st.claims_in(clinic, s.id)
     st.receipt(clinic, s.id, {sent[0].number: ("07", "x")}, actor="t", now=NOW)
     old, new = st.correct_rejected(clinic, s.id, actor="t", now=NOW)

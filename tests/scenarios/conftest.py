@@ -24,6 +24,7 @@ from oppgjor.app.errors import Rejected, UseCaseError
 from oppgjor.core import workdays
 from oppgjor.helfo import calendar
 from oppgjor.helfo.model import ClaimKind, SettlementType
+from oppgjor.helfo.transport import ManualTransport
 from oppgjor.store import Database
 
 
@@ -180,7 +181,7 @@ class Runner:
         return st.delete(self.db, sid, **self._kw())
 
     def do_send(self, sid: int, arg: Any) -> Any:
-        return st.send(self.db, sid, st.ManualTransport(str(arg or "REF")), **self._kw())
+        return st.send(self.db, sid, ManualTransport(str(arg or "REF")), **self._kw())
 
     def do_receipt(self, sid: int, arg: Any) -> Any:
         arg = arg or {}
@@ -339,6 +340,12 @@ class Runner:
         refs = sorted(c.appointment_ref or "" for c in st.waiting(self.db, now=self.now))
         if refs != sorted(wanted):
             fail(f"waiting claims are {refs}, expected {sorted(wanted)}")
+
+    def expect_rejections(self, fail: Any, wanted: dict[str, Any], error: Any) -> None:
+        answered, reasons = views.rejections(self.db)
+        found = {r.code: r.count for r in reasons}
+        if answered != wanted["answered"] or found != wanted["reasons"]:
+            fail(f"{answered} answers, rejections {found}; expected {wanted}")
 
     def expect_credits(self, fail: Any, wanted: dict[str, str], error: Any) -> None:
         with self.db.transaction() as repos:

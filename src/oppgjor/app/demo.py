@@ -391,6 +391,7 @@ def settlement_history(db: Database, start: datetime.date, now: datetime.datetim
     in a draft for the user to control."""
     from oppgjor.app import settlements as st
     from oppgjor.helfo.model import SettlementType
+    from oppgjor.helfo.transport import ManualTransport
 
     who = "demo"
     month_end = (start + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
@@ -404,7 +405,7 @@ def settlement_history(db: Database, start: datetime.date, now: datetime.datetim
     if st.control(db, s.id, actor=who, now=when).blocking:
         return  # leave it as a draft for the user
     st.submit(db, s.id, actor=who, now=when)
-    st.send(db, s.id, st.ManualTransport("DEMO-MSG-1"), actor=who, now=when)
+    st.send(db, s.id, ManualTransport("DEMO-MSG-1"), actor=who, now=when)
     claims = st.claims_in(db, s.id)
     rejected = {c.number: ("07", "Feil i henvisning (DEMO)") for c in claims[:2]}
     st.receipt(db, s.id, rejected, actor=who, now=when + datetime.timedelta(days=1))

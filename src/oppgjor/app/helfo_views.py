@@ -100,16 +100,14 @@ class RejectionReason:
 
 
 def rejections(db: Database) -> tuple[int, list[RejectionReason]]:
-    """How many claims have an answer from Helfo, and the rejected ones by reason."""
+    """How many answers Helfo has given on claims (a corrected and resent claim counts each
+    time), and the rejections among them by reason."""
     with db.transaction() as repos:
-        claims = repos.helfo.claims(kind=ClaimKind.CLAIM)
-    answered = [c for c in claims if c.outcome is not None]
+        answers = repos.helfo.outcome_history()
     reasons = Counter(
-        (c.outcome_code or "", c.outcome_text or "")
-        for c in answered
-        if c.outcome is Outcome.REJECTED
+        (code or "", text or "") for outcome, code, text in answers if outcome is Outcome.REJECTED
     )
-    total = len(answered)
+    total = len(answers)
     return total, [
         RejectionReason(code, text, n, n / total) for (code, text), n in reasons.most_common()
     ]

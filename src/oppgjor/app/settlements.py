@@ -33,13 +33,12 @@ from oppgjor.helfo.model import (
     SettlementState,
     SettlementType,
 )
-from oppgjor.helfo.transport import ManualTransport, Submission, Transport
+from oppgjor.helfo.transport import Submission, Transport
 from oppgjor.helfo.workflow import Action, InvalidTransition, transition
 from oppgjor.store import Database
 from oppgjor.store.repos import Repos
 
 S = SettlementState
-__all__ = ["ManualTransport"]  # re-exported for callers that record a manual sending
 
 
 def _now(now: datetime.datetime | None) -> datetime.datetime:
@@ -181,10 +180,17 @@ def mark(
                 "Regning " + ", ".join(map(str, sorted(unknown))) + " venter ikke på et "
                 f"{s.type.value}-oppgjør (finnes ikke, er i et annet oppgjør eller er annen type)."
             )
-        removed = [c for c in members if selection.remove_all or c.number in selection.remove]
+        absent = set(selection.remove) - {c.number for c in members}
+        if absent:
+            raise UseCaseError(
+                "Regning " + ", ".join(map(str, sorted(absent))) + f" er ikke i oppgjør {s.id}."
+            )
+        gone = set(selection.remove)
+        removed = [c for c in members if selection.remove_all or c.number in gone]
         repos.helfo.add_members(s.id, [c.id or 0 for c in chosen], now)
         repos.helfo.remove_members(s.id, [c.id or 0 for c in removed])
-        kept = [c for c in members if c not in removed]
+        removed_ids = {c.id for c in removed}
+        kept = [c for c in members if c.id not in removed_ids]
         detail = f"+{len(chosen)} / -{len(removed)} regninger"
         return _write(repos, s, Action.EDIT, actor, now, detail, **_totals_of(kept + chosen))
 
@@ -192,11 +198,9 @@ def mark(
 def _choose(pool: Sequence[Claim], sel: Selection) -> list[Claim]:
     if sel.add_all:
         return list(pool)
-    chosen = [c for c in pool if c.number in set(sel.add)]
-    if sel.period:
-        first, last = sel.period
-        chosen += [c for c in pool if first <= c.content.service_date <= last and c not in chosen]
-    return chosen
+    wanted = set(sel.add)
+    first, last = sel.period or (datetime.date.max, datetime.date.min)
+    return [c for c in pool if c.number in wanted or first <= c.content.service_date <= last]
 
 
 def change_date(
@@ -486,7 +490,7 @@ def receipt(
                 outcomes.append((c.id or 0, Outcome.REJECTED, reason[0], reason[1]))
             else:
                 outcomes.append((c.id or 0, Outcome.ACCEPTED, None, None))
-        repos.helfo.set_outcomes(outcomes)
+        repos.helfo.set_outcomes(outcomes, s.id, now)
         bad = sum(1 for o in outcomes if o[1] is Outcome.REJECTED)
         detail = f"{len(outcomes) - bad} godkjent, {bad} avvist"
         return _write(repos, s, Action.RECEIPT, actor, now, detail, after)
@@ -525,7 +529,7 @@ def correct_rejected(
             for c in chosen
             if c.outcome is not Outcome.REJECTED
         ]
-        repos.helfo.set_outcomes(manual)
+        repos.helfo.set_outcomes(manual, s.id, now)
         ids = [c.id or 0 for c in chosen]
         repos.helfo.deactivate_members(s.id, ids, now, "avvist, flyttet til retting")
         nid = repos.helfo.insert_settlement(

@@ -23,6 +23,7 @@ from oppgjor.app.tabular import parse_date
 from oppgjor.cli.common import JsonOption, database, handled
 from oppgjor.cli.render import SEVERITY_STYLE, out, print_findings, print_json
 from oppgjor.core.money import format_nok
+from oppgjor.helfo import calendar
 from oppgjor.helfo.model import Claim, Settlement, SettlementState, SettlementType
 from oppgjor.helfo.transport import ManualTransport
 
@@ -111,6 +112,7 @@ def claim_dict(c: Claim) -> dict[str, Any]:
         "series": x.series_ref,
         "appointment": c.appointment_ref,
         "time": x.service_time.isoformat(),
+        "expires": calendar.claim_expiry(x.service_date).isoformat(),
         "tariffs": [f"{line.code}x{line.quantity}" for line in x.lines],
         "diagnosis": x.diagnosis_code,
         "copayment_reason": x.copayment_reason,

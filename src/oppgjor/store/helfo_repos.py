@@ -259,7 +259,13 @@ class HelfoRepos:
         for i in range(0, len(ids), CHUNK):
             self.conn.execute(update(c).where(c.c.id.in_(ids[i : i + CHUNK])).values(**values))
 
-    def set_outcomes(self, outcomes: Sequence[tuple[int, Outcome, str | None, str | None]]) -> None:
+    def set_outcomes(
+        self,
+        outcomes: Sequence[tuple[int, Outcome, str | None, str | None]],
+        settlement_id: int,
+        at: datetime.datetime,
+    ) -> None:
+        """Set each claim's current answer from Helfo and keep it in the claim's history."""
         if outcomes:
             c = t.claim
             stmt = update(c).where(c.c.id == bindparam("cid"))
@@ -270,6 +276,18 @@ class HelfoRepos:
                     for i, o, code, text in outcomes
                 ],
             )
+            rows = [
+                {"claim_id": i, "settlement_id": settlement_id, "outcome": o.value,
+                 "code": code, "text": text, "at": at}
+                for i, o, code, text in outcomes
+            ]  # fmt: skip
+            self.conn.execute(insert(t.claim_outcome), rows)
+
+    def outcome_history(self) -> list[tuple[Outcome, str | None, str | None]]:
+        """Every answer Helfo has given on a claim: (outcome, code, text)."""
+        o = t.claim_outcome
+        rows = self.conn.execute(select(o.c.outcome, o.c.code, o.c.text).order_by(o.c.id))
+        return [(Outcome(x), code, text) for x, code, text in rows]
 
     # -- settlements -----------------------------------------------------------------------
     def insert_settlement(self, **values: Any) -> int:

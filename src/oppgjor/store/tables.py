@@ -355,3 +355,16 @@ copayment_registration = Table(
     Column("settlement_id", ForeignKey("settlement.id", ondelete="SET NULL")),
     Column("created_at", DateTime, nullable=False),
 )
+
+# every answer Helfo gave on a claim (a corrected claim keeps its earlier rejections)
+claim_outcome = Table(
+    "claim_outcome",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("claim_id", ForeignKey("claim.id"), nullable=False, index=True),
+    Column("settlement_id", Integer, nullable=False),
+    Column("outcome", String(10), nullable=False),
+    Column("code", String(16)),
+    Column("text", Text),
+    Column("at", DateTime, nullable=False),
+)
