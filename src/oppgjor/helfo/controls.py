@@ -423,5 +423,5 @@ def _claim_of(finding: Finding, by_number: Mapping[int, Claim]) -> int | None:
     if not finding.location.startswith("regning["):
         return None
     number = int(finding.location[len("regning[") :].split("]", 1)[0])
-    claim = by_number.get(number)
+    claim = by_number.get(number) or by_number.get(-number)  # credits are kept under -number
     return claim.id if claim else None
