@@ -181,7 +181,7 @@ class Runner:
         return st.delete(self.db, sid, **self._kw())
 
     def do_send(self, sid: int, arg: Any) -> Any:
-        return st.send(self.db, sid, ManualTransport(str(arg or "REF")), **self._kw())
+        return st.send(self.db, sid, ManualTransport(str(arg or "REF")), **self._kw())[0]
 
     def do_receipt(self, sid: int, arg: Any) -> Any:
         arg = arg or {}

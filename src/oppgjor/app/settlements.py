@@ -33,7 +33,7 @@ from oppgjor.helfo.model import (
     SettlementState,
     SettlementType,
 )
-from oppgjor.helfo.transport import Submission, Transport
+from oppgjor.helfo.transport import Records, SendResult, Submission, Transport
 from oppgjor.helfo.workflow import Action, InvalidTransition, transition
 from oppgjor.store import Database
 from oppgjor.store.repos import Repos
@@ -420,10 +420,22 @@ def claims_in(db: Database, settlement_id: int) -> list[Claim]:
 
 
 def submission(repos: Repos, s: Settlement) -> Submission:
+    """The settlement's claims and registrations with the records a message needs."""
+    claims = repos.helfo.claims(settlement_id=s.id)
+    regs = repos.helfo.registrations(settlement_id=s.id)
+    reg_claims = repos.helfo.claims(ids=[r.claim_id for r in regs]) if regs else []
+    patients = {c.content.patient_ref for c in [*claims, *reg_claims]}
     return Submission(
         s,
-        repos.helfo.claims(settlement_id=s.id),
-        repos.helfo.registrations(settlement_id=s.id),
+        claims,
+        regs,
+        Records(
+            practice=repos.get_practice(),
+            patients={p.ref: p for p in repos.patients(patients)},
+            practitioners={p.ref: p for p in repos.practitioners()},
+            referrers={r.ref: r for r in repos.referrers()},
+            registration_claims={c.id or 0: c for c in reg_claims},
+        ),
     )
 
 
@@ -432,25 +444,29 @@ def send(
     settlement_id: int,
     transport: Transport,
     *,
+    resend: bool = False,
     expected: int | None = None,
     actor: str,
     now: datetime.datetime | None = None,
-) -> Settlement:
+) -> tuple[Settlement, SendResult]:
     """Hand a submitted settlement to a transport (file in the outbox, API call, portal) and
-    record that it was sent."""
+    record that it was sent. Once sent, it is sent again only when the user says *resend*
+    (a new message id; the claims keep their numbers and GUIDs)."""
     now = _now(now)
-    with _on(db, settlement_id, Action.SEND, expected) as (repos, s, after):
+    action = Action.RESEND if resend else Action.SEND
+    with _on(db, settlement_id, action, expected) as (repos, s, after):
         content = submission(repos, s)
         result = transport.send(content)
         repos.helfo.set_claim_flags([c.id or 0 for c in content.claims], sent_on=now.date())
+        repos.helfo.add_sent_message(s.id, result.reference, transport.name, result.detail, now)
         detail = f"sendt via {transport.name}: {result.reference}"
-        return _write(
+        s = _write(
             repos,
             s,
-            Action.SEND,
+            action,
             actor,
             now,
-            detail,
+            detail + (f" ({result.detail})" if result.detail else ""),
             after,
             sent_at=now,
             sent_total=s.total,
@@ -458,6 +474,7 @@ def send(
             transport=transport.name,
             transport_ref=result.reference,
         )
+        return s, result
 
 
 # -- receipt, corrections, payout, booking ---------------------------------------------------

@@ -371,7 +371,7 @@ def sent(
     with handled(as_json):
         if not ref.strip():
             raise UseCaseError("Oppgi en referanse med --ref.")
-        s = st.send(
+        s, _ = st.send(
             database(), settlement_id, ManualTransport(ref), expected=version, actor=_actor(user)
         )
         _print_settlement(s, as_json)

@@ -8,6 +8,7 @@ imports signxml and cryptography (import-linter).
 
 from __future__ import annotations
 
+import base64
 import datetime
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,15 +19,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from lxml import etree
-from signxml import (
-    CanonicalizationMethod,
-    DigestAlgorithm,
-    SignatureConfiguration,
-    SignatureMethod,
-    XMLSigner,
-    XMLVerifier,
-)
+from signxml.algorithms import CanonicalizationMethod, DigestAlgorithm, SignatureMethod
 from signxml.exceptions import InvalidInput, InvalidSignature
+from signxml.signer import XMLSigner
+from signxml.verifier import SignatureConfiguration, XMLVerifier
 
 C14N_10 = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
 DSIG = "http://www.w3.org/2000/09/xmldsig#"
@@ -116,8 +112,6 @@ def embedded_certificate(root: etree._Element) -> x509.Certificate:
     )
     if found is None or not (found.text or "").strip():
         raise SignatureError("Meldingen har ingen signatur med sertifikat.")
-    import base64
-
     return x509.load_der_x509_certificate(base64.b64decode("".join(found.text.split())))
 
 

@@ -7,11 +7,24 @@ the settlement by other means and records the reference.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Protocol
 
+from oppgjor.clinic.model import Patient, Practice, Practitioner, Referrer, TreatmentSeries
 from oppgjor.helfo.model import Claim, CopaymentRegistration, Settlement
+
+
+@dataclass(frozen=True)
+class Records:
+    """The clinic's records a message needs besides the claims."""
+
+    practice: Practice | None = None
+    patients: Mapping[str, Patient] = field(default_factory=dict)
+    practitioners: Mapping[str, Practitioner] = field(default_factory=dict)
+    referrers: Mapping[str, Referrer] = field(default_factory=dict)
+    series: Mapping[str, TreatmentSeries] = field(default_factory=dict)
+    registration_claims: Mapping[int, Claim] = field(default_factory=dict)  # by claim id
 
 
 @dataclass(frozen=True)
@@ -21,11 +34,13 @@ class Submission:
     settlement: Settlement
     claims: Sequence[Claim]
     registrations: Sequence[CopaymentRegistration]
+    records: Records = field(default_factory=Records)
 
 
 @dataclass(frozen=True)
 class SendResult:
     reference: str  # message id, file name or API id
+    detail: str = ""  # what the user should know, e.g. where the file went
 
 
 class Transport(Protocol):

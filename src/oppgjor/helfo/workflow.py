@@ -23,6 +23,7 @@ class Action(StrEnum):
     UNLOCK = "unlock"  # Lås opp / Markér som ikke innsendt
     DELETE = "delete"
     SEND = "send"  # a file was written or the API called
+    RESEND = "resend"  # the user explicitly sends the same settlement again
     RECEIPT = "receipt"  # Helfo's answer, per claim
     CORRECT = "correct"  # move rejected claims out into a new draft
     PAY = "pay"  # payout decision
@@ -35,6 +36,7 @@ ACTION_LABELS = {
     Action.UNLOCK: "låse opp",
     Action.DELETE: "slette",
     Action.SEND: "markere som sendt",
+    Action.RESEND: "sende på nytt",
     Action.RECEIPT: "registrere kvittering",
     Action.CORRECT: "rette avviste regninger",
     Action.PAY: "registrere utbetaling",
@@ -48,6 +50,7 @@ TRANSITIONS: dict[tuple[SettlementState, Action], SettlementState | None] = {
     (S.DRAFT, Action.DELETE): DELETED,
     (S.SUBMITTED, Action.UNLOCK): S.DRAFT,
     (S.SUBMITTED, Action.SEND): S.SENT,
+    (S.SENT, Action.RESEND): S.SENT,
     (S.SENT, Action.RECEIPT): S.RECEIPTED,
     (S.SENT, Action.CORRECT): S.SENT,
     (S.RECEIPTED, Action.CORRECT): S.RECEIPTED,

@@ -368,3 +368,28 @@ claim_outcome = Table(
     Column("text", Text),
     Column("at", DateTime, nullable=False),
 )
+
+# every message sent for a settlement (a resend is a new message id; late receipts still match)
+sent_message = Table(
+    "sent_message",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("settlement_id", ForeignKey("settlement.id"), nullable=False, index=True),
+    Column("msg_id", String(64), nullable=False, unique=True),
+    Column("transport", String(32), nullable=False),
+    Column("location", Text, nullable=False),
+    Column("sent_at", DateTime, nullable=False),
+)
+
+# every receipt read, applied or not: a receipt is never applied twice
+received_message = Table(
+    "received_message",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("msg_id", String(64), nullable=False, unique=True),
+    Column("original_msg_id", String(64)),
+    Column("settlement_id", Integer),
+    Column("status", String(8), nullable=False),
+    Column("file_name", String(300), nullable=False),
+    Column("received_at", DateTime, nullable=False),
+)

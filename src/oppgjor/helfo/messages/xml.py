@@ -78,3 +78,9 @@ def validate(element: etree._Element, name: str) -> None:
     if not checker.validate(element):
         errors = "; ".join(f"linje {e.line}: {e.message}" for e in list(checker.error_log)[:5])
         raise XmlError(f"Ikke gyldig mot {name}-skjemaet: {errors}")
+
+
+def serialise(root: etree._Element) -> bytes:
+    """UTF-8 bytes with an XML declaration, as sent."""
+    data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    return data
