@@ -20,6 +20,7 @@ run: $(STAMP)
 	$(BIN)/oppgjor overview
 	$(BIN)/oppgjor practitioner list
 	$(BIN)/oppgjor patient-overview P0001 --limit 10
+	$(BIN)/oppgjor demo helfo-flow --folder $(CURDIR)/var/helfo
 	$(BIN)/oppgjor settlement list
 	$(BIN)/oppgjor claim waiting --limit 5
 	$(BIN)/oppgjor helfo calendar

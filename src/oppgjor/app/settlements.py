@@ -414,6 +414,11 @@ def unlock(
         return _write(repos, s, Action.UNLOCK, actor, now, "låst opp", after, control_version=None)
 
 
+def load_settlement(db: Database, settlement_id: int) -> Settlement:
+    with db.transaction() as repos:
+        return load(repos, settlement_id)
+
+
 def claims_in(db: Database, settlement_id: int) -> list[Claim]:
     with db.transaction() as repos:
         return repos.helfo.claims(settlement_id=load(repos, settlement_id).id)

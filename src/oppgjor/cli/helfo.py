@@ -8,6 +8,7 @@ import getpass
 import io
 import os
 import sys
+import time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,6 +17,7 @@ import typer
 from rich.table import Table
 
 from oppgjor.app import claims as claim_actions
+from oppgjor.app import helfo_exchange as hx
 from oppgjor.app import helfo_views as views
 from oppgjor.app import settlements as st
 from oppgjor.app.errors import UseCaseError
@@ -669,3 +671,133 @@ def helfo_calendar(
         )
         for day, name in view.holidays:
             out.print(f"  fridag {day:%d.%m.%Y} {name}")
+
+
+# -- messages to and from Helfo (issue 4) -----------------------------------------------------
+
+
+@helfo_app.command("settings", help="Meldingsmapper, virksomhetssertifikat og Helfos id-er.")
+def settings(
+    folder: Annotated[
+        str | None, typer.Option(help="Felles mappe for utboks/innboks/arkiv/karantene.")
+    ] = None,
+    outbox: Annotated[str | None, typer.Option(help="Utboks (meldingstjenerens Outbox).")] = None,
+    inbox: Annotated[str | None, typer.Option(help="Innboks (meldingstjenerens Inbox).")] = None,
+    archive: Annotated[str | None, typer.Option(help="Arkiv for leste kvitteringer.")] = None,
+    quarantine: Annotated[
+        str | None, typer.Option(help="Karantene for filer som ikke kan brukes.")
+    ] = None,
+    certificate: Annotated[
+        str | None, typer.Option(help="PKCS#12-fil med virksomhetssertifikatet.")
+    ] = None,
+    password_file: Annotated[
+        str | None, typer.Option(help="Fil (chmod 600) med sertifikatpassordet.")
+    ] = None,
+    message_type: Annotated[str | None, typer.Option(help="POM eller LOM.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    with handled(as_json):
+        values = dict(
+            folder=folder, outbox=outbox, inbox=inbox, archive=archive, quarantine=quarantine,
+            certificate=certificate, password_file=password_file, message_type=message_type,
+        )  # fmt: skip
+        found = hx.set_settings(database(), **values)
+        gaps = hx.missing(database())
+        if as_json:
+            print_json({"settings": found, "missing": gaps})
+            return
+        for key, value in found.items():
+            out.print(f"  {key:<14} {value or ''}")
+        if gaps:
+            out.print("[yellow]Mangler:[/] " + "; ".join(gaps))
+
+
+def _secret(ask: bool) -> str | None:
+    if ask:
+        return str(typer.prompt("Sertifikatpassord", hide_input=True))
+    return None
+
+
+@helfo_app.command("send", help="Lag fil til innsending: signert BKM i utboksen.")
+def send_file(
+    settlement_id: Id,
+    resend: Annotated[
+        bool, typer.Option("--resend", help="Send et sendt oppgjør på nytt.")
+    ] = False,
+    ask_password: Annotated[
+        bool, typer.Option("--ask-password", help="Spør etter sertifikatpassordet.")
+    ] = False,
+    user: User = None,
+    as_json: JsonOption = False,
+) -> None:
+    with handled(as_json):
+        result = hx.create_file(
+            database(), settlement_id, secret=_secret(ask_password), resend=resend,
+            actor=_actor(user),
+        )  # fmt: skip
+        if as_json:
+            print_json({**settlement_dict(result.settlement), "file": result.path,
+                        "msg_id": result.msg_id, "warning": result.warning})  # fmt: skip
+            return
+        if result.warning:
+            out.print(f"[yellow]{result.warning}[/]")
+        out.print(f"Signert fil lagt i utboksen: {result.path}")
+        _print_settlement(result.settlement, False)
+
+
+@helfo_app.command("portal-file", help="Uten Norsk Helsenett: fil for opplasting i Helfos portal.")
+def portal(
+    settlement_id: Id,
+    output: Annotated[Path, typer.Option(help="Filen som skal lastes opp.")],
+    ask_password: Annotated[
+        bool, typer.Option("--ask-password", help="Spør etter sertifikatpassordet.")
+    ] = False,
+    user: User = None,
+    as_json: JsonOption = False,
+) -> None:
+    with handled(as_json):
+        result = hx.portal_file(
+            database(), settlement_id, output, secret=_secret(ask_password), actor=_actor(user)
+        )
+        if as_json:
+            print_json({**settlement_dict(result.settlement), "file": result.path})
+            return
+        out.print(f"Fil til Helfos portal: {result.path}. Oppgjøret er registrert som sendt.")
+
+
+@helfo_app.command("inbox", help="Les kvitteringer (AppRec) fra innboksen, én gang eller løpende.")
+def inbox(
+    watch: Annotated[bool, typer.Option("--watch", help="Fortsett å lytte.")] = False,
+    interval: Annotated[float, typer.Option(help="Sekunder mellom hver runde.")] = 10.0,
+    user: User = None,
+    as_json: JsonOption = False,
+) -> None:
+    with handled(as_json):
+        while True:
+            report = hx.read_inbox(database(), actor=_actor(user))
+            if as_json:
+                print_json({"applied": report.applied, "quarantined": report.quarantined})
+            else:
+                for name, sid, status in report.applied:
+                    out.print(f"Kvittering {name}: oppgjør {sid}, status {status}")
+                for name, reason in report.quarantined:
+                    out.print(f"[red]Karantene[/] {name}: {reason}")
+                if not watch and not (report.applied or report.quarantined):
+                    out.print("Ingen nye kvitteringer.")
+            if not watch:
+                return
+            time.sleep(interval)
+
+
+@helfo_app.command(
+    "simulate-receipt", help="Testinstallasjon: legg en simulert kvittering i innboksen."
+)
+def simulate(
+    settlement_id: Id,
+    rejected: Annotated[
+        list[str] | None, typer.Option("--rejected", help="REGNINGSNR:KODE[:TEKST], gjentas.")
+    ] = None,
+) -> None:
+    with handled():
+        path = hx.simulate_receipt(database(), settlement_id, _reasons(rejected))
+        out.print(f"Simulert kvittering lagt i innboksen: {path}")

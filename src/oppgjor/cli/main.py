@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from oppgjor.app import clinic_actions, demo, installation, settlements
+from oppgjor.app import clinic_actions, demo, demo_helfo, installation, settlements
 from oppgjor.app.errors import NotFound
 from oppgjor.app.tabular import SPECS, parse_date
 from oppgjor.cli import create, helfo
@@ -102,6 +103,15 @@ def demo_seed(
         )
         for report in summary.reports:
             out.print(f"  {report.kind}: {report.created}")
+
+
+@demo_app.command("helfo-flow", help="FBV-manualens kapittel 2 med ekte filer på demoklinikken.")
+def demo_helfo_flow(
+    folder: Annotated[str, typer.Option(help="Mappe for utboks/innboks/arkiv.")] = "var/helfo",
+) -> None:
+    with handled():
+        for line in demo_helfo.run(database(), Path(folder)):
+            out.print(line)
 
 
 @app.command("overview", help="Vis praksisen og hvor mye som er registrert.")
