@@ -1,0 +1,154 @@
+"""The FBV manual's chapter 2 through the CLI with real files: a signed BKM in the outbox, an
+AppRec with two rejected claims in the inbox, correction with the same numbers, acceptance,
+payout, booking. Bad receipts end in quarantine and change no claim."""
+
+import datetime
+import json
+import os
+import uuid
+
+import pytest
+from typer.testing import CliRunner
+
+from oppgjor.cli.main import app
+from oppgjor.helfo import signing
+from oppgjor.helfo.messages import apprec, bkm, msghead, xml
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def cli(tmp_path, monkeypatch):
+    monkeypatch.setenv("OPPGJOR_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("OPPGJOR_USER", "kari")
+    monkeypatch.delenv("OPPGJOR_CERT_PASSWORD", raising=False)
+
+    def run(*args):
+        return runner.invoke(app, list(args))
+
+    assert run("demo", "seed").exit_code == 0
+    return run
+
+
+def js(result):
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def certificate(tmp_path):
+    cert = tmp_path / "virk.p12"
+    cert.write_bytes(signing.make_test_certificate("974760673", "Demo", b"s3cret"))
+    secret = tmp_path / "virk.passord"
+    secret.write_text("s3cret")
+    os.chmod(secret, 0o600)
+    return cert, secret
+
+
+def drop_receipt(folder, msg_id, rejected):
+    errors = tuple(apprec.AppRecError(c, t, str(n)) for n, (c, t) in rejected.items())
+    status = "3" if rejected else "1"
+    receipt = apprec.AppRec(str(uuid.uuid4()), datetime.datetime.now(), status, errors, msg_id)
+    path = folder / "inbox" / f"svar-{receipt.id}.xml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(xml.serialise(apprec.build(receipt)))
+    return path
+
+
+def claims_in_file(path):
+    _, content = msghead.unwrap(xml.parse(path.read_bytes()))
+    return [(c.number, c.guid) for c in bkm.parse(content).claims]
+
+
+def test_missing_settings_are_listed_before_anything_is_written(cli, tmp_path):
+    folder = tmp_path / "meldinger"
+    js(cli("helfo", "settings", "--folder", str(folder), "--json"))
+    sid = str(js(cli("settlement", "new", "--type", "bkm", "--json"))["id"])
+    result = cli("helfo", "send", sid)
+    assert result.exit_code == 1 and "Fyll ut" in result.output and "sertifikat" in result.output
+    assert not (folder / "outbox").exists() or not list((folder / "outbox").iterdir())
+
+
+def test_chapter_2_with_files_end_to_end(cli, tmp_path):
+    folder = tmp_path / "meldinger"
+    cert, secret = certificate(tmp_path)
+    shown = js(cli("helfo", "settings", "--folder", str(folder), "--certificate", str(cert),
+                   "--password-file", str(secret), "--json"))  # fmt: skip
+    assert shown["missing"] == []
+    sid = str(js(cli("settlement", "new", "--type", "fbv", "--json"))["id"])
+    js(cli("settlement", "mark", sid, "--all", "--json"))
+    if js(cli("settlement", "control", sid, "--json"))["blocking"]:
+        js(cli("settlement", "move-blocked", sid, "--json"))
+        assert js(cli("settlement", "control", sid, "--json"))["blocking"] == 0
+    js(cli("settlement", "submit", sid, "--json"))
+    sent = js(cli("helfo", "send", sid, "--json"))
+    path = folder / "outbox" / os.path.basename(sent["file"])
+    assert path.is_file() and sent["status"] == "Sendt"
+    assert str(uuid.UUID(sent["msg_id"])) == sent["msg_id"]
+    assert cli("helfo", "send", sid).exit_code == 5  # once, unless --resend
+    assert len(list((folder / "outbox").iterdir())) == 1
+    signing.verify(xml.parse(path.read_bytes()))
+    numbers = [int(n) for n, _ in claims_in_file(path)]
+    rejected = {numbers[0]: ("07", "Feil i henvisning"), numbers[1]: ("16", "Gammel takst")}
+    drop_receipt(folder, sent["msg_id"], rejected)
+    read = js(cli("helfo", "inbox", "--json"))
+    assert [(int(s), st) for _, s, st in read["applied"]] == [(int(sid), "3")]
+    assert len(list((folder / "archive").iterdir())) == 1
+    corrected = js(cli("settlement", "correct", sid, "--json"))
+    new = str(corrected["new"]["id"])
+    assert corrected["new"]["count"] == 2
+    js(cli("settlement", "control", new, "--json"))
+    js(cli("settlement", "submit", new, "--json"))
+    resent = js(cli("helfo", "send", new, "--json"))
+    again = claims_in_file(folder / "outbox" / os.path.basename(resent["file"]))
+    original = dict(claims_in_file(path))
+    assert sorted(int(n) for n, _ in again) == sorted(rejected)
+    assert all(original[n] == guid for n, guid in again)  # same numbers and GUIDs
+    drop_receipt(folder, resent["msg_id"], {})
+    js(cli("helfo", "inbox", "--json"))
+    for settlement in (sid, new):
+        total = js(cli("settlement", "show", settlement, "--json"))["total"]
+        js(
+            cli(
+                "settlement", "pay", settlement, "--amount", total, "--date", "2026-12-01", "--json"
+            )
+        )
+        assert cli("settlement", "book", settlement).exit_code == 0
+    shown = js(cli("settlement", "show", new, "--json"))
+    assert shown["status"] == "Bokført" and all(c["status"] == "utbetalt" for c in shown["claims"])
+
+
+def test_bad_receipts_go_to_quarantine_and_change_nothing(cli, tmp_path):
+    folder = tmp_path / "meldinger"
+    cert, secret = certificate(tmp_path)
+    cli("helfo", "settings", "--folder", str(folder), "--certificate", str(cert),
+        "--password-file", str(secret))  # fmt: skip
+    sid = str(js(cli("settlement", "new", "--type", "bkm", "--json"))["id"])
+    js(cli("settlement", "mark", sid, "--all", "--json"))
+    if js(cli("settlement", "control", sid, "--json"))["blocking"]:
+        js(cli("settlement", "move-blocked", sid, "--json"))
+        js(cli("settlement", "control", sid, "--json"))
+    js(cli("settlement", "submit", sid, "--json"))
+    sent = js(cli("helfo", "send", sid, "--json"))
+    inbox = folder / "inbox"
+    drop_receipt(folder, "unknown-message-id", {})
+    (inbox / "bomb.xml").write_bytes(
+        b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;">]><l>&b;</l>'
+    )
+    (inbox / "xxe.xml").write_bytes(
+        b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>'
+    )
+    (inbox / "cut.xml").write_bytes(b"<AppRec xmlns='http://www.kith.no/xmlstds/apprec/2004-11-21'")
+    (inbox / "wrongns.xml").write_bytes(
+        (folder / "outbox" / os.path.basename(sent["file"])).read_bytes()
+    )
+    before = js(cli("settlement", "show", sid, "--json"))
+    result = js(cli("helfo", "inbox", "--json"))
+    assert result["applied"] == [] and len(result["quarantined"]) == 5
+    assert js(cli("settlement", "show", sid, "--json"))["claims"] == before["claims"]
+    assert len([p for p in (folder / "quarantine").iterdir() if p.suffix == ".txt"]) == 5
+    first = drop_receipt(folder, sent["msg_id"], {})
+    copy = first.read_bytes()
+    assert js(cli("helfo", "inbox", "--json"))["applied"]
+    (inbox / "again.xml").write_bytes(copy)  # the same receipt once more
+    again = js(cli("helfo", "inbox", "--json"))
+    assert again["applied"] == [] and "allerede lest" in again["quarantined"][0][1]
