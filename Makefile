@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_queries.py
 	$(BIN)/python bench/bench_settlement.py
+	$(BIN)/python bench/bench_messages.py
 
 codes:
 	$(PYTHON) scripts/build_codes.py

@@ -233,42 +233,48 @@ def read_inbox(db: Database, *, actor: str, now: datetime.datetime | None = None
 
 
 def _apply_receipt(db: Database, path: Path, actor: str, now: datetime.datetime) -> tuple[int, str]:
+    """Apply one AppRec file in one transaction: all of it, or (on any error) nothing."""
     root = xml.parse(path.read_bytes())
     xml.validate(root, "apprec")
     receipt = apprec.parse(root)
+    rejected, whole = _reasons(receipt)
     with db.transaction() as repos:
         if repos.helfo.receipt_seen(receipt.id):
             raise UseCaseError(
                 f"Kvittering {receipt.id} er allerede lest; den brukes ikke to ganger."
             )
         sid = repos.helfo.settlement_of_message(receipt.original_msg_id)
-    if sid is None:
-        raise UseCaseError(f"Kvitteringen svarer på en ukjent melding ({receipt.original_msg_id}).")
-    rejected: dict[int, tuple[str, str]] = {}
-    whole: tuple[str, str] | None = None
-    if receipt.status == "1":
-        pass
-    elif receipt.status == "2":
-        first = receipt.errors[0] if receipt.errors else apprec.AppRecError("X99", "Avvist", None)
-        whole = (first.code, first.text)
-    elif receipt.status == "3":
-        for number, reason in receipt.rejected_claims.items():
-            if not number.isdigit():
-                raise UseCaseError(
-                    f"Feil i delmelding peker på «{number}», ikke et regningsnummer."
-                )
-            rejected[int(number)] = reason
-    else:
-        raise UseCaseError(f"Ukjent kvitteringsstatus «{receipt.status}».")
-    try:
-        st.receipt(db, sid, rejected, whole_rejected=whole, actor=actor, now=now)
-    except Conflict as exc:
-        raise UseCaseError(f"Kvitteringen kan ikke brukes på oppgjør {sid}: {exc}") from None
-    with db.transaction() as repos:
+        if sid is None:
+            raise UseCaseError(
+                f"Kvitteringen svarer på en ukjent melding ({receipt.original_msg_id})."
+            )
+        try:
+            st.receipt_in(
+                repos, sid, rejected, whole_rejected=whole, expected=None, actor=actor, now=now
+            )
+        except Conflict as exc:
+            raise UseCaseError(f"Kvitteringen kan ikke brukes på oppgjør {sid}: {exc}") from None
         repos.helfo.add_received(
             receipt.id, receipt.original_msg_id, sid, receipt.status, path.name, now
         )
     return sid, receipt.status
+
+
+def _reasons(receipt: apprec.AppRec) -> tuple[dict[int, tuple[str, str]], tuple[str, str] | None]:
+    """(rejected claim numbers, whole-message rejection) from an AppRec's status and errors."""
+    if receipt.status == "1":
+        return {}, None
+    if receipt.status == "2":
+        first = receipt.errors[0] if receipt.errors else apprec.AppRecError("X99", "Avvist", None)
+        return {}, (first.code, first.text)
+    if receipt.status != "3":
+        raise UseCaseError(f"Ukjent kvitteringsstatus «{receipt.status}».")
+    rejected = {}
+    for number, reason in receipt.rejected_claims.items():
+        if not number.isdigit():
+            raise UseCaseError(f"Feil i delmelding peker på «{number}», ikke et regningsnummer.")
+        rejected[int(number)] = reason
+    return rejected, None
 
 
 def simulate_receipt(

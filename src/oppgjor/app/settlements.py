@@ -497,25 +497,43 @@ def receipt(
 ) -> Settlement:
     """Helfo's answer: *rejected* maps claim numbers to (code, text); the rest are accepted.
     ``whole_rejected`` rejects every claim (AppRec status 2)."""
-    now = _now(now)
-    with _on(db, settlement_id, Action.RECEIPT, expected) as (repos, s, after):
-        claims = repos.helfo.claims(settlement_id=s.id)
-        unknown = set(rejected) - {c.number for c in claims}
-        if unknown:
-            raise UseCaseError(
-                "Regning " + ", ".join(map(str, sorted(unknown))) + f" er ikke i oppgjør {s.id}."
-            )
-        outcomes: list[tuple[int, Outcome, str | None, str | None]] = []
-        for c in claims:
-            reason = whole_rejected or rejected.get(c.number)
-            if reason:
-                outcomes.append((c.id or 0, Outcome.REJECTED, reason[0], reason[1]))
-            else:
-                outcomes.append((c.id or 0, Outcome.ACCEPTED, None, None))
-        repos.helfo.set_outcomes(outcomes, s.id, now)
-        bad = sum(1 for o in outcomes if o[1] is Outcome.REJECTED)
-        detail = f"{len(outcomes) - bad} godkjent, {bad} avvist"
-        return _write(repos, s, Action.RECEIPT, actor, now, detail, after)
+    with db.transaction() as repos:
+        return receipt_in(
+            repos, settlement_id, rejected, whole_rejected=whole_rejected, expected=expected,
+            actor=actor, now=_now(now),
+        )  # fmt: skip
+
+
+def receipt_in(
+    repos: Repos,
+    settlement_id: int,
+    rejected: Mapping[int, tuple[str, str]],
+    *,
+    whole_rejected: tuple[str, str] | None,
+    expected: int | None,
+    actor: str,
+    now: datetime.datetime,
+) -> Settlement:
+    """:func:`receipt` inside a caller's transaction (the inbox records the file with it)."""
+    s = load(repos, settlement_id)
+    after = _check(s, Action.RECEIPT, expected)
+    claims = repos.helfo.claims(settlement_id=s.id)
+    unknown = set(rejected) - {c.number for c in claims}
+    if unknown:
+        raise UseCaseError(
+            "Regning " + ", ".join(map(str, sorted(unknown))) + f" er ikke i oppgjør {s.id}."
+        )
+    outcomes: list[tuple[int, Outcome, str | None, str | None]] = []
+    for c in claims:
+        reason = whole_rejected or rejected.get(c.number)
+        if reason:
+            outcomes.append((c.id or 0, Outcome.REJECTED, reason[0], reason[1]))
+        else:
+            outcomes.append((c.id or 0, Outcome.ACCEPTED, None, None))
+    repos.helfo.set_outcomes(outcomes, s.id, now)
+    bad = sum(1 for o in outcomes if o[1] is Outcome.REJECTED)
+    detail = f"{len(outcomes) - bad} godkjent, {bad} avvist"
+    return _write(repos, s, Action.RECEIPT, actor, now, detail, after)
 
 
 def correct_rejected(

@@ -14,7 +14,6 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.pool import NullPool
 
 ENV_URL = "OPPGJOR_DATABASE_URL"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -63,7 +62,9 @@ def make_engine(url: str, **options: Any) -> Engine:
         database = url.split("///", 1)[1] if "///" in url else ""
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, poolclass=NullPool, **options)
+        # one pooled connection per thread: closing the last connection of a WAL database
+        # checkpoints it, which made every short transaction pay for a checkpoint
+        engine = create_engine(url, **options)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
