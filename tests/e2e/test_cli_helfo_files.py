@@ -80,6 +80,8 @@ def test_chapter_2_with_files_end_to_end(cli, tmp_path):
         js(cli("settlement", "move-blocked", sid, "--json"))
         assert js(cli("settlement", "control", sid, "--json"))["blocking"] == 0
     js(cli("settlement", "submit", sid, "--json"))
+    waiting = js(cli("settlement", "list", "--state", "submitted", "--json"))
+    assert [str(s["id"]) for s in waiting] == [sid]  # submitted, not yet signed and sent
     sent = js(cli("helfo", "send", sid, "--json"))
     path = folder / "outbox" / os.path.basename(sent["file"])
     assert path.is_file() and sent["status"] == "Sendt"
@@ -115,6 +117,9 @@ def test_chapter_2_with_files_end_to_end(cli, tmp_path):
         assert cli("settlement", "book", settlement).exit_code == 0
     shown = js(cli("settlement", "show", new, "--json"))
     assert shown["status"] == "Bokført" and all(c["status"] == "utbetalt" for c in shown["claims"])
+    rows = {str(r["id"]): r for r in js(cli("settlement", "payouts", "--json"))}
+    assert rows[sid]["rejected"] == 2 and rows[sid]["difference"] == "0.00"
+    assert rows[sid]["expected"] == rows[sid]["paid"]
 
 
 def test_bad_receipts_go_to_quarantine_and_change_nothing(cli, tmp_path):

@@ -53,12 +53,9 @@ def tokens(settings: dict[str, str | None]) -> kuhr.TokenProvider:
         raise UseCaseError(
             f"Ingen tilgang til KUHR: sett ${TOKEN_ENV}, eller Maskinporten ({', '.join(gaps)})."
         )
-    from jwcrypto import jwk  # the key file is read here, the key is never stored
-
-    key = jwk.JWK.from_pem(Path(settings["maskinporten_key"] or "").read_bytes())
-    return kuhr.Maskinporten(
+    return kuhr.Maskinporten.from_key_file(
         settings["maskinporten_token_url"] or "", settings["maskinporten_audience"] or "",
-        settings["maskinporten_client_id"] or "", key,
+        settings["maskinporten_client_id"] or "", Path(settings["maskinporten_key"] or ""),
     )  # fmt: skip
 
 

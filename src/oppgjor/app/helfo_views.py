@@ -181,3 +181,28 @@ def helfo_calendar(today: datetime.date, months: int = 2) -> CalendarView:
 def claims_of(db: Database, numbers: Sequence[int]) -> list[Claim]:
     with db.transaction() as repos:
         return repos.helfo.claims(numbers=numbers)
+
+
+@dataclass(frozen=True)
+class PayoutRow:
+    settlement: Settlement
+    expected: Decimal  # what Helfo approved: the accepted claims
+    paid: Decimal | None
+    difference: Decimal | None
+    rejected: int
+
+
+def payouts(db: Database) -> list[PayoutRow]:
+    """Expected (approved) against paid, per settlement that has been answered."""
+    answered = (SettlementState.RECEIPTED, SettlementState.PAID, SettlementState.BOOKED)
+    rows = []
+    with db.transaction() as repos:
+        for s in repos.helfo.settlements(answered):
+            claims = repos.helfo.claims(settlement_id=s.id)
+            expected = sum((c.amount for c in claims if c.outcome is Outcome.ACCEPTED), Decimal(0))
+            rejected = repos.helfo.rejected_in(s.id)
+            paid = s.payout_amount
+            rows.append(
+                PayoutRow(s, expected, paid, None if paid is None else paid - expected, rejected)
+            )
+    return rows

@@ -18,6 +18,7 @@ from rich.table import Table
 
 from oppgjor.app import claims as claim_actions
 from oppgjor.app import helfo_exchange as hx
+from oppgjor.app import helfo_kuhr as kuhr_app
 from oppgjor.app import helfo_views as views
 from oppgjor.app import settlements as st
 from oppgjor.app.errors import UseCaseError
@@ -177,10 +178,16 @@ def new(
 @settlement_app.command("list", help="Oppgjør per fane: draft, submitted, booked.")
 def list_(
     tab: Annotated[str | None, typer.Option(help="draft, submitted eller booked.")] = None,
+    state: Annotated[
+        str | None,
+        typer.Option(help="Bare én tilstand, f.eks. submitted: innsendt, men ikke sendt ennå."),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     with handled(as_json):
         found = views.settlements(database(), tab)
+        if state:
+            found = [s for s in found if s.state.value == state]
         if as_json:
             print_json([settlement_dict(s) for s in found])
             return
@@ -504,6 +511,29 @@ def export(
         _write_lines(st.accounting(database(), settlement_id), output)
 
 
+@settlement_app.command("payouts", help="Forventet (godkjent) mot utbetalt per oppgjør.")
+def payouts(as_json: JsonOption = False) -> None:
+    with handled(as_json):
+        rows = views.payouts(database())
+        if as_json:
+            print_json([{"id": r.settlement.id, "status": r.settlement.label,
+                         "expected": str(r.expected), "rejected": r.rejected,
+                         "paid": None if r.paid is None else str(r.paid),
+                         "difference": None if r.difference is None else str(r.difference)}
+                        for r in rows])  # fmt: skip
+            return
+        table = Table(title="Utbetalinger")
+        for column in ("oppgjør", "status", "godkjent", "avviste", "utbetalt", "avvik"):
+            table.add_column(column)
+        for r in rows:
+            table.add_row(
+                str(r.settlement.id), r.settlement.label, format_nok(r.expected), str(r.rejected),
+                "" if r.paid is None else format_nok(r.paid),
+                "" if not r.difference else f"[red]{format_nok(r.difference)}[/]",
+            )  # fmt: skip
+        out.print(table)
+
+
 # -- claims ----------------------------------------------------------------------------------
 
 
@@ -801,3 +831,51 @@ def simulate(
     with handled():
         path = hx.simulate_receipt(database(), settlement_id, _reasons(rejected))
         out.print(f"Simulert kvittering lagt i innboksen: {path}")
+
+
+@helfo_app.command("kuhr-settings", help="KUHR Krav API: adresse og Maskinporten-klient.")
+def kuhr_settings(
+    url: Annotated[str | None, typer.Option(help="dev, prod eller en https-adresse.")] = None,
+    token_url: Annotated[str | None, typer.Option(help="Maskinportens token-adresse.")] = None,
+    audience: Annotated[str | None, typer.Option(help="Maskinportens audience.")] = None,
+    client_id: Annotated[str | None, typer.Option(help="Maskinporten-klientens id.")] = None,
+    key_file: Annotated[str | None, typer.Option(help="Klientens private nøkkel (PEM).")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    with handled(as_json):
+        found = kuhr_app.set_settings(
+            database(), url=url, maskinporten_token_url=token_url, maskinporten_audience=audience,
+            maskinporten_client_id=client_id, maskinporten_key=key_file,
+        )  # fmt: skip
+        if as_json:
+            print_json(found)
+            return
+        for key, value in found.items():
+            out.print(f"  {key:<24} {value or ''}")
+
+
+@helfo_app.command("kuhr-send", help="Send et innsendt oppgjør til KUHR Krav API (JWE).")
+def kuhr_send(settlement_id: Id, user: User = None, as_json: JsonOption = False) -> None:
+    with handled(as_json):
+        s = kuhr_app.send(
+            database(), settlement_id, kuhr_app.client(database()), actor=_actor(user)
+        )
+        _print_settlement(s, as_json)
+
+
+@helfo_app.command("kuhr-status", help="Hent status fra KUHR og oppdater regninger og utbetaling.")
+def kuhr_status(settlement_id: Id, user: User = None, as_json: JsonOption = False) -> None:
+    with handled(as_json):
+        result = kuhr_app.poll(
+            database(), settlement_id, kuhr_app.client(database()), actor=_actor(user)
+        )
+        x = result.status
+        if as_json:
+            print_json({**settlement_dict(result.settlement), "meldingsstatus": x.message_status,
+                        "kontrollstatus": x.control_status, "utbetalingsstatus": x.payout_status,
+                        "applied": result.applied})  # fmt: skip
+            return
+        out.print(f"KUHR: {x.message_status} / {x.control_status} / {x.payout_status}")
+        for line in result.applied:
+            out.print(f"  {line}")
+        _print_settlement(result.settlement, False)

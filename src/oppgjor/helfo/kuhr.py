@@ -12,6 +12,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 import httpx
@@ -68,6 +69,17 @@ class Maskinporten:
     scope: str = "nav:kuhr/krav"
     http: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=10))
     _cached: tuple[str, float] | None = None
+
+    @classmethod
+    def from_key_file(
+        cls, token_url: str, audience: str, client_id: str, path: Path
+    ) -> Maskinporten:
+        """The client's private key from a PEM file (read when used, never stored)."""
+        try:
+            key = jwk.JWK.from_pem(path.read_bytes())
+        except (OSError, ValueError) as exc:
+            raise KuhrError(f"Kan ikke lese Maskinporten-nøkkelen {path.name}: {exc}") from None
+        return cls(token_url, audience, client_id, key)
 
     def grant(self, now: float) -> str:
         header = {"alg": "RS256", **({"kid": self.key_id} if self.key_id else {})}

@@ -528,3 +528,11 @@ class HelfoRepos:
                 status=status, file_name=file_name[:300], received_at=at,
             )
         )  # fmt: skip
+
+    def rejected_in(self, settlement_id: int) -> int:
+        """How many claims Helfo rejected in this settlement (also those moved out since)."""
+        o = t.claim_outcome
+        query = select(func.count(func.distinct(o.c.claim_id))).where(
+            o.c.settlement_id == settlement_id, o.c.outcome == Outcome.REJECTED.value
+        )
+        return int(self.conn.scalar(query) or 0)
