@@ -157,3 +157,54 @@ def test_bad_receipts_go_to_quarantine_and_change_nothing(cli, tmp_path):
     (inbox / "again.xml").write_bytes(copy)  # the same receipt once more
     again = js(cli("helfo", "inbox", "--json"))
     assert again["applied"] == [] and "allerede lest" in again["quarantined"][0][1]
+
+
+def prepared(cli, tmp_path, type_="bkm"):
+    folder = tmp_path / "meldinger"
+    cert, secret = certificate(tmp_path)
+    cli("helfo", "settings", "--folder", str(folder), "--certificate", str(cert),
+        "--password-file", str(secret))  # fmt: skip
+    sid = str(js(cli("settlement", "new", "--type", type_, "--json"))["id"])
+    js(cli("settlement", "mark", sid, "--all", "--json"))
+    if js(cli("settlement", "control", sid, "--json"))["blocking"]:
+        js(cli("settlement", "move-blocked", sid, "--json"))
+        js(cli("settlement", "control", sid, "--json"))
+    js(cli("settlement", "submit", sid, "--json"))
+    return folder, sid
+
+
+def test_resend_writes_a_second_file_with_a_new_message_id(cli, tmp_path):
+    folder, sid = prepared(cli, tmp_path)
+    first = js(cli("helfo", "send", sid, "--json"))
+    second = js(cli("helfo", "send", sid, "--resend", "--json"))
+    assert first["msg_id"] != second["msg_id"]
+    assert len(list((folder / "outbox").iterdir())) == 2
+    drop_receipt(folder, first["msg_id"], {})  # a late answer to the first still matches
+    assert js(cli("helfo", "inbox", "--json"))["applied"]
+
+
+def test_a_whole_message_rejection_rejects_every_claim(cli, tmp_path):
+    folder, sid = prepared(cli, tmp_path)
+    sent = js(cli("helfo", "send", sid, "--json"))
+    error = apprec.AppRecError("S01", "Ugyldig signatur", None)
+    receipt = apprec.AppRec(
+        str(uuid.uuid4()), datetime.datetime.now(), "2", (error,), sent["msg_id"]
+    )
+    (folder / "inbox").mkdir(parents=True, exist_ok=True)
+    (folder / "inbox" / "avvist.xml").write_bytes(xml.serialise(apprec.build(receipt)))
+    js(cli("helfo", "inbox", "--json"))
+    claims = js(cli("settlement", "show", sid, "--json"))["claims"]
+    assert claims and all(c["status"] == "avvist" and c["outcome_code"] == "S01" for c in claims)
+
+
+def test_portal_file_without_norsk_helsenett(cli, tmp_path):
+    _, sid = prepared(cli, tmp_path)
+    target = tmp_path / "til-portal.xml"
+    shown = js(cli("helfo", "portal-file", sid, "--output", str(target), "--json"))
+    assert shown["status"] == "Sendt" and target.is_file()
+    root = xml.parse(target.read_bytes())
+    xml.validate(root, "msghead+bkm")
+    signing.verify(root)
+    assert js(cli("settlement", "show", sid, "--json"))["events"][-1]["detail"].startswith(
+        "sendt via portal"
+    )

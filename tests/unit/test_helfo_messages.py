@@ -199,3 +199,26 @@ def test_a_wrong_namespace_fails_the_schema():
 def test_a_file_over_the_size_limit_is_refused():
     with pytest.raises(xml.XmlError, match="for stor"):
         xml.parse(b"<a/>" + b" " * 100, max_bytes=50)
+
+
+def test_credits_and_copayment_registrations_are_expressed_as_the_mapping_says(creds):
+    from oppgjor.helfo.messages.content import BkmPatient
+
+    patient = BkmPatient("15916400184", "FNR")
+    full = BkmClaim("7", datetime.datetime(2026, 2, 2, 9), "11111111-2222-3333-4444-555555555555",
+                    copayment_paid=False, credit=False, patient=patient,
+                    treatment=BkmTreatment((BkmTariff("LE2", Decimal("212.00"), 1),),
+                                           Decimal("212.00"), Decimal("243.00")))  # fmt: skip
+    negative = BkmTreatment(full.treatment.tariffs, Decimal("-212.00"))
+    credit = BkmClaim(full.number, full.time, full.guid, credit=True, patient=patient,
+                      treatment=negative)  # fmt: skip
+    paid_later = BkmClaim(full.number, full.time, full.guid, copayment_paid=True,
+                          copayment_correction=True)  # fmt: skip
+    document = signing.sign(built([full, credit, paid_later]), creds)
+    xml.validate(document, "msghead+bkm")
+    _, content = msghead.unwrap(document)
+    parsed = bkm.parse(content)
+    assert [c.credit for c in parsed.claims] == [False, True, None]
+    assert parsed.claims[2].patient is None and parsed.claims[2].copayment_correction
+    assert parsed.claims[0].guid == parsed.claims[1].guid == parsed.claims[2].guid
+    assert bkm.declared_totals(content) == (3, Decimal("0.00"))
