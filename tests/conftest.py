@@ -13,7 +13,6 @@ from sqlalchemy import create_engine, text
 from oppgjor.store import Database, resolve_url
 
 PG_ENV = "OPPGJOR_TEST_POSTGRES_URL"
-SHARED = os.path.join(os.path.dirname(__file__), "..", "..", "shared")
 
 
 def _sqlite(tmp_path) -> Iterator[Database]:  # type: ignore[no-untyped-def]

@@ -10,14 +10,13 @@ import json
 import threading
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 from jwcrypto import jwe, jwk
 
-EXAMPLES = (
-    Path(__file__).resolve().parents[2] / "shared/reference/helfo/kuhr-krav-api/examples-json"
-)
+from reference import shared
+
+EXAMPLES = shared() / "reference/helfo/kuhr-krav-api/examples-json"
 
 
 def allowed_fields() -> dict[str, Any]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -13,8 +12,9 @@ from lxml import etree
 from oppgjor.helfo import signing
 from oppgjor.helfo.messages import apprec, bkm, msghead, xml
 from oppgjor.helfo.messages.content import BkmClaim, BkmMessage, BkmTariff, BkmTreatment
+from reference import shared
 
-HELFO = Path(__file__).resolve().parents[3] / "shared" / "reference" / "helfo"
+HELFO = shared() / "reference" / "helfo"
 SAMPLE = HELFO / "examples" / "bkm-xml" / "2023_08_29T12_56_58_328.p7m.deenveloped.ungz"
 SIGNED_AT = datetime.datetime(2023, 8, 29, 12, tzinfo=datetime.UTC)
 
