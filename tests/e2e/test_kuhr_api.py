@@ -102,6 +102,9 @@ def test_chapter_2_through_the_api(db, fake):
         paid = helfo_kuhr.poll(db, settlement, client, actor="t", now=NOW).settlement
         assert paid.state is SettlementState.PAID and paid.payout_amount == paid.total
         assert paid.payout_date == datetime.date(2026, 1, 7)
+        with db.transaction() as repos:
+            detail = repos.helfo.events(settlement)[-1].detail
+        assert "vedtak 100001812531790" in detail and "konto 12345678901" in detail
         assert st.book(db, settlement, actor="t", now=NOW)[0].state is SettlementState.BOOKED
 
 

@@ -128,7 +128,13 @@ def poll(
         amount = status.paid if status.paid is not None else (payout.amount if payout else None)
         day = (payout.date if payout else None) or (now or datetime.datetime.now()).date()
         if amount is not None:
-            st.pay(db, s.id, amount, day, actor=actor, now=now)
+            parts = [f"vedtak {status.decision_id}" if status.decision_id else ""]
+            if payout and payout.account:
+                parts.append(f"konto {payout.account}")
+            if payout and payout.kid:
+                parts.append(f"KID {payout.kid}")
+            reference = ", ".join(p for p in parts if p)
+            st.pay(db, s.id, amount, day, reference=reference, actor=actor, now=now)
             applied.append(f"utbetalt {amount} {day:%d.%m.%Y}")
     return PollResult(st.load_settlement(db, settlement_id), status, applied)
 

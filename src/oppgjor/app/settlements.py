@@ -610,12 +610,13 @@ def pay(
     amount: Decimal,
     date: datetime.date,
     *,
+    reference: str = "",
     expected: int | None = None,
     actor: str,
     now: datetime.datetime | None = None,
 ) -> Settlement:
-    """Utbetalingsvedtak: register the payout. A payout that differs from the accepted total
-    is recorded with the difference in the event."""
+    """Utbetalingsvedtak: register the payout (*reference*: decision, account, KID). A payout
+    that differs from the accepted total is recorded with the difference in the event."""
     now = _now(now)
     with _on(db, settlement_id, Action.PAY, expected) as (repos, s, after):
         accepted = sum(
@@ -626,7 +627,9 @@ def pay(
             ),
             Decimal(0),
         )
-        detail = f"utbetalt {format_nok(amount)} {date:%d.%m.%Y}"
+        detail = f"utbetalt {format_nok(amount)} {date:%d.%m.%Y}" + (
+            f" ({reference})" if reference else ""
+        )
         if nok(amount) != nok(accepted):
             detail += (
                 f"; godkjent sum er {format_nok(accepted)} (avvik {format_nok(amount - accepted)})"
