@@ -150,7 +150,9 @@ def test_bad_receipts_go_to_quarantine_and_change_nothing(cli, tmp_path):
     result = js(cli("helfo", "inbox", "--json"))
     assert result["applied"] == [] and len(result["quarantined"]) == 5
     assert js(cli("settlement", "show", sid, "--json"))["claims"] == before["claims"]
-    assert len([p for p in (folder / "quarantine").iterdir() if p.suffix == ".txt"]) == 5
+    reasons = sorted(p.read_text().split(":")[0] for p in (folder / "quarantine").glob("*.txt"))
+    assert reasons == ["INBOX_INVALID", "INBOX_UNKNOWN_MESSAGE", "INBOX_UNREADABLE",
+                       "INBOX_UNREADABLE", "INBOX_UNREADABLE"]  # fmt: skip
     first = drop_receipt(folder, sent["msg_id"], {})
     copy = first.read_bytes()
     assert js(cli("helfo", "inbox", "--json"))["applied"]

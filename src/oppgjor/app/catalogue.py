@@ -6,7 +6,7 @@ is current.
 
 from __future__ import annotations
 
-from oppgjor.app import tabular, validation
+from oppgjor.app import helfo_exchange, tabular, validation
 from oppgjor.clinic import findings, planner, series, tariffs, templates
 from oppgjor.core.findings import INTERNAL, FindingCode
 from oppgjor.helfo import controls
@@ -20,6 +20,7 @@ SOURCES: list[tuple[str, tuple[FindingCode, ...]]] = [
     ("Planlegger", planner.CODES),
     ("Import og referanser", (*tabular.CODES, *validation.CODES)),
     ("Helfo-oppgjør: kontroll (Kontrollér)", controls.CODES),
+    ("Helfo-kvitteringer i innboksen (karantene)", helfo_exchange.CODES),
 ]
 
 

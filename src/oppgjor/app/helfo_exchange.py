@@ -15,7 +15,8 @@ from pathlib import Path
 
 from oppgjor.app import installation
 from oppgjor.app import settlements as st
-from oppgjor.app.errors import Conflict, UseCaseError
+from oppgjor.app.errors import UseCaseError
+from oppgjor.core.findings import Finding, FindingCode, Severity
 from oppgjor.helfo import exchange, outbox, signing
 from oppgjor.helfo.messages import apprec, msghead, xml
 from oppgjor.helfo.model import Settlement
@@ -204,10 +205,32 @@ def portal_file(
 # -- receipts -------------------------------------------------------------------------------
 
 
+B = Severity.BLOCKING
+UNREADABLE = FindingCode(
+    "INBOX_UNREADABLE", B, "Filen i innboksen er ikke trygg, lesbar XML (karantene)."
+)
+INVALID = FindingCode("INBOX_INVALID", B, "Filen er ikke en gyldig AppRec v1.0 (karantene).")
+DUPLICATE = FindingCode("INBOX_DUPLICATE", B, "Kvitteringen er lest før og brukes ikke igjen.")
+UNKNOWN_MESSAGE = FindingCode(
+    "INBOX_UNKNOWN_MESSAGE", B, "Kvitteringen svarer på en melding oppgjor ikke har sendt."
+)
+NOT_APPLICABLE = FindingCode(
+    "INBOX_NOT_APPLICABLE", B, "Kvitteringen passer ikke til oppgjøret den svarer på."
+)
+CODES = (UNREADABLE, INVALID, DUPLICATE, UNKNOWN_MESSAGE, NOT_APPLICABLE)
+
+
+class Quarantined(Exception):
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(finding.message)
+        self.finding = finding
+
+
 @dataclass
 class InboxReport:
     applied: list[tuple[str, int, str]] = field(default_factory=list)  # file, settlement, status
     quarantined: list[tuple[str, str]] = field(default_factory=list)  # file, reason
+    findings: list[Finding] = field(default_factory=list)
 
 
 def read_inbox(db: Database, *, actor: str, now: datetime.datetime | None = None) -> InboxReport:
@@ -223,37 +246,60 @@ def read_inbox(db: Database, *, actor: str, now: datetime.datetime | None = None
             continue
         try:
             sid, status = _apply_receipt(db, path, actor, now)
-        except (xml.XmlError, UseCaseError, ValueError) as exc:
-            exchange.quarantine(path, target, str(exc))
-            report.quarantined.append((path.name, str(exc)))
+        except Quarantined as exc:
+            f = exc.finding
+            exchange.quarantine(path, target, f"{f.code}: {f.message}")
+            report.quarantined.append((path.name, f.message))
+            report.findings.append(f)
             continue
         exchange.move(path, target.archive)
         report.applied.append((path.name, sid, status))
     return report
 
 
+def _read(path: Path) -> apprec.AppRec:
+    where = f"innboks/{path.name}"
+    try:
+        root = xml.parse(path.read_bytes())
+    except xml.XmlError as exc:
+        raise Quarantined(UNREADABLE(str(exc), where)) from None
+    try:
+        xml.validate(root, "apprec")
+        return apprec.parse(root)
+    except (xml.XmlError, ValueError) as exc:
+        raise Quarantined(INVALID(str(exc), where)) from None
+
+
 def _apply_receipt(db: Database, path: Path, actor: str, now: datetime.datetime) -> tuple[int, str]:
     """Apply one AppRec file in one transaction: all of it, or (on any error) nothing."""
-    root = xml.parse(path.read_bytes())
-    xml.validate(root, "apprec")
-    receipt = apprec.parse(root)
-    rejected, whole = _reasons(receipt)
+    receipt = _read(path)
+    where = f"innboks/{path.name}"
+    try:
+        rejected, whole = _reasons(receipt)
+    except UseCaseError as exc:
+        raise Quarantined(NOT_APPLICABLE(str(exc), where)) from None
     with db.transaction() as repos:
         if repos.helfo.receipt_seen(receipt.id):
-            raise UseCaseError(
-                f"Kvittering {receipt.id} er allerede lest; den brukes ikke to ganger."
+            raise Quarantined(
+                DUPLICATE(
+                    f"Kvittering {receipt.id} er allerede lest; den brukes ikke to ganger.", where
+                )
             )
         sid = repos.helfo.settlement_of_message(receipt.original_msg_id)
         if sid is None:
-            raise UseCaseError(
-                f"Kvitteringen svarer på en ukjent melding ({receipt.original_msg_id})."
+            raise Quarantined(
+                UNKNOWN_MESSAGE(
+                    f"Kvitteringen svarer på en ukjent melding ({receipt.original_msg_id}).", where
+                )
             )
         try:
             st.receipt_in(
                 repos, sid, rejected, whole_rejected=whole, expected=None, actor=actor, now=now
             )
-        except Conflict as exc:
-            raise UseCaseError(f"Kvitteringen kan ikke brukes på oppgjør {sid}: {exc}") from None
+        except UseCaseError as exc:  # Conflict (state) or claim numbers not in the settlement
+            raise Quarantined(
+                NOT_APPLICABLE(f"Kvitteringen kan ikke brukes på oppgjør {sid}: {exc}", where)
+            ) from None
         repos.helfo.add_received(
             receipt.id, receipt.original_msg_id, sid, receipt.status, path.name, now
         )
