@@ -3,36 +3,12 @@ AppRec with two rejected claims in the inbox, correction with the same numbers, 
 payout, booking. Bad receipts end in quarantine and change no claim."""
 
 import datetime
-import json
 import os
 import uuid
 
-import pytest
-from typer.testing import CliRunner
-
-from oppgjor.cli.main import app
+from cli_helpers import js
 from oppgjor.helfo import signing
 from oppgjor.helfo.messages import apprec, bkm, msghead, xml
-
-runner = CliRunner()
-
-
-@pytest.fixture
-def cli(tmp_path, monkeypatch):
-    monkeypatch.setenv("OPPGJOR_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    monkeypatch.setenv("OPPGJOR_USER", "kari")
-    monkeypatch.delenv("OPPGJOR_CERT_PASSWORD", raising=False)
-
-    def run(*args):
-        return runner.invoke(app, list(args))
-
-    assert run("demo", "seed").exit_code == 0
-    return run
-
-
-def js(result):
-    assert result.exit_code == 0, result.output
-    return json.loads(result.output)
 
 
 def certificate(tmp_path):

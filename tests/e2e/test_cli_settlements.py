@@ -1,32 +1,9 @@
 """The settlement workflow through the CLI: JSON output, exit codes, accounting export."""
 
 import csv
-import json
 from decimal import Decimal
 
-import pytest
-from typer.testing import CliRunner
-
-from oppgjor.cli.main import app
-
-runner = CliRunner()
-
-
-@pytest.fixture
-def cli(tmp_path, monkeypatch):
-    monkeypatch.setenv("OPPGJOR_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    monkeypatch.setenv("OPPGJOR_USER", "kari")
-
-    def run(*args):
-        return runner.invoke(app, list(args))
-
-    assert run("demo", "seed").exit_code == 0
-    return run
-
-
-def js(result):
-    assert result.exit_code == 0, result.output
-    return json.loads(result.output)
+from cli_helpers import js
 
 
 def test_demo_history_in_tabs(cli):
