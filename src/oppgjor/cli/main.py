@@ -10,8 +10,9 @@ import typer
 from oppgjor.app import clinic_actions, demo, demo_helfo, installation, settlements
 from oppgjor.app.errors import NotFound
 from oppgjor.app.tabular import SPECS, parse_date
-from oppgjor.cli import create, helfo
+from oppgjor.cli import create, helfo, helfo_claims, helfo_messages
 from oppgjor.cli.common import JsonOption, database, handled, set_database_url
+from oppgjor.cli.helfo_common import claim_app, helfo_app, settlement_app
 from oppgjor.cli.records import add_record_commands
 from oppgjor.cli.render import out, print_json, print_records
 from oppgjor.clinic.model import Practice
@@ -65,9 +66,10 @@ template_app = typer.Typer(
 create.register_templates(template_app)
 app.add_typer(template_app, name="template")
 
-app.add_typer(helfo.settlement_app, name="settlement")
-app.add_typer(helfo.claim_app, name="claim")
-app.add_typer(helfo.helfo_app, name="helfo")
+assert helfo and helfo_claims and helfo_messages  # their commands register on the groups
+app.add_typer(settlement_app, name="settlement")
+app.add_typer(claim_app, name="claim")
+app.add_typer(helfo_app, name="helfo")
 
 demo_app = typer.Typer(help="Syntetisk demoklinikk.", no_args_is_help=True)
 app.add_typer(demo_app, name="demo")
