@@ -13,7 +13,7 @@ import pytest
 
 from clinic_world import WORLD, _merge, load_world
 from fake_kuhr import EXAMPLES, FakeKuhr, allowed_fields, unknown_fields
-from oppgjor.app import helfo_kuhr
+from oppgjor.app import booking, helfo_kuhr
 from oppgjor.app import settlements as st
 from oppgjor.app.errors import UseCaseError
 from oppgjor.clinic.model import Practice
@@ -105,7 +105,7 @@ def test_chapter_2_through_the_api(db, fake):
         with db.transaction() as repos:
             detail = repos.helfo.events(settlement)[-1].detail
         assert "vedtak 100001812531790" in detail and "konto 12345678901" in detail
-        assert st.book(db, settlement, actor="t", now=NOW)[0].state is SettlementState.BOOKED
+        assert booking.book(db, settlement, actor="t", now=NOW)[0].state is SettlementState.BOOKED
 
 
 def test_retries_on_5xx_and_never_sends_twice(db, fake):

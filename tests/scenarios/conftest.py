@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from clinic_world import WORLD, _dt, _merge, build, load_world, tariff  # tests/ is on sys.path
+from oppgjor.app import booking
 from oppgjor.app import claims as claim_actions
 from oppgjor.app import helfo_views as views
 from oppgjor.app import settlements as st
@@ -203,7 +204,7 @@ class Runner:
         return st.pay(self.db, sid, Decimal(str(arg["amount"])), arg["date"], **self._kw())
 
     def do_book(self, sid: int, arg: Any) -> Any:
-        return st.book(self.db, sid, **self._kw())
+        return booking.book(self.db, sid, **self._kw())
 
     def do_credit(self, sid: int, arg: Any) -> Any:
         return claim_actions.credit(self.db, self._numbers([arg])[0], self.now)
@@ -374,7 +375,7 @@ class Runner:
             fail(f"{len(d.registrations)} registrations attached, expected {wanted}")
 
     def expect_booking_balanced(self, fail: Any, wanted: bool, error: Any) -> None:
-        lines = st.accounting(self.db, self.settlements[-1])
+        lines = booking.accounting(self.db, self.settlements[-1])
         if (sum(x.amount for x in lines) == 0) != wanted:
             fail(f"booking lines sum to {sum(x.amount for x in lines)}")
 

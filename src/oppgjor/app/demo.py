@@ -389,6 +389,7 @@ def settlement_history(db: Database, start: datetime.date, now: datetime.datetim
     """The FBV manual's procedure on the demo data: the first month settled, two claims
     rejected and moved to a correction draft, the rest paid and booked; the second month
     in a draft for the user to control."""
+    from oppgjor.app import booking
     from oppgjor.app import settlements as st
     from oppgjor.helfo.model import SettlementType
     from oppgjor.helfo.transport import ManualTransport
@@ -412,7 +413,7 @@ def settlement_history(db: Database, start: datetime.date, now: datetime.datetim
     old, _ = st.correct_rejected(db, s.id, actor=who, now=when + datetime.timedelta(days=1))
     paid_on = month_end + datetime.timedelta(days=3)
     st.pay(db, s.id, old.total, paid_on, actor=who, now=when + datetime.timedelta(days=3))
-    st.book(db, s.id, actor=who, now=when + datetime.timedelta(days=4))
+    booking.book(db, s.id, actor=who, now=when + datetime.timedelta(days=4))
     second = (month_end + datetime.timedelta(days=1), month_end + datetime.timedelta(days=15))
     b = st.new(db, SettlementType.BKM, date=second[1], actor=who, now=now)
     st.mark(db, b.id, st.Selection(period=second), actor=who, now=now)

@@ -9,8 +9,8 @@ import os
 import secrets
 from pathlib import Path
 
+from oppgjor.app import booking, installation
 from oppgjor.app import helfo_exchange as hx
-from oppgjor.app import installation
 from oppgjor.app import settlements as st
 from oppgjor.app.errors import UseCaseError
 from oppgjor.helfo import signing
@@ -93,7 +93,7 @@ def run(db: Database, base: Path | None = None) -> list[str]:
     for s in (old, fix):
         fresh = st.load_settlement(db, s.id)
         st.pay(db, s.id, fresh.total, today, actor=WHO)
-        st.book(db, s.id, actor=WHO)
+        booking.book(db, s.id, actor=WHO)
     with db.transaction() as repos:
         repos.set_setting(DONE, now.isoformat())
     numbers = ", ".join(str(n) for n in rejected)

@@ -26,7 +26,6 @@ from oppgjor.core.money import format_nok, nok
 from oppgjor.helfo import calendar, controls
 from oppgjor.helfo.model import (
     Claim,
-    ClaimKind,
     Event,
     Outcome,
     Settlement,
@@ -41,7 +40,7 @@ from oppgjor.store.repos import Repos
 S = SettlementState
 
 
-def _now(now: datetime.datetime | None) -> datetime.datetime:
+def now_or_current(now: datetime.datetime | None) -> datetime.datetime:
     return now or datetime.datetime.now().replace(microsecond=0)
 
 
@@ -62,7 +61,7 @@ def _check(s: Settlement, action: Action, expected: int | None) -> SettlementSta
 
 
 @contextmanager
-def _on(
+def acting_on(
     db: Database, settlement_id: int, action: Action, expected: int | None
 ) -> Iterator[tuple[Repos, Settlement, SettlementState | None]]:
     """One transaction acting on a settlement: it exists, the user saw its current version,
@@ -79,7 +78,7 @@ def _changed(s: Settlement) -> str:
     )
 
 
-def _write(
+def record_change(
     repos: Repos,
     s: Settlement,
     action: Action,
@@ -120,7 +119,7 @@ def new(
     now: datetime.datetime | None = None,
 ) -> Settlement:
     """Ny: an empty draft of a type. Appointments done since last time become claims."""
-    now = _now(now)
+    now = now_or_current(now)
     with db.transaction() as repos:
         sync_claims(repos, now)
         sid = repos.helfo.insert_settlement(
@@ -142,7 +141,7 @@ def waiting(
 ) -> list[Claim]:
     """Claims waiting for a settlement (the list the user ticks)."""
     with db.transaction() as repos:
-        sync_claims(repos, _now(now))
+        sync_claims(repos, now_or_current(now))
         found = repos.helfo.claims(pool=True)
     return [c for c in found if type_ is None or c.content.type is type_]
 
@@ -168,8 +167,8 @@ def mark(
     now: datetime.datetime | None = None,
 ) -> Settlement:
     """Markér: tick claims into the draft by period, all/none, or single numbers."""
-    now = _now(now)
-    with _on(db, settlement_id, Action.EDIT, expected) as (repos, s, _):
+    now = now_or_current(now)
+    with acting_on(db, settlement_id, Action.EDIT, expected) as (repos, s, _):
         sync_claims(repos, now)
         pool = [c for c in repos.helfo.claims(pool=True) if c.content.type is s.type]
         members = repos.helfo.claims(settlement_id=s.id)
@@ -192,7 +191,7 @@ def mark(
         removed_ids = {c.id for c in removed}
         kept = [c for c in members if c.id not in removed_ids]
         detail = f"+{len(chosen)} / -{len(removed)} regninger"
-        return _write(repos, s, Action.EDIT, actor, now, detail, **_totals_of(kept + chosen))
+        return record_change(repos, s, Action.EDIT, actor, now, detail, **_totals_of(kept + chosen))
 
 
 def _choose(pool: Sequence[Claim], sel: Selection) -> list[Claim]:
@@ -213,10 +212,10 @@ def change_date(
     now: datetime.datetime | None = None,
 ) -> Settlement:
     """Endre dato."""
-    now = _now(now)
-    with _on(db, settlement_id, Action.EDIT, expected) as (repos, s, _):
+    now = now_or_current(now)
+    with acting_on(db, settlement_id, Action.EDIT, expected) as (repos, s, _):
         detail = f"dato {s.date:%d.%m.%Y} -> {date:%d.%m.%Y}"
-        return _write(repos, s, Action.EDIT, actor, now, detail, date=date)
+        return record_change(repos, s, Action.EDIT, actor, now, detail, date=date)
 
 
 def delete(
@@ -228,8 +227,8 @@ def delete(
     now: datetime.datetime | None = None,
 ) -> None:
     """Slett: a draft only; its claims return to the pool untouched."""
-    now = _now(now)
-    with _on(db, settlement_id, Action.DELETE, expected) as (repos, s, _):
+    now = now_or_current(now)
+    with acting_on(db, settlement_id, Action.DELETE, expected) as (repos, s, _):
         if not repos.helfo.delete_settlement(s.id, s.version):
             raise Conflict(_changed(s))
         detail = f"slettet med {s.count} regninger ({format_nok(s.total)}); regningene venter igjen"
@@ -308,8 +307,8 @@ def control(
 ) -> ControlReport:
     """Kontrollér: refresh the draft's claims, run every control, store the findings with the
     settlement's new version."""
-    now = _now(now)
-    with _on(db, settlement_id, Action.EDIT, expected) as (repos, s, _):
+    now = now_or_current(now)
+    with acting_on(db, settlement_id, Action.EDIT, expected) as (repos, s, _):
         claims = _current_claims(repos, s)
         totals = _totals_of(claims)
         checked = dataclasses.replace(s, **totals)
@@ -317,7 +316,7 @@ def control(
         version = s.version + 1
         repos.helfo.save_findings(s.id, version, result.findings)
         detail = f"{result.blocking} blokkerende, {len(result.findings)} funn i alt"
-        s = _write(
+        s = record_change(
             repos,
             s,
             Action.EDIT,
@@ -342,15 +341,15 @@ def move_blocked_out(
 ) -> tuple[Settlement, list[int]]:
     """Flytt ut: every claim with a BLOCKING finding in the last control leaves the draft and
     waits for the next settlement. Returns the settlement and the moved claim numbers."""
-    now = _now(now)
-    with _on(db, settlement_id, Action.EDIT, expected) as (repos, s, _):
+    now = now_or_current(now)
+    with acting_on(db, settlement_id, Action.EDIT, expected) as (repos, s, _):
         if s.control_version is None:
             raise UseCaseError("Kjør kontroll først; da vet vi hvilke regninger som må ut.")
         blocked = {cid for _, cid, f in repos.helfo.findings(s.id) if f.blocking and cid}
         moved = [c for c in repos.helfo.claims(settlement_id=s.id) if c.id in blocked]
         repos.helfo.remove_members(s.id, [c.id or 0 for c in moved])
         detail = f"flyttet ut {len(moved)} regninger med blokkerende funn"
-        s = _write(repos, s, Action.EDIT, actor, now, detail, **_retotal(repos, s.id))
+        s = record_change(repos, s, Action.EDIT, actor, now, detail, **_retotal(repos, s.id))
         return s, [c.number for c in moved]
 
 
@@ -368,8 +367,8 @@ def submit(
     """Send inn: lock a controlled draft without blocking findings. The controls run once
     more on the current records (a series fixed since the control counts); unsent co-payment
     registrations of its type are attached."""
-    now = _now(now)
-    with _on(db, settlement_id, Action.SUBMIT, expected) as (repos, s, after):
+    now = now_or_current(now)
+    with acting_on(db, settlement_id, Action.SUBMIT, expected) as (repos, s, after):
         if s.control_version != s.version:
             raise UseCaseError(
                 f"Oppgjør {s.id} er ikke kontrollert i denne versjonen; kjør kontroll før "
@@ -395,7 +394,7 @@ def submit(
         regs = _pending_registrations(repos, s)
         repos.helfo.attach_registrations(regs, s.id)
         detail = f"{len(claims)} regninger, {format_nok(s.total)}, {len(regs)} egenandeler"
-        return _write(repos, s, Action.SUBMIT, actor, now, detail, after)
+        return record_change(repos, s, Action.SUBMIT, actor, now, detail, after)
 
 
 def unlock(
@@ -407,11 +406,13 @@ def unlock(
     now: datetime.datetime | None = None,
 ) -> Settlement:
     """Lås opp / Markér som ikke innsendt: back to draft, possible until it is sent."""
-    now = _now(now)
-    with _on(db, settlement_id, Action.UNLOCK, expected) as (repos, s, after):
+    now = now_or_current(now)
+    with acting_on(db, settlement_id, Action.UNLOCK, expected) as (repos, s, after):
         regs = [r.id or 0 for r in repos.helfo.registrations(settlement_id=s.id)]
         repos.helfo.attach_registrations(regs, None)
-        return _write(repos, s, Action.UNLOCK, actor, now, "låst opp", after, control_version=None)
+        return record_change(
+            repos, s, Action.UNLOCK, actor, now, "låst opp", after, control_version=None
+        )
 
 
 def load_settlement(db: Database, settlement_id: int) -> Settlement:
@@ -457,15 +458,15 @@ def send(
     """Hand a submitted settlement to a transport (file in the outbox, API call, portal) and
     record that it was sent. Once sent, it is sent again only when the user says *resend*
     (a new message id; the claims keep their numbers and GUIDs)."""
-    now = _now(now)
+    now = now_or_current(now)
     action = Action.RESEND if resend else Action.SEND
-    with _on(db, settlement_id, action, expected) as (repos, s, after):
+    with acting_on(db, settlement_id, action, expected) as (repos, s, after):
         content = submission(repos, s)
         result = transport.send(content)
         repos.helfo.set_claim_flags([c.id or 0 for c in content.claims], sent_on=now.date())
         repos.helfo.add_sent_message(s.id, result.reference, transport.name, result.detail, now)
         detail = f"sendt via {transport.name}: {result.reference}"
-        s = _write(
+        s = record_change(
             repos,
             s,
             action,
@@ -500,7 +501,7 @@ def receipt(
     with db.transaction() as repos:
         return receipt_in(
             repos, settlement_id, rejected, whole_rejected=whole_rejected, expected=expected,
-            actor=actor, now=_now(now),
+            actor=actor, now=now_or_current(now),
         )  # fmt: skip
 
 
@@ -533,7 +534,7 @@ def receipt_in(
     repos.helfo.set_outcomes(outcomes, s.id, now)
     bad = sum(1 for o in outcomes if o[1] is Outcome.REJECTED)
     detail = f"{len(outcomes) - bad} godkjent, {bad} avvist"
-    return _write(repos, s, Action.RECEIPT, actor, now, detail, after)
+    return record_change(repos, s, Action.RECEIPT, actor, now, detail, after)
 
 
 def correct_rejected(
@@ -548,8 +549,8 @@ def correct_rejected(
     """Rett avviste: the rejected claims (from the receipt, or the *numbers* typed in from the
     payout decision) leave the sent settlement, whose total then equals what Helfo approved,
     and go into a new draft with the same claim numbers and GUIDs. Returns (old, new)."""
-    now = _now(now)
-    with _on(db, settlement_id, Action.CORRECT, expected) as (repos, s, _):
+    now = now_or_current(now)
+    with acting_on(db, settlement_id, Action.CORRECT, expected) as (repos, s, _):
         claims = repos.helfo.claims(settlement_id=s.id)  # credits can be rejected too
         if numbers is None:
             chosen = [c for c in claims if c.outcome is Outcome.REJECTED]
@@ -589,10 +590,10 @@ def correct_rejected(
         repos.helfo.add_members(nid, ids, now)
         fresh = load(repos, nid)
         listed = ", ".join(str(c.number) for c in chosen)
-        fresh = _write(
+        fresh = record_change(
             repos, fresh, Action.EDIT, actor, now, f"avviste: {listed}", **_retotal(repos, nid)
         )
-        old = _write(
+        old = record_change(
             repos,
             s,
             Action.CORRECT,
@@ -617,8 +618,8 @@ def pay(
 ) -> Settlement:
     """Utbetalingsvedtak: register the payout (*reference*: decision, account, KID). A payout
     that differs from the accepted total is recorded with the difference in the event."""
-    now = _now(now)
-    with _on(db, settlement_id, Action.PAY, expected) as (repos, s, after):
+    now = now_or_current(now)
+    with acting_on(db, settlement_id, Action.PAY, expected) as (repos, s, after):
         accepted = sum(
             (
                 c.amount
@@ -634,7 +635,7 @@ def pay(
             detail += (
                 f"; godkjent sum er {format_nok(accepted)} (avvik {format_nok(amount - accepted)})"
             )
-        return _write(
+        return record_change(
             repos,
             s,
             Action.PAY,
@@ -645,93 +646,3 @@ def pay(
             payout_amount=nok(amount),
             payout_date=date,
         )
-
-
-BANK_ACCOUNT = "booking_account_bank"
-INCOME_ACCOUNT = "booking_account_income"
-DEFAULT_ACCOUNTS = {BANK_ACCOUNT: "1920", INCOME_ACCOUNT: "3100"}
-
-
-def booking_accounts(db: Database, **accounts: str | None) -> dict[str, str]:
-    """Set (where given) and return the accounts booking uses: ``bank`` and ``income``."""
-    keys = {"bank": BANK_ACCOUNT, "income": INCOME_ACCOUNT}
-    with db.transaction() as repos:
-        for name, value in accounts.items():
-            if value is None:
-                continue
-            if not (value.isdigit() and 4 <= len(value) <= 8):
-                raise UseCaseError(f"Konto «{value}» må være 4–8 siffer (f.eks. 1920).")
-            repos.set_setting(keys[name], value)
-        return {n: repos.get_setting(k) or DEFAULT_ACCOUNTS[k] for n, k in keys.items()}
-
-
-@dataclass(frozen=True)
-class BookingLine:
-    date: datetime.date
-    account: str
-    amount: Decimal  # debit positive, credit negative
-    settlement_id: int
-    claim_number: int | None
-    text: str
-
-
-def booking_lines(repos: Repos, s: Settlement) -> list[BookingLine]:
-    """The payout into the bank (debit) against the accepted claims as income (credit)."""
-    accounts = {k: repos.get_setting(k) or v for k, v in DEFAULT_ACCOUNTS.items()}
-    day = s.payout_date or s.date
-    accepted = [c for c in repos.helfo.claims(settlement_id=s.id) if c.outcome is Outcome.ACCEPTED]
-    lines = [
-        BookingLine(
-            day,
-            accounts[BANK_ACCOUNT],
-            nok(s.payout_amount if s.payout_amount is not None else s.total),
-            s.id,
-            None,
-            f"Helfo utbetaling oppgjør {s.id}",
-        )
-    ]
-    lines += [
-        BookingLine(
-            day,
-            accounts[INCOME_ACCOUNT],
-            -c.amount,
-            s.id,
-            c.number,
-            ("Kreditering " if c.kind is ClaimKind.CREDIT else "Refusjon ") + f"regning {c.number}",
-        )
-        for c in accepted
-    ]
-    difference = -sum((x.amount for x in lines), Decimal(0))
-    if difference:
-        lines.append(
-            BookingLine(
-                day, accounts[INCOME_ACCOUNT], difference, s.id, None, "Avvik mot utbetaling"
-            )
-        )
-    return lines
-
-
-def book(
-    db: Database,
-    settlement_id: int,
-    *,
-    expected: int | None = None,
-    actor: str,
-    now: datetime.datetime | None = None,
-) -> tuple[Settlement, list[BookingLine]]:
-    """Bokfør: lock the paid settlement for good and return its accounting lines."""
-    now = _now(now)
-    with _on(db, settlement_id, Action.BOOK, expected) as (repos, s, after):
-        lines = booking_lines(repos, s)
-        s = _write(
-            repos, s, Action.BOOK, actor, now, f"{len(lines)} posteringer", after, booked_at=now
-        )
-        return s, lines
-
-
-def accounting(db: Database, settlement_id: int) -> list[BookingLine]:
-    with db.transaction() as repos:
-        s = load(repos, settlement_id)
-        if s.state is not S.BOOKED:
-            raise UseCaseError(f"Oppgjør {s.id} er ikke bokført ennå.")
-        return booking_lines(repos, s)

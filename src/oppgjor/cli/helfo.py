@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from oppgjor.app import booking
 from oppgjor.app import helfo_views as views
 from oppgjor.app import settlements as st
 from oppgjor.app.errors import UseCaseError
@@ -338,7 +339,7 @@ def pay(
         print_settlement(s, as_json)
 
 
-def _write_lines(lines: list[st.BookingLine], output: Path | None) -> None:
+def _write_lines(lines: list[booking.BookingLine], output: Path | None) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
     writer.writerow(["dato", "konto", "belop", "oppgjor", "regning", "tekst"])
@@ -369,7 +370,7 @@ def book(
     user: User = None,
 ) -> None:
     with handled():
-        _, lines = st.book(database(), settlement_id, expected=version, actor=actor_name(user))
+        _, lines = booking.book(database(), settlement_id, expected=version, actor=actor_name(user))
         _write_lines(lines, output)
 
 
@@ -379,7 +380,7 @@ def export(
     output: Annotated[Path | None, typer.Option(help="CSV-fil (standard: skjerm).")] = None,
 ) -> None:
     with handled():
-        _write_lines(st.accounting(database(), settlement_id), output)
+        _write_lines(booking.accounting(database(), settlement_id), output)
 
 
 @settlement_app.command("payouts", help="Forventet (godkjent) mot utbetalt per oppgjør.")

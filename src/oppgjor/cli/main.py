@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from oppgjor.app import clinic_actions, demo, demo_helfo, installation, settlements
+from oppgjor.app import booking, clinic_actions, demo, demo_helfo, installation
 from oppgjor.app.errors import NotFound
 from oppgjor.app.tabular import SPECS, parse_date
 from oppgjor.cli import create, helfo, helfo_claims, helfo_messages
@@ -187,7 +187,7 @@ def config(
         db = database()
         if test_installation is not None:
             installation.set_test_installation(db, test_installation)
-        accounts = settlements.booking_accounts(db, bank=booking_bank, income=booking_income)
+        accounts = booking.booking_accounts(db, bank=booking_bank, income=booking_income)
         state = "test" if installation.is_test_installation(db) else "produksjon"
         out.print(f"Installasjonen er merket som {state}.")
         out.print(f"Bokføring: bank {accounts['bank']}, inntekt {accounts['income']}.")
