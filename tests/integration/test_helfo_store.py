@@ -101,3 +101,34 @@ def test_correction_keeps_history_of_the_sent_settlement(clinic):
     moved = st.claims_in(clinic, new.id)
     assert [(c.number, c.guid) for c in moved] == [(sent[0].number, sent[0].guid)]
     assert new.corrects_id == s.id
+
+
+def test_two_sessions_sending_at_once_send_once(clinic):
+    s = draft(clinic)
+    st.control(clinic, s.id, actor="t", now=NOW)
+    s = st.submit(clinic, s.id, actor="t", now=NOW)
+    barrier = threading.Barrier(2)
+    sent: list[str] = []
+    outcome: dict[str, object] = {}
+
+    class Slow:
+        name = "test"
+
+        def send(self, sub):
+            sent.append(sub.settlement.id)
+            return ManualTransport(f"M-{len(sent)}").send(sub)
+
+    def act(name: str) -> None:
+        barrier.wait()
+        try:
+            outcome[name] = st.send(clinic, s.id, Slow(), expected=s.version, actor=name)
+        except (Conflict, StoreError) as exc:
+            outcome[name] = exc
+
+    threads = [threading.Thread(target=act, args=(n,)) for n in ("anna", "bo")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sum(not isinstance(r, Exception) for r in outcome.values()) == 1
+    assert len(sent) == 1  # the loser never reached the transport

@@ -461,6 +461,8 @@ def send(
     now = now_or_current(now)
     action = Action.RESEND if resend else Action.SEND
     with acting_on(db, settlement_id, action, expected) as (repos, s, after):
+        if not repos.helfo.lock_settlement(s.id, s.version):
+            raise Conflict(_changed(s))
         content = submission(repos, s)
         result = transport.send(content)
         repos.helfo.set_claim_flags([c.id or 0 for c in content.claims], sent_on=now.date())

@@ -321,6 +321,18 @@ class HelfoRepos:
         )
         return self.conn.execute(stmt).rowcount == 1
 
+    def lock_settlement(self, settlement_id: int, expected_version: int) -> bool:
+        """Hold the settlement's row until commit, if it still has *expected_version*: a
+        concurrent writer waits and then finds the version changed (used before anything
+        leaves the building, e.g. a file to the outbox)."""
+        s = t.settlement
+        stmt = (
+            update(s)
+            .where(and_(s.c.id == settlement_id, s.c.version == expected_version))
+            .values(version=expected_version)
+        )
+        return self.conn.execute(stmt).rowcount == 1
+
     def delete_settlement(self, settlement_id: int, expected_version: int) -> bool:
         s = t.settlement
         self.conn.execute(
