@@ -135,9 +135,11 @@ def test_certificates_expired_soon_expiring_and_wrong_password(tmp_path):
     path.write_bytes(signing.make_test_certificate("974760673", "K", b"pw", now=now, days=20))
     creds = signing.load_pkcs12(path, b"pw")
     assert "dager igjen" in signing.expiry_warning(creds, now)
-    assert (
-        signing.expiry_warning(creds, now - datetime.timedelta(days=20)) is None if False else True
-    )
+    with pytest.raises(signing.CertificateError, match="ikke gyldig ennå"):
+        signing.expiry_warning(creds, now - datetime.timedelta(days=1))
+    long = tmp_path / "long.p12"
+    long.write_bytes(signing.make_test_certificate("974760673", "K", b"pw", now=now, days=365))
+    assert signing.expiry_warning(signing.load_pkcs12(long, b"pw"), now) is None
     with pytest.raises(signing.CertificateError, match="gikk ut"):
         signing.expiry_warning(creds, now + datetime.timedelta(days=21))
     with pytest.raises(signing.CertificateError, match="feil passord"):
