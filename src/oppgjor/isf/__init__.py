@@ -1,0 +1,1 @@
+"""ISF (innsatsstyrt finansiering): prices, points and NPR reporting deadlines by year."""
