@@ -13,6 +13,7 @@ from oppgjor.app.tabular import SPECS, parse_date
 from oppgjor.cli import create, helfo, helfo_claims, helfo_messages
 from oppgjor.cli.common import JsonOption, database, handled, set_database_url
 from oppgjor.cli.helfo_common import claim_app, helfo_app, settlement_app
+from oppgjor.cli.isf import isf_group
 from oppgjor.cli.records import add_record_commands
 from oppgjor.cli.render import out, print_json, print_records
 from oppgjor.clinic.model import Practice
@@ -70,6 +71,7 @@ assert helfo and helfo_claims and helfo_messages  # their commands register on t
 app.add_typer(settlement_app, name="settlement")
 app.add_typer(claim_app, name="claim")
 app.add_typer(helfo_app, name="helfo")
+app.add_typer(isf_group, name="isf")
 
 demo_app = typer.Typer(help="Syntetisk demoklinikk.", no_args_is_help=True)
 app.add_typer(demo_app, name="demo")

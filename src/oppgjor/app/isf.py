@@ -1,0 +1,50 @@
+"""ISF use cases: reporting deadlines and pricing points with the year's values."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from oppgjor.app.errors import UseCaseError
+from oppgjor.isf import deadlines, prices
+
+
+def read_settings(path: Path | None, year: int) -> dict[str, Any]:
+    """The user's values for *year* from a YAML file: ``2021: {somatic: {unit_price: ..,
+    share: ..}, phv_tsb: {...}}``."""
+    if path is None:
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise UseCaseError(f"Kan ikke lese innstillingsfilen {path.name}: {exc}") from None
+    if not isinstance(data, dict):
+        raise UseCaseError(f"{path.name}: forventet år som nøkler (f.eks. 2021:).")
+    year_values = data.get(year) or data.get(str(year)) or {}
+    for area, values in year_values.items():
+        if area not in {a.value for a in prices.Area} or not isinstance(values, dict):
+            raise UseCaseError(f"{path.name}: ukjent område «{area}» for {year}.")
+        for key in ("unit_price", "share"):
+            try:
+                Decimal(str(values[key]))
+            except (KeyError, InvalidOperation):
+                raise UseCaseError(
+                    f"{path.name}: {year}.{area}.{key} mangler eller er ikke et tall."
+                ) from None
+    return dict(year_values)
+
+
+def price(year: int, total_points: Decimal, area: prices.Area, settings: Path | None) -> Decimal:
+    try:
+        return prices.Prices.for_year(year, read_settings(settings, year)).refund(
+            total_points, area
+        )
+    except prices.MissingPrices as exc:
+        raise UseCaseError(str(exc)) from None
+
+
+def npr_deadlines(year: int) -> list[deadlines.Deadline]:
+    return deadlines.deadlines(year)

@@ -1,0 +1,67 @@
+"""CLI: the `isf` command group."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from oppgjor.app import isf as isf_app
+from oppgjor.app.errors import UseCaseError
+from oppgjor.cli.common import JsonOption, handled
+from oppgjor.cli.render import out, print_json
+from oppgjor.core.money import format_nok
+from oppgjor.isf.prices import Area
+
+isf_group = typer.Typer(
+    help="ISF: innsatsstyrt finansiering, priser og NPR-frister.", no_args_is_help=True
+)
+
+
+@isf_group.command(
+    "deadlines", help="NPR-frister for et år (første og siste leveranse per tertial)."
+)
+def npr_deadlines(
+    year: Annotated[int, typer.Option(help="Året aktiviteten gjelder.")],
+    as_json: JsonOption = False,
+) -> None:
+    with handled(as_json):
+        found = isf_app.npr_deadlines(year)
+        if as_json:
+            print_json([d.__dict__ for d in found])
+            return
+        table = Table(title=f"Rapporteringsfrister til NPR for {year}")
+        for column in ("tertial", "dataperiode", "første leveranse", "siste leveranse"):
+            table.add_column(column)
+        for d in found:
+            table.add_row(str(d.tertial), f"{d.period_start:%d.%m}–{d.period_end:%d.%m}",
+                          f"{d.first:%d.%m.%Y}", f"{d.final:%d.%m.%Y}")  # fmt: skip
+        out.print(table)
+
+
+@isf_group.command("price", help="ISF-refusjon for en poengsum: poeng × enhetspris × ISF-andel.")
+def price(
+    year: Annotated[int, typer.Option(help="ISF-året.")],
+    points: Annotated[str, typer.Option(help="Sum korrigerte poeng, f.eks. 155,11.")],
+    area: Annotated[str, typer.Option(help="somatic eller phv_tsb.")] = "somatic",
+    settings: Annotated[
+        Path | None, typer.Option(help="YAML med årets verdier der de ikke er offentlige.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    with handled(as_json):
+        try:
+            value = Decimal(points.replace(" ", "").replace(",", "."))
+            which = Area(area)
+        except (InvalidOperation, ValueError):
+            raise UseCaseError(f"Ugyldig poengsum «{points}» eller område «{area}».") from None
+        kroner = isf_app.price(year, value, which, settings)
+        if as_json:
+            print_json(
+                {"year": year, "area": which.value, "points": str(value), "kroner": str(kroner)}
+            )
+            return
+        out.print(f"ISF {year} {which.value}: {value} poeng = {format_nok(kroner)} kr")
