@@ -1,0 +1,492 @@
+"""A table-driven DRG grouper for the NordDRG definition-data format.
+
+The definition data (Helsedirektoratet/NordDRG, one file per year; not shipped — the user
+points at it) holds an ordered decision table ``drglogic`` and property tables for diagnoses
+(``dg``), procedures (``proc``), complication categories and exclusions. Grouping a case:
+
+1. derive the case's features from the property tables (diagnosis category and MDC, principal
+   diagnosis properties, procedure properties, OR properties, diagnosis properties,
+   complication properties and the CC level);
+2. return the first ``drglogic`` row, in table order, whose twelve criteria all hold.
+
+The semantics of each column follow the published NordDRG grouping specification as the
+Norwegian reference grouper applies it. To be fast, each row is indexed under one property it
+positively requires, so a case is only checked against rows it could match.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# -- definition data --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One cell of the decision table: an operator (``''``, ``+``, ``-``, ``<``, ``>``, ``=``)
+    and a value; an empty cell (no value) is no criterion."""
+
+    op: str
+    value: str
+
+    @classmethod
+    def parse(cls, text: str | None) -> Criterion | None:
+        text = (text or "").strip()
+        if not text:
+            return None
+        op, value = (text[0], text[1:].strip()) if text[0] in "<>+-=" else ("", text)
+        return cls(op, value)
+
+
+@dataclass(frozen=True)
+class LogicRow:
+    index: int
+    ord: str
+    drg: str
+    rtc: str
+    loc_drg: str
+    icd: str
+    mdc: Criterion | None
+    pdg: Criterion | None
+    orprop: tuple[str, str]  # (operator, S/P/N/Z/other/'')
+    procpro: Criterion | None
+    secpro: Criterion | None
+    dgcat: Criterion | None
+    age: Criterion | None
+    compl: Criterion | None
+    sex: str
+    dgprops: tuple[Criterion, ...]
+    disch: Criterion | None
+    dur: Criterion | None
+
+
+@dataclass
+class Definitions:
+    """One year's definition data, indexed for grouping."""
+
+    name: str
+    rows: list[LogicRow]
+    dg: dict[str, dict[str, list[tuple[str, str, str]]]]  # vartype -> code -> (code1, code2, val)
+    proc: dict[str, dict[str, list[str]]]  # vartype -> code -> values
+    compl_excl: dict[str, list[tuple[str, str]]]  # compl -> (code1, code2)
+    compl_incl: list[tuple[str, str]]  # (compl, inclprop) for I/J categories with inclprop
+    drg_mdc: dict[str, str]
+    index: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    unanchored: list[int] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, path: Path) -> Definitions:
+        """From the published zip, a folder holding it, or the JSON file itself."""
+        if path.is_dir():
+            found = sorted([*path.glob("*.zip"), *path.glob("*.json")])
+            if not found:
+                raise FileNotFoundError(f"Ingen definisjonsdata (zip/json) i {path}")
+            path = found[0]
+        if path.suffix == ".zip":
+            with zipfile.ZipFile(path) as archive:
+                member = next(n for n in archive.namelist() if n.endswith(".json"))
+                text = archive.read(member).decode("utf-8-sig")
+        else:
+            text = path.read_text(encoding="utf-8-sig")
+        # the published files carry trailing commas and raw control characters
+        data = json.loads(re.sub(r",(\s*[}\]])", r"\1", text), strict=False)
+        return cls.from_tables(path.stem, data)
+
+    @classmethod
+    def from_tables(cls, name: str, data: dict[str, list[dict[str, str]]]) -> Definitions:
+        def get(row: dict[str, str], key: str) -> str:
+            for k, v in row.items():
+                if k.split()[0].lower() == key:
+                    return (v or "").strip()
+            return ""
+
+        rows = [
+            _row(n, {k: get(r, k) for k in _LOGIC_COLUMNS})
+            for n, r in enumerate(r for r in data["drglogic"] if get(r, "ord"))
+        ]
+        dg: dict[str, dict[str, list[tuple[str, str, str]]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
+        for r in data["dg"]:
+            code = get(r, "code")
+            if code:
+                dg[get(r, "vartype")][code].append((code, get(r, "d_code"), get(r, "varval")))
+        proc: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for r in data["proc"]:
+            code = get(r, "code")
+            if code:
+                proc[get(r, "vartype")][code].append(get(r, "varval"))
+        excl: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for r in data["complexcl"]:
+            if get(r, "compl"):
+                excl[get(r, "compl")].append((get(r, "code"), get(r, "d_code")))
+        incl = [
+            (get(r, "compl"), get(r, "inclprop"))
+            for r in data["complcat"]
+            if get(r, "compl") and get(r, "inclprop")
+        ]
+        names = {get(r, "drg"): get(r, "mdc") for r in data["drgnames"] if get(r, "drg")}
+        defs = cls(name, rows, dg, proc, excl, incl, names)
+        defs._build_index()
+        return defs
+
+    def _build_index(self) -> None:
+        for row in self.rows:
+            anchor = _anchor(row)
+            if anchor is None:
+                self.unanchored.append(row.index)
+            else:
+                self.index.setdefault(anchor, []).append(row.index)
+
+
+_LOGIC_COLUMNS = (
+    "ord", "drg", "rtc", "icd", "mdc", "pdgprop", "or", "procpro1", "dgcat1", "agelim", "compl",
+    "sex", "dgprop1", "dgprop2", "dgprop3", "dgprop4", "secproc1", "disch", "dur", "loc_drg",
+)  # fmt: skip
+
+
+def _orprop(text: str) -> tuple[str, str]:
+    text = text.strip()
+    if not text:
+        return ("", "")
+    op = text[0] if text[0] in "<>+-=" else ""
+    kind = text[len(op) :].strip().upper()
+    if kind and kind not in ("S", "P", "N", "Z"):
+        kind = "other"
+    return (op or "blank", kind)
+
+
+def _row(n: int, c: dict[str, str]) -> LogicRow:
+    dgprops = tuple(
+        x for x in (Criterion.parse(c[f"dgprop{i}"]) for i in range(1, 5)) if x and x.value
+    )
+    return LogicRow(
+        index=n, ord=c["ord"], drg=c["drg"], rtc=c["rtc"], loc_drg=c["loc_drg"],
+        icd=c["icd"], mdc=_valued(c["mdc"]), pdg=_valued(c["pdgprop"]),
+        orprop=_orprop(c["or"]), procpro=_valued(c["procpro1"]), secpro=_valued(c["secproc1"]),
+        dgcat=_valued(c["dgcat1"]), age=Criterion.parse(c["agelim"]),
+        compl=_valued(c["compl"]), sex=c["sex"].upper(), dgprops=dgprops,
+        disch=_valued(c["disch"]), dur=Criterion.parse(c["dur"]),
+    )  # fmt: skip
+
+
+def _valued(text: str) -> Criterion | None:
+    """A criterion that only counts when it has a value (an operator alone is no criterion)."""
+    crit = Criterion.parse(text)
+    return crit if crit and crit.value else None
+
+
+def _anchor(row: LogicRow) -> tuple[str, str] | None:
+    """One property the row positively requires, to index it by."""
+    if row.procpro and row.procpro.op in ("", "+"):
+        return ("proc", row.procpro.value)
+    if row.dgcat and row.dgcat.op in ("", "+"):
+        return ("dgcat", row.dgcat.value)
+    if row.pdg and row.pdg.op in ("", "+"):
+        return ("pdg", row.pdg.value)
+    if row.mdc and row.mdc.op in ("", "+"):
+        return ("mdc", row.mdc.value)
+    for crit in row.dgprops:
+        if crit.op in ("", "+"):
+            return ("dgprop", crit.value)
+    return None
+
+
+# -- cases ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    sex: str  # 1 male, 2 female
+    age_days: int
+    discharge: str  # H home, E dead, N/other
+    los_days: int
+    diagnoses: tuple[tuple[str, str], ...]  # (code, dagger/asterisk code); first is the main
+    procedures: tuple[str, ...]
+
+
+def parse_case(text: str) -> Case:
+    """The NordDRG grouper's case string: sex, age in days, discharge mode, length of stay, a
+    blank, 30 (diagnosis, dagger/asterisk) pairs, then up to 99 procedure codes."""
+    fields = text.replace("*", "").split(",")
+    if len(fields) < 65:
+        raise ValueError(f"Kasusstrengen har {len(fields)} felt; forventet minst 65.")
+    fields += [""] * (164 - len(fields))
+    pairs = []
+    for i in range(5, 64, 2):
+        code1, code2 = fields[i].strip(), fields[i + 1].strip()
+        if i > 8 and not code1 and not code2:
+            continue
+        pairs.append((code1, code2))
+    procedures = tuple(p.strip() for p in fields[65:164] if p.strip())
+    return Case(
+        fields[0].strip(), _int(fields[1]), fields[2].strip(), _int(fields[3]), tuple(pairs),
+        procedures,
+    )  # fmt: skip
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text.strip())
+    except ValueError:
+        return 0
+
+
+# -- features ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Features:
+    sex: str = ""  # M, F or '' (unknown)
+    age: int = 0
+    duration: int = 0
+    discharge: str = ""  # E, N, H or 'any'
+    dgcat: str | None = None
+    mdc: str | None = None
+    pdg: set[str] = field(default_factory=set)
+    proc: set[str] = field(default_factory=set)
+    orprops: set[str] = field(default_factory=set)
+    cc: set[int] = field(default_factory=set)
+    dgprops: dict[str, int | None] = field(default_factory=dict)  # value -> diagnosis index
+    compl: dict[str, list[object]] = field(default_factory=dict)  # value -> [active, level]
+    cc_level: int = 0
+
+    @property
+    def valid_main(self) -> bool:
+        return self.dgcat is not None
+
+
+def _pair_matches(
+    defs_for: dict[str, list[tuple[str, str, str]]], pair: tuple[str, str]
+) -> list[str]:
+    """Values of property rules matching a diagnosis pair: a single-code rule matching either
+    code, or a two-code rule matching (dagger, asterisk) in reverse order."""
+    code1, code2 = pair
+    found = []
+    for code in (code1, code2) if code2 else (code1,):
+        for rule1, rule2, value in defs_for.get(code, ()):
+            if not rule2:
+                if rule1 in (code1, code2):
+                    found.append(value)
+            elif code1 == rule2 and code2 == rule1:
+                found.append(value)
+    return found
+
+
+def _recode(value: str, sex: str) -> str:
+    """Category and property codes starting with 98 are sex-specific: 12 male, 13 female."""
+    if value.startswith("98") and sex in ("M", "F"):
+        return ("12" if sex == "M" else "13") + value[2:]
+    return value
+
+
+def _category(defs: Definitions, pair: tuple[str, str]) -> str | None:
+    rules: dict[str, list[tuple[str, str, str]]] = defs.dg.get("DGCAT", {})
+    code1, code2 = pair
+    candidates = [*rules.get(code1, ()), *(rules.get(code2, ()) if code2 else ())]
+    if not candidates:
+        return None
+    # (asterisk, dagger) as a two-code rule first, then the asterisk, then the dagger code
+    wanted = [(code2, code1), (code2, None), (code1, None)] if code2 else [(code1, None)]
+    for rule1, rule2 in wanted:
+        for code, dcode, value in candidates:
+            if code == rule1 and (rule2 is None or dcode == rule2):
+                return value
+    return None
+
+
+def features(case: Case, defs: Definitions) -> Features:
+    f = Features(
+        sex={"1": "M", "2": "F"}.get(case.sex, ""),
+        age=case.age_days,
+        duration=case.los_days,
+        discharge=case.discharge if case.discharge in ("E", "N", "H") else "any",
+    )
+    if case.diagnoses:
+        main = case.diagnoses[0]
+        category = _category(defs, main)
+        if category is not None:
+            f.dgcat = _recode(category, f.sex)
+        f.pdg = set(_pair_matches(defs.dg.get("PDGPRO", {}), main))
+    for code in case.procedures:
+        f.proc.update(defs.proc.get("PROCPR", {}).get(code, ()))
+        f.orprops.update(defs.proc.get("OR", {}).get(code, ()))
+        f.cc.update(_int(v) for v in defs.proc.get("CC", {}).get(code, ()))
+        for value in defs.proc.get("DGPROP", {}).get(code, ()):
+            f.dgprops.setdefault(value, None)
+    for n, pair in enumerate(case.diagnoses):
+        for code in (pair[0], pair[1]) if pair[1] else (pair[0],):
+            f.orprops.update(v for c1, c2, v in defs.dg.get("OR", {}).get(code, ()) if not c2)
+        for value in _pair_matches(defs.dg.get("DGPROP", {}), pair):
+            f.dgprops.setdefault(value, n)
+        f.proc.update(_pair_matches(defs.dg.get("PROCPR", {}), pair))
+    recoded: dict[str, int | None] = {}
+    for value, source in f.dgprops.items():
+        recoded.setdefault(_recode(value, f.sex), source)
+    f.dgprops = recoded
+    _complications(case, defs, f)
+    if f.dgcat is not None:
+        f.mdc = f.dgcat[:2]
+    return f
+
+
+_CC_KINDS = {"C": (True, 1), "G": (True, 2), "I": (False, 1), "J": (False, 2)}
+
+
+def _wildcard(value: str) -> str:
+    return value[:2] + "*" + value[3:] if len(value) > 2 else value
+
+
+def _complications(case: Case, defs: Definitions, f: Features) -> None:
+    rules = defs.dg.get("COMPL", {})
+    if len(case.diagnoses) > 1:
+        for pair in case.diagnoses[1:]:
+            for value in _pair_matches(rules, pair):
+                if value not in f.compl:
+                    active, level = _CC_KINDS.get(value[2:3], (False, 0))
+                    f.compl[value] = [active, level]
+        # complications of the same kind as the main diagnosis's own do not count
+        own = {_wildcard(v) for v in _pair_matches(rules, case.diagnoses[0])}
+        for value in [v for v in f.compl if v[2:3] in _CC_KINDS and _wildcard(v) in own]:
+            del f.compl[value]
+    if case.diagnoses:
+        code1, code2 = case.diagnoses[0]
+        for value, state in f.compl.items():
+            if any(not r2 and r1 in (code1, code2) for r1, r2 in defs.compl_excl.get(value, ())):
+                state[0] = False
+    for compl, inclprop in defs.compl_incl:
+        if compl[2:3] in ("I", "J") and compl in f.compl and inclprop in f.dgprops:
+            if f.dgprops[inclprop] != 0:  # not from the main diagnosis
+                f.compl[compl][0] = True
+                f.compl[compl][1] = 1 if compl[2] == "I" else 2
+            break
+    levels = [int(str(level)) for active, level in f.compl.values() if active]
+    f.cc_level = max([0, *f.cc, *levels])
+
+
+# -- grouping ---------------------------------------------------------------------------------
+
+
+def _has(crit: Criterion | None, present: bool) -> bool:
+    if crit is None:
+        return True
+    return not present if crit.op == "-" else present
+
+
+def _number(crit: Criterion | None, value: int) -> bool:
+    if crit is None:
+        return True
+    limit = _int(crit.value)
+    if crit.op == "<":
+        return value < limit
+    if crit.op == ">":
+        return value > limit
+    return True
+
+
+def _or_ok(orprop: tuple[str, str], props: set[str]) -> bool:
+    op, kind = orprop
+    if op in ("blank", "+") and kind in ("S", "P", "N", "Z"):
+        return {
+            "S": "1" in props,
+            "P": "1" in props or "2" in props,
+            "N": "1" not in props,
+            "Z": "1" not in props and "2" not in props,
+        }[kind]
+    if op == "+" and not kind:
+        return bool(props)
+    if op == "-" and not kind:
+        return not props
+    return not (op == "-" and kind == "other")
+
+
+def _cc_ok(crit: Criterion | None, level: int) -> bool:
+    if crit is None:
+        return True
+    value = _int(crit.value)
+    return {"": level >= value, "+": level >= value, ">": level > value, "<": level < value,
+            "-": level != value}.get(crit.op, True)  # fmt: skip
+
+
+def _disch_ok(crit: Criterion | None, mode: str) -> bool:
+    if crit is None:
+        return True
+    value = crit.value if crit.value in ("E", "N", "H") else "any"
+    if crit.op in ("", "="):
+        return mode != "E" if value == "N" else mode == value
+    if crit.op == "-":
+        return mode != value
+    return True
+
+
+def matches(row: LogicRow, f: Features) -> bool:
+    """All twelve criteria of a decision-table row hold for the case's features."""
+    if row.procpro and not _has(row.procpro, row.procpro.value in f.proc):
+        return False
+    if row.secpro and not _has(row.secpro, row.secpro.value in f.proc):
+        return False
+    if row.dgcat and (f.dgcat is None or not _has(row.dgcat, row.dgcat.value == f.dgcat)):
+        return False
+    if row.pdg and not _has(row.pdg, row.pdg.value in f.pdg):
+        return False
+    if row.mdc and not _has(row.mdc, row.mdc.value == f.mdc):
+        return False
+    if not _number(row.dur, f.duration):
+        return False
+    if (row.icd == "+" and not f.valid_main) or (row.icd == "-" and f.valid_main):
+        return False
+    if not _or_ok(row.orprop, f.orprops):
+        return False
+    if not all(_has(c, c.value in f.dgprops) for c in row.dgprops):
+        return False
+    if not _number(row.age, f.age):
+        return False
+    if (row.sex in ("M", "F") and f.sex != row.sex) or (row.sex == "-" and f.sex):
+        return False
+    if not _disch_ok(row.disch, f.discharge):
+        return False
+    return _cc_ok(row.compl, f.cc_level)
+
+
+@dataclass(frozen=True)
+class Grouping:
+    drg: str
+    ord: str  # the decision-table row that fired
+    rtc: str  # return code
+    loc_drg: str
+    mdc: str | None
+
+
+def candidates(defs: Definitions, f: Features) -> list[int]:
+    keys: Iterable[tuple[str, str]] = [
+        *(("proc", p) for p in f.proc),
+        *(("pdg", p) for p in f.pdg),
+        *(("dgprop", p) for p in f.dgprops),
+    ]
+    found = set(defs.unanchored)
+    for key in keys:
+        found.update(defs.index.get(key, ()))
+    if f.dgcat is not None:
+        found.update(defs.index.get(("dgcat", f.dgcat), ()))
+    if f.mdc is not None:
+        found.update(defs.index.get(("mdc", f.mdc), ()))
+    return sorted(found)
+
+
+def group_features(f: Features, defs: Definitions) -> Grouping | None:
+    for index in candidates(defs, f):
+        row = defs.rows[index]
+        if matches(row, f):
+            return Grouping(row.drg, row.ord, row.rtc, row.loc_drg, defs.drg_mdc.get(row.drg))
+    return None
+
+
+def group(case: Case, defs: Definitions) -> Grouping | None:
+    """The DRG of a case: the first decision-table row (in table order) that matches."""
+    return group_features(features(case, defs), defs)
