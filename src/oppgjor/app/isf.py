@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 import yaml
 
 from oppgjor.app.errors import UseCaseError
-from oppgjor.isf import deadlines, prices
+from oppgjor.isf import deadlines, grouper, prices
 
 
 def read_settings(path: Path | None, year: int) -> dict[str, Any]:
@@ -48,3 +49,44 @@ def price(year: int, total_points: Decimal, area: prices.Area, settings: Path | 
 
 def npr_deadlines(year: int) -> list[deadlines.Deadline]:
     return deadlines.deadlines(year)
+
+
+@dataclass(frozen=True)
+class GroupedCase:
+    number: str
+    expected_drg: str
+    expected_row: str
+    found: grouper.Grouping | None
+
+    @property
+    def passed(self) -> bool:
+        return self.found is not None and (self.found.drg, self.found.ord) == (
+            self.expected_drg,
+            self.expected_row,
+        )
+
+
+def group_regression_file(definitions: Path, cases: Path) -> list[GroupedCase]:
+    """Group every case of a file in the NordDRG regression format
+    (``RegelNr;DRGKode;DRGGrupperingsregel;DRGGrupperingsstreng;Returkode``)."""
+    try:
+        defs = grouper.Definitions.load(definitions)
+    except (OSError, ValueError, KeyError, StopIteration) as exc:
+        raise UseCaseError(f"Kan ikke lese definisjonsdata {definitions}: {exc}") from None
+    try:
+        lines = cases.read_text(encoding="utf-8-sig").splitlines()
+    except OSError as exc:
+        raise UseCaseError(f"Kan ikke lese {cases}: {exc.strerror}") from None
+    result = []
+    for n, line in enumerate(lines, start=1):
+        if not line.strip() or line.startswith("RegelNr"):
+            continue
+        parts = line.split(";")
+        if len(parts) < 4:
+            raise UseCaseError(f"{cases.name} linje {n}: forventet RegelNr;DRGKode;regel;streng.")
+        try:
+            case = grouper.parse_case(parts[3])
+        except ValueError as exc:
+            raise UseCaseError(f"{cases.name} linje {n}: {exc}") from None
+        result.append(GroupedCase(parts[0], parts[1], parts[2], grouper.group(case, defs)))
+    return result

@@ -65,3 +65,30 @@ def price(
             )
             return
         out.print(f"ISF {year} {which.value}: {value} poeng = {format_nok(kroner)} kr")
+
+
+@isf_group.command(
+    "group", help="Grupper kasus (NordDRG-regresjonsformat) og sammenlign med forventet."
+)
+def group(
+    definitions: Annotated[Path, typer.Option(help="Definisjonsdata: zip, mappe eller json.")],
+    cases: Annotated[Path, typer.Option(help="Kasusfil: RegelNr;DRGKode;regel;streng;Returkode.")],
+    as_json: JsonOption = False,
+) -> None:
+    with handled(as_json):
+        results = isf_app.group_regression_file(definitions, cases)
+        failed = [r for r in results if not r.passed]
+        if as_json:
+            print_json([{"case": r.number, "expected": [r.expected_drg, r.expected_row],
+                         "found": [r.found.drg, r.found.ord] if r.found else None,
+                         "passed": r.passed} for r in results])  # fmt: skip
+        else:
+            for r in results:
+                found = f"{r.found.drg} (rad {r.found.ord})" if r.found else "ingen DRG"
+                mark = (
+                    "ok" if r.passed else f"FEIL, forventet {r.expected_drg} (rad {r.expected_row})"
+                )
+                out.print(f"{r.number}: {found} {mark}")
+            out.print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+    if failed:
+        raise typer.Exit(1)

@@ -289,7 +289,7 @@ def _recode(value: str, sex: str) -> str:
 def _category(defs: Definitions, pair: tuple[str, str]) -> str | None:
     rules: dict[str, list[tuple[str, str, str]]] = defs.dg.get("DGCAT", {})
     code1, code2 = pair
-    candidates = [*rules.get(code1, ()), *(rules.get(code2, ()) if code2 else ())]
+    candidates: list[tuple[str, str, str]] = [*rules.get(code1, []), *rules.get(code2, [])]
     if not candidates:
         return None
     # (asterisk, dagger) as a two-code rule first, then the asterisk, then the dagger code

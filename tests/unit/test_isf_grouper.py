@@ -1,0 +1,123 @@
+"""The NordDRG-format grouper: the regression set on the 2015 tables (read from ../shared,
+never copied), and the decision-table semantics on a small hand-written table."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from typer.testing import CliRunner
+
+from oppgjor.cli.main import app
+from oppgjor.isf import grouper
+from reference import shared
+
+NORDDRG = shared() / "reference" / "isf" / "norddrg"
+TABLES = NORDDRG / "DefinitionData_NOR_2015_Pr1cN.zip"
+CASES = NORDDRG / "grouper_testcases_small.csv"
+
+
+@pytest.fixture(scope="module")
+def defs_2015():
+    return grouper.Definitions.load(TABLES)
+
+
+def regression_cases():
+    rows = csv.reader(CASES.open(encoding="utf-8-sig"), delimiter=";")
+    next(rows)
+    return [pytest.param(r[1], r[2], r[3], id=f"case-{r[0]}") for r in rows]
+
+
+@pytest.mark.parametrize("drg, row, text", regression_cases())
+def test_the_regression_set_groups_to_the_expected_drg_and_row(defs_2015, drg, row, text):
+    found = grouper.group(grouper.parse_case(text), defs_2015)
+    assert found is not None and (found.drg, found.ord) == (drg, row)
+
+
+def test_the_cli_reports_passes_and_failures(tmp_path):
+    runner = CliRunner()
+    args = ["isf", "group", "--definitions", str(NORDDRG), "--cases"]
+    ok = runner.invoke(app, [*args, str(CASES)])
+    assert ok.exit_code == 0 and ok.output.strip().endswith("67 passed, 0 failed")
+    lines = CASES.read_text(encoding="utf-8-sig").splitlines()
+    wrong = lines[1].split(";")
+    wrong[2] = "000D000000"  # expect another row than the one that fires
+    broken = tmp_path / "cases.csv"
+    broken.write_text("\n".join([lines[0], ";".join(wrong), *lines[2:]]), encoding="utf-8")
+    failed = runner.invoke(app, [*args, str(broken)])
+    assert failed.exit_code == 1 and failed.output.strip().endswith("66 passed, 1 failed")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("RegelNr;DRGKode\n1;477;x;2,3,H\n", encoding="utf-8")
+    assert runner.invoke(app, [*args, str(bad)]).exit_code == 1
+
+
+def test_a_short_case_string_is_refused():
+    with pytest.raises(ValueError, match="felt"):
+        grouper.parse_case("2,19398,H,4")
+
+
+# -- semantics on a hand-written table ------------------------------------------------------
+
+BLANK = {k: "" for k in grouper._LOGIC_COLUMNS}
+
+
+def row(**values):
+    return {**BLANK, "rtc": "0", **values}
+
+
+TABLE = {
+    "drglogic": [
+        row(ord="A", drg="1A", procpro1="10S01", **{"or": "S"}, compl="1"),
+        row(ord="B", drg="1B", procpro1="10S01", **{"or": "S"}),
+        row(ord="C", drg="2", dgcat1="10M01", agelim="<6575", sex="F"),
+        row(ord="D", drg="3", mdc="10", dur="<2", dgprop1="-10X99"),
+        row(ord="E", drg="4", mdc="10"),
+        row(ord="F", drg="470", icd="-"),
+    ],
+    "dg": [
+        {"code": "E10", "d_code": "", "vartype": "DGCAT", "varval": "10M01"},
+        {"code": "E11", "d_code": "", "vartype": "DGCAT", "varval": "10M02"},
+        {"code": "I10", "d_code": "", "vartype": "COMPL", "varval": "05C01"},
+        {"code": "I10", "d_code": "", "vartype": "DGPROP", "varval": "10X99"},
+    ],
+    "proc": [
+        {"code": "OP1", "vartype": "PROCPR", "varval": "10S01"},
+        {"code": "OP1", "vartype": "OR", "varval": "1"},
+    ],
+    "complcat": [],
+    "complexcl": [],
+    "drgnames": [{"drg": "1A", "mdc": "10"}],
+}
+
+
+def case(sex="2", age=5000, los=5, dx=("E10",), procs=()):
+    fields = [sex, str(age), "H", str(los), ""]
+    for n in range(30):
+        fields += [dx[n] if n < len(dx) else "", ""]
+    fields += list(procs)  # the 30 pairs are fields 5-64; procedures start at field 65 + [""] * (99 - len(procs))
+    return grouper.parse_case(",".join(fields))
+
+
+@pytest.fixture(scope="module")
+def table():
+    return grouper.Definitions.from_tables("test", TABLE)
+
+
+def test_first_matching_row_in_table_order(table):
+    with_cc = grouper.group(case(dx=("E10", "I10"), procs=("OP1",)), table)
+    assert (with_cc.drg, with_cc.ord, with_cc.mdc) == ("1A", "A", "10")
+    without = grouper.group(case(procs=("OP1",)), table)
+    assert without.drg == "1B"  # no complication: row A's CC criterion fails
+
+
+def test_age_sex_duration_and_negated_properties(table):
+    assert grouper.group(case(), table).drg == "2"
+    assert grouper.group(case(sex="1"), table).drg == "4"  # row C is for women
+    assert grouper.group(case(age=7000), table).drg == "4"  # 18 years (6575 days) or older
+    assert grouper.group(case(dx=("E11",), los=1), table).drg == "3"
+    with_prop = case(dx=("E11", "I10"), los=1)
+    assert grouper.group(with_prop, table).drg == "4"  # row D forbids property 10X99
+
+
+def test_no_valid_main_diagnosis(table):
+    assert grouper.group(case(dx=("XXX",)), table).drg == "470"
