@@ -94,7 +94,8 @@ def case(sex="2", age=5000, los=5, dx=("E10",), procs=()):
     fields = [sex, str(age), "H", str(los), ""]
     for n in range(30):
         fields += [dx[n] if n < len(dx) else "", ""]
-    fields += list(procs)  # the 30 pairs are fields 5-64; procedures start at field 65 + [""] * (99 - len(procs))
+    # the 30 pairs are fields 5-64; procedures are fields 65-163
+    fields += list(procs) + [""] * (99 - len(procs))
     return grouper.parse_case(",".join(fields))
 
 
