@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_queries.py
 	$(BIN)/python bench/bench_settlement.py
 	$(BIN)/python bench/bench_messages.py
+	$(BIN)/python bench/bench_isf.py
 
 codes:
 	$(PYTHON) scripts/build_codes.py
