@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -10,7 +12,7 @@ from typing import Any
 import yaml
 
 from oppgjor.app.errors import UseCaseError
-from oppgjor.isf import deadlines, grouper, prices
+from oppgjor.isf import batch, deadlines, grouper, prices, weights
 
 
 def read_settings(path: Path | None, year: int) -> dict[str, Any]:
@@ -90,3 +92,62 @@ def group_regression_file(definitions: Path, cases: Path) -> list[GroupedCase]:
             raise UseCaseError(f"{cases.name} linje {n}: {exc}") from None
         result.append(GroupedCase(parts[0], parts[1], parts[2], grouper.group(case, defs)))
     return result
+
+
+@dataclass(frozen=True)
+class ComputeResult:
+    records: int
+    bad_rows: list[tuple[int, str]]  # (line, reason)
+    findings: int
+    summary: list[batch.SummaryRow]
+    output: Path | None
+
+
+def compute(
+    year: int,
+    activity: Path,
+    *,
+    weights_file: Path | None = None,
+    settings: Path | None = None,
+    output: Path | None = None,
+    step: Callable[[str], None] = lambda _: None,
+) -> ComputeResult:
+    """Price a year's pre-grouped activity: bad rows reported with their line and reason and
+    left out; a year whose unit price or share is not known is refused by name."""
+    prices_ = prices.Prices.for_year(year, read_settings(settings, year))
+    try:
+        table = weights.load(weights_file) if weights_file else weights.shipped("demo")
+    except (OSError, weights.WeightTableError) as exc:
+        raise UseCaseError(f"Vekttabellen kan ikke brukes: {exc}") from None
+    name = weights_file.name if weights_file else "weights_demo.csv (SYNTETISK)"
+    step("leser aktivitet")
+    try:
+        good, bad = batch.split(batch.read(activity))
+        areas = set(good.select("area").unique().collect()["area"].to_list())
+    except (batch.InputError, OSError) as exc:
+        raise UseCaseError(str(exc)) from None
+    missing = [a for a in areas if prices.Area(a) not in prices_.areas]
+    if missing:
+        raise UseCaseError(str(prices.MissingPrices(
+            f"ISF {year}: enhetspris og ISF-andel mangler for {', '.join(sorted(missing))}; "
+            "oppgi dem i innstillingsfilen (--settings)."
+        )))  # fmt: skip
+    step("beregner poeng")
+    priced = batch.price(good, table, name, year).collect().lazy()
+    step("oppsummerer")
+    summary = batch.summarise(priced, prices_)
+    if output is not None:
+        step("skriver resultat")
+        batch.write(priced, output)
+    bad_rows = [(int(r), str(why)) for r, _, why in bad.collect().iter_rows()]
+    findings = batch.count_findings(priced)
+    return ComputeResult(priced.select("row").collect().height, bad_rows, findings, summary, output)
+
+
+def write_summary(rows: list[batch.SummaryRow], path: Path) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["area", "month", "drg", "institution", "records", "points", "kroner"])
+        for r in rows:
+            writer.writerow([r.area, r.month, r.drg, r.institution, r.records, r.points,
+                             "" if r.kroner is None else r.kroner])  # fmt: skip

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.progress import Progress
 from rich.table import Table
 
 from oppgjor.app import isf as isf_app
@@ -92,3 +93,51 @@ def group(
             out.print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
     if failed:
         raise typer.Exit(1)
+
+
+@isf_group.command("compute", help="ISF for et års aktivitet: poeng og kroner per område og DRG.")
+def compute(
+    year: Annotated[int, typer.Option(help="ISF-året.")],
+    input_: Annotated[Path, typer.Option("--input", help="Aktivitet: CSV eller Parquet.")],
+    weights: Annotated[
+        Path | None, typer.Option(help="Årets vekttabell (standard: SYNTETISK demo).")
+    ] = None,
+    settings: Annotated[
+        Path | None, typer.Option(help="YAML med årets priser der de ikke er offentlige.")
+    ] = None,
+    output: Annotated[Path | None, typer.Option(help="Resultat per post (CSV/Parquet).")] = None,
+    summary: Annotated[Path | None, typer.Option(help="Oppsummering (CSV).")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    with handled(as_json):
+        with Progress(transient=True, disable=as_json) as progress:
+            task = progress.add_task("ISF", total=None)
+            result = isf_app.compute(
+                year, input_, weights_file=weights, settings=settings, output=output,
+                step=lambda text: progress.update(task, description=text),
+            )  # fmt: skip
+        rows = result.summary
+        if summary is not None:
+            isf_app.write_summary(rows, summary)
+        totals: dict[str, list[Decimal]] = {}
+        for r in rows:
+            t = totals.setdefault(r.area, [Decimal(0), Decimal(0)])
+            t[0] += r.points
+            t[1] += r.kroner or Decimal(0)
+        if as_json:
+            per_area = {a: {"points": str(p), "kroner": str(k)} for a, (p, k) in totals.items()}
+            print_json({"records": result.records, "findings": result.findings,
+                        "bad_rows": result.bad_rows, "totals": per_area})  # fmt: skip
+            return
+        table = Table(title=f"ISF {year}: {result.records} poster")
+        for column in ("område", "poeng", "kroner"):
+            table.add_column(column)
+        for area, (points, kroner) in totals.items():
+            table.add_row(area, f"{points}", format_nok(kroner))
+        out.print(table)
+        if result.findings:
+            out.print(f"[yellow]{result.findings} poster med funn (se kolonnen finding).[/]")
+        for line, reason in result.bad_rows[:20]:
+            out.print(f"[red]linje {line}[/]: {reason}")
+        if len(result.bad_rows) > 20:
+            out.print(f"... og {len(result.bad_rows) - 20} linjer til med feil.")

@@ -1,0 +1,187 @@
+"""The ISF batch engine on Polars (lazy): read activity, report bad rows, price pre-grouped
+records with the year's weights, unit price and ISF share, and summarise.
+
+The only module that imports Polars. Points are Decimal with 3 decimals; kroner are computed
+from summed points and rounded to øre once, at the end. Each record says which table and
+parameter versions produced its points. Work is partitioned by patient (``partition``), so a
+national run can be split across machines and the summaries added up.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+
+from oppgjor.isf import weights as weight_tables
+from oppgjor.isf.prices import Area, Prices
+
+# The documented input columns (docs/isf-activity.md); only the first four are required.
+COLUMNS = {
+    "patient_id": pl.Utf8, "institution": pl.Utf8, "date_in": pl.Utf8, "area": pl.Utf8,
+    "unit": pl.Utf8, "provider_type": pl.Utf8, "date_out": pl.Utf8, "care_level": pl.Utf8,
+    "contact_type": pl.Utf8, "activity_location": pl.Utf8, "indirect_activity": pl.Utf8,
+    "debtor": pl.Utf8, "health_personnel": pl.Utf8, "copayment": pl.Utf8, "sex": pl.Utf8,
+    "age_days": pl.Utf8, "main_condition": pl.Utf8, "secondary_conditions": pl.Utf8,
+    "procedures": pl.Utf8, "special_codes": pl.Utf8, "drg": pl.Utf8,
+}  # fmt: skip
+REQUIRED = ("patient_id", "institution", "date_in")
+POINTS = pl.Decimal(14, 3)
+
+
+class InputError(ValueError):
+    """The activity file cannot be read at all (not a bad row: the whole file)."""
+
+
+def read(path: Path) -> pl.LazyFrame:
+    """CSV (``,`` or ``;``) or Parquet, every column as text, with the 1-based line number of
+    each record in ``row`` (CSV: the header is line 1)."""
+    if not path.is_file():
+        raise InputError(f"Finner ikke {path}")
+    if path.suffix.lower() == ".parquet":
+        frame = pl.scan_parquet(path).with_row_index("row", offset=1)
+    else:
+        with path.open(encoding="utf-8-sig") as handle:
+            header = handle.readline()
+        separator = ";" if header.count(";") > header.count(",") else ","
+        frame = pl.scan_csv(
+            path, separator=separator, infer_schema=False, encoding="utf8-lossy"
+        ).with_row_index("row", offset=2)
+    names = frame.collect_schema().names()
+    missing = [c for c in REQUIRED if c not in names]
+    if missing:
+        raise InputError(f"{path.name} mangler kolonnene {', '.join(missing)}")
+    present = [pl.col(c).cast(pl.Utf8).str.strip_chars() for c in COLUMNS if c in names]
+    absent = [pl.lit(None, dtype=pl.Utf8).alias(c) for c in COLUMNS if c not in names]
+    return frame.select(pl.col("row"), *present, *absent)
+
+
+def _dates(frame: pl.LazyFrame) -> pl.LazyFrame:
+    return frame.with_columns(
+        pl.col("date_in").str.to_date("%Y-%m-%d", strict=False).alias("day_in"),
+        pl.col("date_out").str.to_date("%Y-%m-%d", strict=False).alias("day_out"),
+        pl.col("area").fill_null("somatic"),
+    )
+
+
+def _reason() -> pl.Expr:
+    """The first reason a record is unusable, or null."""
+    blank = {c: pl.col(c).is_null() | (pl.col(c) == "") for c in REQUIRED}
+    return (
+        pl.when(blank["patient_id"]).then(pl.lit("mangler patient_id"))
+        .when(blank["institution"]).then(pl.lit("mangler institution"))
+        .when(blank["date_in"] | pl.col("day_in").is_null())
+        .then(pl.lit("date_in er ikke en dato (ÅÅÅÅ-MM-DD)"))
+        .when(pl.col("date_out").is_not_null() & (pl.col("date_out") != "")
+              & pl.col("day_out").is_null())
+        .then(pl.lit("date_out er ikke en dato (ÅÅÅÅ-MM-DD)"))
+        .when(pl.col("day_out") < pl.col("day_in")).then(pl.lit("date_out er før date_in"))
+        .when(~pl.col("area").is_in(["somatic", "phv_tsb"]))
+        .then(pl.lit("area må være somatic eller phv_tsb"))
+        .when(pl.col("care_level").is_not_null() & ~pl.col("care_level").is_in(["1", "2", "3"]))
+        .then(pl.lit("care_level må være 1, 2 eller 3"))
+        .when(pl.col("drg").is_null() | (pl.col("drg") == ""))
+        .then(pl.lit("mangler DRG (gruppér først: oppgjor isf group)"))
+        .otherwise(None)
+    )  # fmt: skip
+
+
+def split(frame: pl.LazyFrame) -> tuple[pl.LazyFrame, pl.LazyFrame]:
+    """(usable records, bad rows with ``row`` and ``reason``): nothing is dropped silently."""
+    checked = _dates(frame).with_columns(_reason().alias("reason"))
+    good = checked.filter(pl.col("reason").is_null()).drop("reason")
+    bad = checked.filter(pl.col("reason").is_not_null()).select("row", "patient_id", "reason")
+    return good, bad
+
+
+def weights_frame(table: Sequence[weight_tables.Weight]) -> pl.LazyFrame:
+    return pl.LazyFrame(
+        {
+            "drg": [w.code for w in table],
+            "area": [w.area for w in table],
+            "weight": [str(w.weight) for w in table],
+        }
+    ).with_columns(pl.col("weight").str.to_decimal(scale=3).cast(POINTS))
+
+
+def price(
+    good: pl.LazyFrame, table: Sequence[weight_tables.Weight], table_name: str, year: int
+) -> pl.LazyFrame:
+    """Points per record from the weight table; a DRG without a weight in the year's table is
+    a finding (points 0), not a silent zero."""
+    joined = good.join(weights_frame(table), on=["drg", "area"], how="left")
+    version = f"weights:{table_name}; isf:{year}"
+    return joined.with_columns(
+        pl.col("weight").fill_null(0).cast(POINTS).alias("points"),
+        pl.when(pl.col("weight").is_null())
+        .then(pl.lit(f"ISF_DRG_UNKNOWN_IN_YEAR: DRG-en finnes ikke i vekttabellen for {year}"))
+        .otherwise(None)
+        .alias("finding"),
+        pl.lit(version).alias("rules"),
+        pl.coalesce("day_out", "day_in").dt.strftime("%Y-%m").alias("month"),
+        (pl.col("patient_id").hash() % 1_000_000).alias("partition"),
+    ).drop("weight")
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    area: str
+    month: str
+    drg: str
+    institution: str
+    records: int
+    points: Decimal
+    kroner: Decimal | None  # None when the year's price for the area is not known
+
+
+def summarise(priced: pl.LazyFrame, prices: Prices) -> list[SummaryRow]:
+    grouped = (
+        priced.group_by("area", "month", "drg", "institution")
+        .agg(pl.len().alias("records"), pl.col("points").sum().alias("points"))
+        .sort("area", "month", "drg", "institution")
+        .collect()
+    )
+    rows = []
+    for r in grouped.iter_rows(named=True):
+        area = Area(r["area"])
+        points = Decimal(str(r["points"]))
+        kroner = prices.refund(points, area) if area in prices.areas else None
+        rows.append(SummaryRow(r["area"], r["month"], r["drg"], r["institution"], r["records"],
+                               points, kroner))  # fmt: skip
+    return rows
+
+
+def count_findings(priced: pl.LazyFrame) -> int:
+    return int(priced.filter(pl.col("finding").is_not_null()).select(pl.len()).collect().item())
+
+
+def write(frame: pl.LazyFrame, path: Path) -> None:
+    """Per-record results, CSV or Parquet by suffix."""
+    out = frame.drop("day_in", "day_out")
+    if path.suffix.lower() == ".parquet":
+        out.sink_parquet(path)
+    else:
+        out.sink_csv(path)
+
+
+def demo_activity(count: int, year: int, seed: int = 1) -> pl.DataFrame:
+    """Synthetic pre-grouped activity (pseudonymous patients, demo codes) for benchmarks."""
+    codes = ["442", "209U", "209V", "908O", "923O", "996O", "998O", "TD11"]
+    start = datetime.date(year, 1, 1)
+    frame = pl.DataFrame({"n": pl.int_range(0, count, eager=True)}).with_columns(
+        (pl.col("n") * 7919 + seed).alias("k")
+    )
+    return frame.select(
+        ("P" + (pl.col("k") % max(count // 5, 1)).cast(pl.Utf8)).alias("patient_id"),
+        ("HF" + (pl.col("k") % 20).cast(pl.Utf8)).alias("institution"),
+        pl.lit(start).dt.offset_by((pl.col("k") % 360).cast(pl.Utf8) + "d")
+        .dt.strftime("%Y-%m-%d").alias("date_in"),
+        pl.col("k").mod(len(codes)).replace_strict(list(range(len(codes))), codes).alias("drg"),
+    ).with_columns(
+        pl.when(pl.col("drg") == "TD11").then(pl.lit("phv_tsb")).otherwise(pl.lit("somatic"))
+        .alias("area")
+    )  # fmt: skip
