@@ -17,6 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
+from oppgjor.isf import rules
 from oppgjor.isf import weights as weight_tables
 from oppgjor.isf.prices import Area, Prices
 
@@ -111,20 +112,32 @@ def weights_frame(table: Sequence[weight_tables.Weight]) -> pl.LazyFrame:
 def price(
     good: pl.LazyFrame, table: Sequence[weight_tables.Weight], table_name: str, year: int
 ) -> pl.LazyFrame:
-    """Points per record from the weight table; a DRG without a weight in the year's table is
-    a finding (points 0), not a silent zero."""
-    joined = good.join(weights_frame(table), on=["drg", "area"], how="left")
-    version = f"weights:{table_name}; isf:{year}"
+    """Points per record: the year's rules (``isf.rules``) first, then the weight of the DRG
+    and of any STG given in addition, plus supplements. A DRG without a weight in the year's
+    table is a finding (points 0), not a silent zero."""
+    weighted = weights_frame(table)
+    extra = weighted.rename({"drg": "extra_code", "weight": "extra_weight"})
+    joined = (
+        rules.apply(good, year)
+        .join(weighted, on=["drg", "area"], how="left")
+        .join(extra, on=["extra_code", "area"], how="left")
+    )
+    unknown = pl.col("weight").is_null() & pl.col("counted")
+    base = pl.when(pl.col("counted")).then(pl.col("weight").fill_null(0)).otherwise(0)
     return joined.with_columns(
-        pl.col("weight").fill_null(0).cast(POINTS).alias("points"),
-        pl.when(pl.col("weight").is_null())
+        (base.cast(POINTS) + pl.col("extra") + pl.col("extra_weight").fill_null(0).cast(POINTS))
+        .cast(POINTS)
+        .alias("points"),
+        pl.when(unknown & pl.col("finding").is_null())
         .then(pl.lit(f"ISF_DRG_UNKNOWN_IN_YEAR: DRG-en finnes ikke i vekttabellen for {year}"))
-        .otherwise(None)
+        .otherwise(pl.col("finding"))
         .alias("finding"),
-        pl.lit(version).alias("rules"),
+        pl.concat_str(pl.lit(f"weights:{table_name}; isf:{year}; "), pl.col("applied")).alias(
+            "rules"
+        ),
         pl.coalesce("day_out", "day_in").dt.strftime("%Y-%m").alias("month"),
         (pl.col("patient_id").hash() % 1_000_000).alias("partition"),
-    ).drop("weight")
+    ).drop("weight", "extra_weight", "applied")
 
 
 @dataclass(frozen=True)
@@ -185,3 +198,10 @@ def demo_activity(count: int, year: int, seed: int = 1) -> pl.DataFrame:
         pl.when(pl.col("drg") == "TD11").then(pl.lit("phv_tsb")).otherwise(pl.lit("somatic"))
         .alias("area")
     )  # fmt: skip
+
+
+def frame_of(records: Sequence[dict[str, str]]) -> pl.LazyFrame:
+    """Records given in code (tests, the API later) in the shape :func:`read` produces."""
+    data = {c: [r.get(c) for r in records] for c in COLUMNS}
+    frame = pl.LazyFrame(data, schema={c: pl.Utf8 for c in COLUMNS})
+    return frame.with_row_index("row", offset=1)
