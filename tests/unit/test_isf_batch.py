@@ -110,3 +110,25 @@ def test_parquet_input_numbers_rows_from_one(tmp_path):
     good, bad = batch.split(batch.read(path))
     assert bad.collect().height == 0
     assert good.select("row").collect()["row"].to_list()[:3] == [1, 2, 3]
+
+
+def test_records_without_a_drg_are_grouped_with_the_definitions(tmp_path):
+    from reference import shared
+
+    norddrg = shared() / "reference" / "isf" / "norddrg"
+    # the first regression case (expected DRG 477) as an activity record without a DRG
+    path = tmp_path / "a.csv"
+    path.write_text(
+        "patient_id,institution,date_in,date_out,sex,age_days,main_condition,procedures,drg\n"
+        "P1,HF1,2020-03-01,2020-03-05,2,19398,M726,QBJ30,\n"
+        "P2,HF1,2020-03-01,2020-03-05,2,19398,,,\n",
+        encoding="utf-8",
+    )
+    table = tmp_path / "w.csv"
+    header = "code,system,area,weight,trim_point,day_weight,day,outpatient,surgical\n"
+    table.write_text(header + "477,DRG,somatic,0.500,,,0,0,0\n470,DRG,somatic,0.000,,,0,0,0\n")
+    result = isf_app.compute(2020, path, weights_file=table, definitions=norddrg)
+    drgs = {r.drg for r in result.summary}
+    assert drgs == {"477", "470"} and result.records == 2  # no diagnosis: ungroupable (470)
+    with pytest.raises(UseCaseError, match="definisjonsdata"):
+        isf_app.compute(2020, path, regroup=True)

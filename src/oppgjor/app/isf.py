@@ -110,6 +110,8 @@ def compute(
     weights_file: Path | None = None,
     settings: Path | None = None,
     output: Path | None = None,
+    definitions: Path | None = None,
+    regroup: bool = False,
     step: Callable[[str], None] = lambda _: None,
 ) -> ComputeResult:
     """Price a year's pre-grouped activity: bad rows reported with their line and reason and
@@ -120,9 +122,17 @@ def compute(
     except (OSError, weights.WeightTableError) as exc:
         raise UseCaseError(f"Vekttabellen kan ikke brukes: {exc}") from None
     name = weights_file.name if weights_file else "weights_demo.csv (SYNTETISK)"
+    defs = None
+    if definitions is not None:
+        try:
+            defs = grouper.Definitions.load(definitions)
+        except (OSError, ValueError, KeyError, StopIteration) as exc:
+            raise UseCaseError(f"Kan ikke lese definisjonsdata {definitions}: {exc}") from None
+    elif regroup:
+        raise UseCaseError("Omgruppering krever definisjonsdata (--definitions).")
     step("leser aktivitet")
     try:
-        good, bad = batch.split(batch.read(activity))
+        good, bad = batch.split(batch.read(activity), defs, regroup)
         areas = set(good.select("area").unique().collect()["area"].to_list())
     except (batch.InputError, OSError) as exc:
         raise UseCaseError(str(exc)) from None

@@ -107,6 +107,12 @@ def compute(
     ] = None,
     output: Annotated[Path | None, typer.Option(help="Resultat per post (CSV/Parquet).")] = None,
     summary: Annotated[Path | None, typer.Option(help="Oppsummering (CSV).")] = None,
+    definitions: Annotated[
+        Path | None, typer.Option(help="NordDRG-definisjonsdata: grupperer poster uten DRG.")
+    ] = None,
+    regroup: Annotated[
+        bool, typer.Option("--regroup", help="Grupper også poster med DRG.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     with handled(as_json):
@@ -114,6 +120,7 @@ def compute(
             task = progress.add_task("ISF", total=None)
             result = isf_app.compute(
                 year, input_, weights_file=weights, settings=settings, output=output,
+                definitions=definitions, regroup=regroup,
                 step=lambda text: progress.update(task, description=text),
             )  # fmt: skip
         rows = result.summary

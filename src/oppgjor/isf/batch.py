@@ -17,7 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
-from oppgjor.isf import rules
+from oppgjor.isf import grouper, rules
 from oppgjor.isf import weights as weight_tables
 from oppgjor.isf.prices import Area, Prices
 
@@ -91,8 +91,52 @@ def _reason() -> pl.Expr:
     )  # fmt: skip
 
 
-def split(frame: pl.LazyFrame) -> tuple[pl.LazyFrame, pl.LazyFrame]:
-    """(usable records, bad rows with ``row`` and ``reason``): nothing is dropped silently."""
+def _case_text(row: dict[str, str | None]) -> str:
+    """A record as the NordDRG grouper's case string."""
+    los = 0
+    if row["date_in"] and row["date_out"]:
+        try:
+            start = datetime.date.fromisoformat(row["date_in"])
+            los = (datetime.date.fromisoformat(row["date_out"]) - start).days
+        except ValueError:
+            los = 0
+    diagnoses = [row["main_condition"] or "", *(row["secondary_conditions"] or "").split()]
+    fields = [row["sex"] or "", row["age_days"] or "", "H", str(los), ""]
+    for n in range(30):
+        code = diagnoses[n].replace(".", "") if n < len(diagnoses) else ""
+        fields += [code, ""]
+    procedures = (row["procedures"] or "").split()[:99]
+    return ",".join(fields + procedures + [""] * (99 - len(procedures)))
+
+
+GROUPING_INPUT = ("sex", "age_days", "date_in", "date_out", "main_condition",
+                  "secondary_conditions", "procedures")  # fmt: skip
+
+
+def assign_drg(
+    frame: pl.LazyFrame, definitions: grouper.Definitions, regroup: bool = False
+) -> pl.LazyFrame:
+    """Group records that arrive without a DRG (all of them with *regroup*); a record the
+    grouper cannot place keeps no DRG and is reported as a bad row."""
+
+    def group_one(row: dict[str, str | None]) -> str | None:
+        found = grouper.group(grouper.parse_case(_case_text(row)), definitions)
+        return found.drg if found else None
+
+    needs = pl.lit(True) if regroup else (pl.col("drg").is_null() | (pl.col("drg") == ""))
+    grouped = pl.struct(*GROUPING_INPUT).map_elements(group_one, return_dtype=pl.Utf8)
+    return frame.with_columns(
+        pl.when(needs).then(grouped).otherwise(pl.col("drg")).alias("drg"),
+    )
+
+
+def split(
+    frame: pl.LazyFrame, definitions: grouper.Definitions | None = None, regroup: bool = False
+) -> tuple[pl.LazyFrame, pl.LazyFrame]:
+    """(usable records, bad rows with ``row`` and ``reason``): nothing is dropped silently.
+    With *definitions*, records without a DRG are grouped first."""
+    if definitions is not None:
+        frame = assign_drg(frame, definitions, regroup)
     checked = _dates(frame).with_columns(_reason().alias("reason"))
     good = checked.filter(pl.col("reason").is_null()).drop("reason")
     bad = checked.filter(pl.col("reason").is_not_null()).select("row", "patient_id", "reason")
