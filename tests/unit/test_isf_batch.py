@@ -132,3 +132,10 @@ def test_records_without_a_drg_are_grouped_with_the_definitions(tmp_path):
     assert drgs == {"477", "470"} and result.records == 2  # no diagnosis: ungroupable (470)
     with pytest.raises(UseCaseError, match="definisjonsdata"):
         isf_app.compute(2020, path, regroup=True)
+
+
+def test_a_year_before_the_rules_is_refused(activity, tmp_path):
+    settings = tmp_path / "isf.yaml"
+    settings.write_text("2019:\n  somatic: {unit_price: 44000, share: 0.5}\n", "utf-8")
+    with pytest.raises(UseCaseError, match="ISF-reglene for 2019"):
+        isf_app.compute(2019, activity, settings=settings)

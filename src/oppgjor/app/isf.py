@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from oppgjor.app.errors import UseCaseError
+from oppgjor.core import parameters
 from oppgjor.isf import batch, deadlines, grouper, prices, weights
 
 
@@ -143,7 +144,10 @@ def compute(
             "oppgi dem i innstillingsfilen (--settings)."
         )))  # fmt: skip
     step("beregner poeng")
-    priced = batch.price(good, table, name, year).collect().lazy()
+    try:
+        priced = batch.price(good, table, name, year).collect().lazy()
+    except parameters.ParameterError as exc:
+        raise UseCaseError(f"ISF-reglene for {year} finnes ikke i oppgjor: {exc}.") from None
     step("oppsummerer")
     summary = batch.summarise(priced, prices_)
     if output is not None:

@@ -203,12 +203,15 @@ def ambulant_supplement(frame: pl.LazyFrame, year: int) -> pl.LazyFrame:
         )
     weight = pl.when(SOMATIC).then(pl.lit(str(somatic))).otherwise(pl.lit(str(phv)))
     supplement = weight.str.to_decimal(scale=3).cast(POINTS)
-    return frame.with_columns(
+    frame = frame.with_columns(
         pl.when(eligible)
         .then(pl.col("extra") + supplement)
         .otherwise(pl.col("extra"))
         .alias("extra"),
-        _tag(eligible, _version("ambulant_supplement_somatic", year)),
+        _tag(eligible & SOMATIC, _version("ambulant_supplement_somatic", year)),
+    )
+    return frame.with_columns(
+        _tag(eligible & ~SOMATIC, _version("ambulant_supplement_phv_tsb", year))
     )
 
 
