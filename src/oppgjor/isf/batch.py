@@ -149,6 +149,7 @@ def weights_frame(table: Sequence[weight_tables.Weight]) -> pl.LazyFrame:
             "drg": [w.code for w in table],
             "area": [w.area for w in table],
             "weight": [str(w.weight) for w in table],
+            "surgical": [w.surgical for w in table],
         }
     ).with_columns(pl.col("weight").str.to_decimal(scale=3).cast(POINTS))
 
@@ -160,11 +161,12 @@ def price(
     and of any STG given in addition, plus supplements. A DRG without a weight in the year's
     table is a finding (points 0), not a silent zero."""
     weighted = weights_frame(table)
-    extra = weighted.rename({"drg": "extra_code", "weight": "extra_weight"})
-    joined = (
+    extra = weighted.rename({"drg": "extra_code", "weight": "extra_weight"}).drop("surgical")
+    joined = rules.provider_types(
         rules.apply(good, year)
         .join(weighted, on=["drg", "area"], how="left")
-        .join(extra, on=["extra_code", "area"], how="left")
+        .join(extra, on=["extra_code", "area"], how="left"),
+        year,
     )
     unknown = pl.col("weight").is_null() & pl.col("counted")
     base = pl.when(pl.col("counted")).then(pl.col("weight").fill_null(0)).otherwise(0)
@@ -181,7 +183,7 @@ def price(
         ),
         pl.coalesce("day_out", "day_in").dt.strftime("%Y-%m").alias("month"),
         (pl.col("patient_id").hash() % 1_000_000).alias("partition"),
-    ).drop("weight", "extra_weight", "applied")
+    ).drop("weight", "extra_weight", "applied", "surgical")
 
 
 @dataclass(frozen=True)

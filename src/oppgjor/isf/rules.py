@@ -215,6 +215,37 @@ def ambulant_supplement(frame: pl.LazyFrame, year: int) -> pl.LazyFrame:
     )
 
 
+def provider_types(frame: pl.LazyFrame, year: int) -> pl.LazyFrame:
+    """Who gets ISF (2022 section 8): the provider type decides which activity counts; day
+    surgery (``2K``) is day treatment in a surgical group (needs ``surgical`` from the weight
+    table, so this runs after the weights are joined). An unknown type is a finding."""
+    table: dict[str, list[str]] | None = _param("isf_provider_types", year)
+    if not table:
+        return frame
+    known = pl.col("provider_type").is_in(list(table))
+    given = pl.col("provider_type").is_not_null() & (pl.col("provider_type") != "")
+    level = pl.col("care_level").fill_null("")
+    day_surgery = (level == "2") & pl.col("surgical").fill_null(False)
+    allowed = pl.lit(False)
+    for provider, levels in table.items():
+        plain = [x for x in levels if x != "2K"]
+        ok = level.is_in(plain) | (day_surgery if "2K" in levels else pl.lit(False))
+        allowed = allowed | ((pl.col("provider_type") == provider) & ok)
+    excluded = given & known & ~allowed
+    unknown = given & ~known
+    frame = frame.with_columns(
+        pl.when(excluded).then(False).otherwise(pl.col("counted")).alias("counted"),
+        _finding(
+            excluded, "ISF_PROVIDER_NOT_ELIGIBLE: aktiviteten gir ikke ISF for tjenesteyteren"
+        ),
+    ).with_columns(
+        _finding(
+            unknown, "ISF_PROVIDER_TYPE_UNKNOWN: ukjent tjenesteytertype; sjekk provider_type"
+        ),
+    )
+    return frame.with_columns(_tag(excluded, _version("isf_provider_types", year)))
+
+
 def rules_for(year: int) -> list[Rule]:
     """The ordered rule registry for *year*: DRG overrides first, then what counts, then
     additions."""
