@@ -12,6 +12,7 @@ runner = CliRunner()
 def test_deadlines_and_price(tmp_path):
     shown = json.loads(runner.invoke(app, ["isf", "deadlines", "--year", "2022", "--json"]).output)
     assert [d["first"] for d in shown] == ["2022-05-03", "2022-09-02", "2023-01-03"]
+    assert runner.invoke(app, ["isf", "deadlines", "--year", "2010"]).exit_code == 1
     result = runner.invoke(app, ["isf", "price", "--year", "2020", "--points", "-155,11", "--json"])
     assert json.loads(result.output)["kroner"] == "-3552639.44"
 

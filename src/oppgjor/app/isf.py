@@ -51,7 +51,10 @@ def price(year: int, total_points: Decimal, area: prices.Area, settings: Path | 
 
 
 def npr_deadlines(year: int) -> list[deadlines.Deadline]:
-    return deadlines.deadlines(year)
+    try:
+        return deadlines.deadlines(year)
+    except parameters.ParameterError as exc:
+        raise UseCaseError(f"NPR-fristene for {year} er ikke kjent: {exc}.") from None
 
 
 @dataclass(frozen=True)
