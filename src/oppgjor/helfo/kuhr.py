@@ -157,7 +157,12 @@ class KuhrClient:
         response = self._request(
             "POST", SEND_PATH, content=token, headers={"Content-Type": "application/jose"}
         )
-        answer = response.json() if response.content else {}
+        try:
+            answer = response.json() if response.content else {}
+        except ValueError:  # not JSON (a proxy's error page, say)
+            answer = {}
+        if not isinstance(answer, dict):
+            answer = {}
         codes = tuple(str(f.get("kode")) for f in answer.get("feilmeldinger") or [])
         message_id = str(answer.get("behandlerkravmeldingId") or "")
         if response.status_code == 200 or "DUPLIKAT_KRAV" in codes:
@@ -173,4 +178,7 @@ class KuhrClient:
         response = self._request("GET", f"{STATUS_PATH}/{message_id}")
         if response.status_code != 200:
             raise KuhrError(f"KUHR ga ikke status for {message_id} (HTTP {response.status_code}).")
-        return kuhr_json.latest(kuhr_json.parse_status(response.json()))
+        try:
+            return kuhr_json.latest(kuhr_json.parse_status(response.json()))
+        except ValueError as exc:
+            raise KuhrError(f"KUHR svarte med en status oppgjor ikke kan lese: {exc}") from None
