@@ -180,5 +180,5 @@ class KuhrClient:
             raise KuhrError(f"KUHR ga ikke status for {message_id} (HTTP {response.status_code}).")
         try:
             return kuhr_json.latest(kuhr_json.parse_status(response.json()))
-        except ValueError as exc:
+        except (ValueError, ArithmeticError) as exc:  # incl. decimal.InvalidOperation
             raise KuhrError(f"KUHR svarte med en status oppgjor ikke kan lese: {exc}") from None
