@@ -16,13 +16,8 @@ from oppgjor.helfo.model import Claim, ClaimContent, ClaimKind, Outcome, Settlem
 from oppgjor.store import Database
 from oppgjor.store.repos import Repos
 
-LOCKED = (
-    SettlementState.SUBMITTED,
-    SettlementState.SENT,
-    SettlementState.RECEIPTED,
-    SettlementState.PAID,
-    SettlementState.BOOKED,
-)
+# every state after the draft: the claims' content is frozen there
+LOCKED = tuple(s for s in SettlementState if s is not SettlementState.DRAFT)
 CHUNK = 5000
 
 

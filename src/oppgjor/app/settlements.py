@@ -20,10 +20,10 @@ from oppgjor.app import installation
 from oppgjor.app.claims import LOCKED, refresh, sources, sync_claims
 from oppgjor.app.errors import Conflict, NotFound, Rejected, UseCaseError
 from oppgjor.app.validation import series_context
-from oppgjor.clinic.tariffs import TariffPlate
 from oppgjor.core.findings import Finding
 from oppgjor.core.money import format_nok, nok
 from oppgjor.helfo import calendar, controls
+from oppgjor.helfo.claims import ClaimSources
 from oppgjor.helfo.model import (
     Claim,
     Event,
@@ -244,8 +244,14 @@ def _content_key(claims: Iterable[Claim]) -> str:
 
 
 def _control_context(
-    repos: Repos, s: Settlement, claims: Sequence[Claim], now: datetime.datetime
+    repos: Repos,
+    s: Settlement,
+    claims: Sequence[Claim],
+    src: ClaimSources,
+    now: datetime.datetime,
 ) -> controls.ControlContext:
+    """What the controls read; the records the claims were derived from (*src*) are reused,
+    not loaded again."""
     patients = {c.content.patient_ref for c in claims}
     mine = {c.id for c in claims}
     # what Helfo has or will have: claims locked in other settlements, not rejected
@@ -258,11 +264,11 @@ def _control_context(
         settlement=s,
         now=now,
         params=calendar.helfo_parameters(),
-        series={x.ref: x for x in repos.series()},
+        series=src.series,
         patients={p.ref: p for p in repos.patients(patients)},
-        practitioners={p.ref: p for p in repos.practitioners()},
-        plate=TariffPlate(repos.tariffs()),
-        series_context=series_context(repos, now.date()),
+        practitioners=src.practitioners,
+        plate=src.plate,
+        series_context=series_context(repos, now.date(), src.plate),
         allow_synthetic=repos.get_setting(installation.TEST_INSTALLATION) == "true",
         others=others,
         registrations=len(_pending_registrations(repos, s)),
@@ -292,9 +298,11 @@ class ControlReport:
         return sum(1 for _, f in self.findings if f.severity == "WARNING")
 
 
-def _current_claims(repos: Repos, s: Settlement) -> list[Claim]:
-    """The draft's claims, refreshed from the series, appointments and plate."""
-    return refresh(repos, repos.helfo.claims(settlement_id=s.id), sources(repos))
+def _current_claims(repos: Repos, s: Settlement) -> tuple[list[Claim], ClaimSources]:
+    """The draft's claims, refreshed from the series, appointments and plate, and those
+    records (the controls read them too)."""
+    src = sources(repos)
+    return refresh(repos, repos.helfo.claims(settlement_id=s.id), src), src
 
 
 def control(
@@ -309,10 +317,10 @@ def control(
     settlement's new version."""
     now = now_or_current(now)
     with acting_on(db, settlement_id, Action.EDIT, expected) as (repos, s, _):
-        claims = _current_claims(repos, s)
+        claims, src = _current_claims(repos, s)
         totals = _totals_of(claims)
         checked = dataclasses.replace(s, **totals)
-        result = controls.control(claims, _control_context(repos, checked, claims, now))
+        result = controls.control(claims, _control_context(repos, checked, claims, src, now))
         version = s.version + 1
         repos.helfo.save_findings(s.id, version, result.findings)
         detail = f"{result.blocking} blokkerende, {len(result.findings)} funn i alt"
@@ -374,13 +382,13 @@ def submit(
                 f"Oppgjør {s.id} er ikke kontrollert i denne versjonen; kjør kontroll før "
                 "innsending."
             )
-        claims = _current_claims(repos, s)
+        claims, src = _current_claims(repos, s)
         if _content_key(claims) != s.control_key:
             raise UseCaseError(
                 "Serier, avtaler eller takster er endret etter kontrollen; kjør kontroll på nytt."
             )
         # the records behind the findings may have changed since: control once more
-        result = controls.control(claims, _control_context(repos, s, claims, now))
+        result = controls.control(claims, _control_context(repos, s, claims, src, now))
         if result.blocking:
             raise Rejected(
                 [f for _, f in result.findings if f.blocking],

@@ -89,11 +89,13 @@ def _references(repos: Repos, kind: str, items: Labelled, checked: list[Any]) ->
     return findings
 
 
-def series_context(repos: Repos, today: datetime.date) -> series.SeriesContext:
+def series_context(
+    repos: Repos, today: datetime.date, plate: TariffPlate | None = None
+) -> series.SeriesContext:
     return series.SeriesContext(
         referrers={r.ref: r for r in repos.referrers()},
         department_refs=frozenset(d.ref for d in repos.departments()),
-        plate=TariffPlate(repos.tariffs()),
+        plate=plate if plate is not None else TariffPlate(repos.tariffs()),
         today=today,
     )
 

@@ -25,7 +25,6 @@ from oppgjor.helfo.transport import SendResult, Submission
 SEND_PATH = "/kuhr/krav/v1/process/sendinnbehandlerkravmelding"
 STATUS_PATH = "/kuhr/krav/v1/data/behandlerkravmelding"
 JWK_PATH = "/kuhr/krav/v1/jwk"
-PRACTICE_PATH = "/kuhr/krav/v1/data/praksis"
 ENVIRONMENTS = {
     "dev": "https://api-preprod.helserefusjon.no",
     "prod": "https://api.helserefusjon.no",

@@ -126,10 +126,13 @@ def cooperation(frame: pl.LazyFrame, year: int) -> pl.LazyFrame:
     return frame
 
 
+def grouping_2020(frame: pl.LazyFrame, year: int) -> pl.LazyFrame:
+    """2020–2021: the pre-grouped DRG stands."""
+    return frame
+
+
 def grouping_2022(frame: pl.LazyFrame, year: int) -> pl.LazyFrame:
     """2022: Z51.5 as main condition, and Z50.9 without a secondary condition, group to 470."""
-    if year < 2022:
-        return frame
     main = pl.col("main_condition").fill_null("").str.replace(".", "", literal=True)
     no_secondary = pl.col("secondary_conditions").fill_null("").str.strip_chars() == ""
     hit = (main == "Z515") | ((main == "Z509") & no_secondary)
@@ -137,6 +140,9 @@ def grouping_2022(frame: pl.LazyFrame, year: int) -> pl.LazyFrame:
         pl.when(hit).then(pl.lit("470")).otherwise(pl.col("drg")).alias("drg"),
         _tag(hit, "grouping_2022"),
     )
+
+
+GROUPING: dict[int, Rule] = {2020: grouping_2020, 2022: grouping_2022}
 
 
 def expired_drgs(frame: pl.LazyFrame, year: int) -> pl.LazyFrame:
@@ -193,7 +199,7 @@ def ambulant_supplement(frame: pl.LazyFrame, year: int) -> pl.LazyFrame:
     weight per area; DRGs listed as not eligible get none. A year without a known weight
     gives a finding, not a guess."""
     ambulant = pl.col("activity_location").is_in(["4", "5"])
-    ineligible: list[str] = _param("ambulant_ineligible_drgs", year) if year >= 2021 else []
+    ineligible: list[str] = _param("ambulant_ineligible_drgs", year)
     eligible = ambulant & ~pl.col("drg").is_in(ineligible) & pl.col("counted")
     somatic = _param("ambulant_supplement_somatic", year)
     phv = _param("ambulant_supplement_phv_tsb", year)
@@ -252,7 +258,7 @@ def rules_for(year: int) -> list[Rule]:
     return [
         _by_year(TELEPHONE, year),
         cooperation,
-        grouping_2022,
+        _by_year(GROUPING, year),
         expired_drgs,
         health_personnel,
         stg_without_points,
