@@ -98,7 +98,9 @@ def group(
 @isf_group.command("compute", help="ISF for et års aktivitet: poeng og kroner per område og DRG.")
 def compute(
     year: Annotated[int, typer.Option(help="ISF-året.")],
-    input_: Annotated[Path, typer.Option("--input", help="Aktivitet: CSV eller Parquet.")],
+    input_: Annotated[
+        Path, typer.Option("--input", help="Aktivitet: CSV, Parquet eller NPR-melding (XML).")
+    ],
     weights: Annotated[
         Path | None, typer.Option(help="Årets vekttabell (standard: SYNTETISK demo).")
     ] = None,

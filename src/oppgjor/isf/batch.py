@@ -17,7 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
-from oppgjor.isf import grouper, rules
+from oppgjor.isf import grouper, npr, rules
 from oppgjor.isf import weights as weight_tables
 from oppgjor.isf.prices import Area, Prices
 
@@ -38,12 +38,24 @@ class InputError(ValueError):
     """The activity file cannot be read at all (not a bad row: the whole file)."""
 
 
+def _read_npr(path: Path) -> pl.LazyFrame:
+    try:
+        columns = npr.read(path)
+    except npr.NprError as exc:
+        raise InputError(str(exc)) from None
+    frame = pl.LazyFrame(columns, schema={name: pl.Utf8 for name in npr.FIELDS})
+    return frame.with_columns(pl.col("row").cast(pl.UInt32)).rename({"problem": "_problem"})
+
+
 def read(path: Path) -> pl.LazyFrame:
-    """CSV (``,`` or ``;``) or Parquet, every column as text, with the 1-based line number of
-    each record in ``row`` (CSV: the header is line 1)."""
+    """CSV (``,`` or ``;``), Parquet or NPR-melding XML, every column as text, with the
+    1-based line number of each record in ``row`` (CSV: the header is line 1; XML: the line
+    of the Episode) and ``_problem`` (why the reader could not use it, or null)."""
     if not path.is_file():
         raise InputError(f"Finner ikke {path}")
-    if path.suffix.lower() == ".parquet":
+    if path.suffix.lower() == ".xml":
+        frame = _read_npr(path)
+    elif path.suffix.lower() == ".parquet":
         frame = pl.scan_parquet(path).with_row_index("row", offset=1)
     else:
         with path.open(encoding="utf-8-sig") as handle:
@@ -58,7 +70,8 @@ def read(path: Path) -> pl.LazyFrame:
         raise InputError(f"{path.name} mangler kolonnene {', '.join(missing)}")
     present = [pl.col(c).cast(pl.Utf8).str.strip_chars() for c in COLUMNS if c in names]
     absent = [pl.lit(None, dtype=pl.Utf8).alias(c) for c in COLUMNS if c not in names]
-    return frame.select(pl.col("row"), *present, *absent)
+    problem = pl.col("_problem") if "_problem" in names else pl.lit(None, dtype=pl.Utf8)
+    return frame.select(pl.col("row"), *present, *absent, problem.alias("_problem"))
 
 
 def _dates(frame: pl.LazyFrame) -> pl.LazyFrame:
@@ -73,7 +86,8 @@ def _reason() -> pl.Expr:
     """The first reason a record is unusable, or null."""
     blank = {c: pl.col(c).is_null() | (pl.col(c) == "") for c in REQUIRED}
     return (
-        pl.when(blank["patient_id"]).then(pl.lit("mangler patient_id"))
+        pl.when(pl.col("_problem").is_not_null()).then(pl.col("_problem"))
+        .when(blank["patient_id"]).then(pl.lit("mangler patient_id"))
         .when(blank["institution"]).then(pl.lit("mangler institution"))
         .when(blank["date_in"] | pl.col("day_in").is_null())
         .then(pl.lit("date_in er ikke en dato (ÅÅÅÅ-MM-DD)"))
@@ -138,7 +152,7 @@ def split(
     if definitions is not None:
         frame = assign_drg(frame, definitions, regroup)
     checked = _dates(frame).with_columns(_reason().alias("reason"))
-    good = checked.filter(pl.col("reason").is_null()).drop("reason")
+    good = checked.filter(pl.col("reason").is_null()).drop("reason", "_problem")
     bad = checked.filter(pl.col("reason").is_not_null()).select("row", "patient_id", "reason")
     return good, bad
 
@@ -250,4 +264,6 @@ def frame_of(records: Sequence[dict[str, str]]) -> pl.LazyFrame:
     """Records given in code (tests, the API later) in the shape :func:`read` produces."""
     data = {c: [r.get(c) for r in records] for c in COLUMNS}
     frame = pl.LazyFrame(data, schema={c: pl.Utf8 for c in COLUMNS})
-    return frame.with_row_index("row", offset=1)
+    return frame.with_row_index("row", offset=1).with_columns(
+        pl.lit(None, dtype=pl.Utf8).alias("_problem")
+    )
