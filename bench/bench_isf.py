@@ -19,8 +19,9 @@ from reference import shared
 SIZE = 200_000
 
 
-def batch_run(count: int) -> None:
-    """Child process: price *count* synthetic pre-grouped records, print seconds and peak MB."""
+def batch_run(count: int, year: int) -> None:
+    """Child process: price *count* synthetic pre-grouped records, print seconds and peak MB.
+    The unit prices and shares not public for the year are synthetic values."""
     import json
     import resource
     import tempfile
@@ -30,19 +31,26 @@ def batch_run(count: int) -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "aktivitet.parquet"
-        batch.demo_activity(count, 2020).write_parquet(path)
+        batch.demo_activity(count, year).write_parquet(path)
         settings = Path(tmp) / "isf.yaml"
-        settings.write_text("2020:\n  phv_tsb: {unit_price: 3160, share: 0.3}\n", "utf-8")
+        settings.write_text(
+            "2020:\n  phv_tsb: {unit_price: 3160, share: 0.3}\n"
+            "2022:\n  somatic: {unit_price: 48000, share: 0.5}\n"
+            "  phv_tsb: {unit_price: 3300, share: 0.3}\n",
+            "utf-8",
+        )
         t0 = time.perf_counter()
-        result = isf_app.compute(2020, path, settings=settings, output=Path(tmp) / "ut.parquet")
+        result = isf_app.compute(year, path, settings=settings, output=Path(tmp) / "ut.parquet")
         seconds = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"records": result.records, "seconds": seconds, "peak": peak}))
+    pathways = sum(r.records for r in result.summary if r.code.startswith("HT"))
+    print(json.dumps({"records": result.records, "seconds": seconds, "peak": peak,
+                      "pathways": pathways, "findings": result.findings}))  # fmt: skip
 
 
 def main() -> None:
-    if len(sys.argv) == 3 and sys.argv[1] == "batch":
-        batch_run(int(sys.argv[2]))
+    if len(sys.argv) == 4 and sys.argv[1] == "batch":
+        batch_run(int(sys.argv[2]), int(sys.argv[3]))
         return
     norddrg = shared() / "reference" / "isf" / "norddrg"
     t0 = time.perf_counter()
@@ -63,12 +71,15 @@ def main() -> None:
     import json
     import subprocess
 
-    done = subprocess.run([sys.executable, __file__, "batch", "1000000"], capture_output=True,
-                          text=True, check=True)  # fmt: skip
-    f = json.loads(done.stdout)
-    print("ISF batch (Polars, pre-grouped, read + validate + price + summarise + write):")
-    print(f"  {f['records']:,} records in {f['seconds']:.2f} s, peak {f['peak']:.0f} MB"
-          " (target <= 10 s, <= 2 GB)")  # fmt: skip
+    print("ISF batch (Polars, pre-grouped, read + validate + rules + price + summarise + write;")
+    print("  team codes and care pathways included; a fresh process per year):")
+    for year in (2020, 2022):
+        done = subprocess.run([sys.executable, __file__, "batch", "1000000", str(year)],
+                              capture_output=True, text=True, check=True)  # fmt: skip
+        f = json.loads(done.stdout)
+        print(f"  {year}: {f['records']:,} records in {f['seconds']:.2f} s, peak {f['peak']:.0f} MB"
+              f" ({f['pathways']:,} care pathways, {f['findings']:,} records with findings;"
+              " target <= 10 s, <= 2 GB)")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -50,7 +50,7 @@ def test_bad_rows_are_reported_with_line_and_reason_and_left_out(activity):
 def test_points_and_kroner_from_the_weight_table_and_the_years_prices(activity, tmp_path):
     out = tmp_path / "poster.parquet"
     result = isf_app.compute(2020, activity, output=out)
-    by_drg = {r.drg: r for r in result.summary}
+    by_drg = {r.code: r for r in result.summary}
     assert by_drg["442"].points == Decimal("5.500")  # the demo table's (synthetic) weight
     assert by_drg["442"].kroner == (Decimal("5.500") * 45808 * Decimal("0.5")).quantize(
         Decimal("0.01")
@@ -128,7 +128,7 @@ def test_records_without_a_drg_are_grouped_with_the_definitions(tmp_path):
     header = "code,system,area,weight,trim_point,day_weight,day,outpatient,surgical\n"
     table.write_text(header + "477,DRG,somatic,0.500,,,0,0,0\n470,DRG,somatic,0.000,,,0,0,0\n")
     result = isf_app.compute(2020, path, weights_file=table, definitions=norddrg)
-    drgs = {r.drg for r in result.summary}
+    drgs = {r.code for r in result.summary}
     assert drgs == {"477", "470"} and result.records == 2  # no diagnosis: ungroupable (470)
     with pytest.raises(UseCaseError, match="definisjonsdata"):
         isf_app.compute(2020, path, regroup=True)
@@ -139,3 +139,86 @@ def test_a_year_before_the_rules_is_refused(activity, tmp_path):
     settings.write_text("2019:\n  somatic: {unit_price: 44000, share: 0.5}\n", "utf-8")
     with pytest.raises(UseCaseError, match="ISF-reglene for 2019"):
         isf_app.compute(2019, activity, settings=settings)
+
+
+HEADER = "code,system,area,weight,trim_point,day_weight,day,outpatient,surgical\n"
+
+
+def _priced(records, table, year=2021):
+    good, bad = batch.split(batch.frame_of(records))
+    assert bad.collect().height == 0
+    return batch.price(good, table, "test", year).collect().to_dicts()
+
+
+def test_a_pathway_whose_tfg_has_no_weight_is_not_formed():
+    rows_text = "209E,DRG,somatic,2.800,,,0,0,1\n908O,DRG,somatic,0.050,,,0,1,0\n"
+    table = weights.parse(HEADER + rows_text, "w.csv")
+    rows = _priced(
+        [
+            {
+                "patient_id": "P1",
+                "institution": "HF1",
+                "date_in": "2021-02-01",
+                "drg": "908O",
+                "main_condition": "M161",
+                "care_level": "3",
+                "health_personnel": "1",
+            },
+            {
+                "patient_id": "P1",
+                "institution": "HF1",
+                "date_in": "2021-03-01",
+                "drg": "209E",
+                "care_level": "1",
+            },
+        ],
+        table,
+    )
+    assert [r["pathway"] for r in rows] == [None, None]
+    assert [str(r["points"]) for r in rows] == ["0.050", "2.800"]
+    assert rows[1]["finding"].startswith("ISF_WEIGHT_UNKNOWN")
+
+
+def test_a_team_code_without_a_weight_is_a_finding_not_a_guess():
+    table = weights.parse(HEADER + "908O,DRG,somatic,0.050,,,0,1,0\n", "w.csv")
+    rows = _priced(
+        [{"patient_id": "P1", "institution": "HF1", "date_in": "2021-03-01",
+          "date_out": "2021-03-31", "drg": "908O", "special_codes": "B0044", "care_level": "3",
+          "health_personnel": "1"}],
+        table,
+    )  # fmt: skip
+    assert str(rows[0]["points"]) == "0.050"
+    assert rows[0]["finding"].startswith("ISF_WEIGHT_UNKNOWN: B0044")
+
+
+def test_the_summary_has_rows_per_drg_stg_and_tfg(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text(
+        "patient_id,institution,date_in,date_out,drg,main_condition,procedures,care_level,"
+        "health_personnel\n"
+        "P1,HF1,2020-02-01,,908O,M161,,3,1\n"
+        "P1,HF1,2020-03-01,2020-03-05,209E,M161,,1,\n"
+        "P2,HF1,2020-03-03,,908O,I10,,3,1\n",
+        encoding="utf-8",
+    )
+    rows = {(r.code, r.month): r for r in isf_app.compute(2020, path).summary}
+    assert rows[("HT03", "2020-03")].points == Decimal("6.000")  # the pathway, demo weight
+    assert rows[("HT03", "2020-03")].kroner == Decimal("137424.00")  # 6 x 45 808 x 0.5
+    assert rows[("908O", "2020-02")].points == 0  # gathered into the pathway
+    assert rows[("908O", "2020-03")].points == Decimal("0.050")
+    path.write_text(
+        "patient_id,institution,date_in,drg,procedures,care_level\n"
+        "P1,HF1,2022-03-01,442,WMFG10,1\n",
+        encoding="utf-8",
+    )
+    settings = tmp_path / "isf.yaml"
+    settings.write_text("2022:\n  somatic: {unit_price: 48000, share: 0.5}\n", "utf-8")
+    rows = {r.code: r for r in isf_app.compute(2022, path, settings=settings).summary}
+    assert (rows["442"].points, rows["XS08"].points) == (Decimal("5.500"), Decimal("0.040"))
+
+
+def test_weight_tables_take_special_codes():
+    table = weights.parse(HEADER + "B0044,SAERKODE,somatic,0.300,,,0,1,0\n", "w.csv")
+    assert table[0].system == "SÆRKODE"
+    with pytest.raises(weights.WeightTableError, match="linje 2"):
+        weights.parse(HEADER + "B0044,SPECIAL,somatic,0.300,,,0,1,0\n", "w.csv")

@@ -116,7 +116,7 @@ def test_xml_activity_is_priced_like_csv(message, tmp_path):
     result = isf_app.compute(2021, message, settings=settings)
     assert [line for line, _ in result.bad_rows] == [11, 34, 37, 40]
     assert result.records == 1
-    assert result.summary[0].drg == "908O" and result.summary[0].area == "phv_tsb"
+    assert result.summary[0].code == "908O" and result.summary[0].area == "phv_tsb"
     assert result.summary[0].points == Decimal("0")  # TD/PHV weight for 908O is not in demo
 
 

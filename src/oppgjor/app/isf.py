@@ -164,7 +164,7 @@ def compute(
 def write_summary(rows: list[batch.SummaryRow], path: Path) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["area", "month", "drg", "institution", "records", "points", "kroner"])
+        writer.writerow(["area", "month", "code", "institution", "records", "points", "kroner"])
         for r in rows:
-            writer.writerow([r.area, r.month, r.drg, r.institution, r.records, r.points,
+            writer.writerow([r.area, r.month, r.code, r.institution, r.records, r.points,
                              "" if r.kroner is None else r.kroner])  # fmt: skip

@@ -158,12 +158,14 @@ def split(
 
 
 def weights_frame(table: Sequence[weight_tables.Weight]) -> pl.LazyFrame:
+    """DRG, STG and TFG weights (special-code weights are looked up by ``isf.rules``)."""
+    groups = [w for w in table if w.system != "SÆRKODE"]
     return pl.LazyFrame(
         {
-            "drg": [w.code for w in table],
-            "area": [w.area for w in table],
-            "weight": [str(w.weight) for w in table],
-            "surgical": [w.surgical for w in table],
+            "drg": [w.code for w in groups],
+            "area": [w.area for w in groups],
+            "weight": [str(w.weight) for w in groups],
+            "surgical": [w.surgical for w in groups],
         }
     ).with_columns(pl.col("weight").str.to_decimal(scale=3).cast(POINTS))
 
@@ -172,39 +174,53 @@ def price(
     good: pl.LazyFrame, table: Sequence[weight_tables.Weight], table_name: str, year: int
 ) -> pl.LazyFrame:
     """Points per record: the year's rules (``isf.rules``) first, then the weight of the DRG
-    and of any STG given in addition, plus supplements. A DRG without a weight in the year's
-    table is a finding (points 0), not a silent zero."""
+    and of any STG given in addition, plus supplements; then the rules over a patient's
+    records (team special codes, care pathways). A DRG without a weight in the year's table
+    is a finding (points 0), not a silent zero. A pathway's trigger carries the TFG weight
+    and its members give no points of their own."""
     weighted = weights_frame(table)
     extra = weighted.rename({"drg": "extra_code", "weight": "extra_weight"}).drop("surgical")
+    by_code = weight_tables.lookup(table)
     joined = rules.provider_types(
         rules.apply(good, year)
         .join(weighted, on=["drg", "area"], how="left")
         .join(extra, on=["extra_code", "area"], how="left"),
         year,
     )
-    unknown = pl.col("weight").is_null() & pl.col("counted")
-    base = pl.when(pl.col("counted")).then(pl.col("weight").fill_null(0)).otherwise(0)
-    return joined.with_columns(
-        (base.cast(POINTS) + pl.col("extra") + pl.col("extra_weight").fill_null(0).cast(POINTS))
-        .cast(POINTS)
-        .alias("points"),
-        pl.when(unknown & pl.col("finding").is_null())
-        .then(pl.lit(f"ISF_DRG_UNKNOWN_IN_YEAR: DRG-en finnes ikke i vekttabellen for {year}"))
-        .otherwise(pl.col("finding"))
-        .alias("finding"),
-        pl.concat_str(pl.lit(f"weights:{table_name}; isf:{year}; "), pl.col("applied")).alias(
-            "rules"
-        ),
-        pl.coalesce("day_out", "day_in").dt.strftime("%Y-%m").alias("month"),
-        (pl.col("patient_id").hash() % 1_000_000).alias("partition"),
-    ).drop("weight", "extra_weight", "applied", "surgical")
+    joined = rules.care_pathways(rules.team_codes(joined, year, by_code), year, by_code)
+    unknown = pl.col("weight").is_null() & pl.col("counted") & pl.col("pathway").is_null()
+    base = (
+        pl.when(pl.col("tfg").is_not_null()).then(pl.col("tfg_weight"))
+        .when(pl.col("counted")).then(pl.col("weight").fill_null(0))
+        .otherwise(0)
+    )  # fmt: skip
+    member = pl.col("pathway").is_not_null() & pl.col("tfg").is_null()
+    stg = pl.col("extra_weight").fill_null(0).cast(POINTS)
+    total = (base.cast(POINTS) + pl.col("extra") + stg).cast(POINTS)
+    return (
+        joined.with_columns(
+            pl.when(member).then(pl.lit(0).cast(POINTS)).otherwise(total).alias("points"),
+            pl.when(member).then(pl.lit(0).cast(POINTS)).otherwise(stg).alias("extra_points"),
+            pl.when(unknown & pl.col("finding").is_null())
+            .then(pl.lit(f"ISF_DRG_UNKNOWN_IN_YEAR: DRG-en finnes ikke i vekttabellen for {year}"))
+            .otherwise(pl.col("finding"))
+            .alias("finding"),
+            pl.concat_str(pl.lit(f"weights:{table_name}; isf:{year}; "), pl.col("applied")).alias(
+                "rules"
+            ),
+            pl.coalesce("day_out", "day_in").dt.strftime("%Y-%m").alias("month"),
+            (pl.col("patient_id").hash() % 1_000_000).alias("partition"),
+        )
+        .drop("weight", "extra_weight", "tfg_weight", "applied", "surgical")
+        .sort("row")
+    )
 
 
 @dataclass(frozen=True)
 class SummaryRow:
     area: str
     month: str
-    drg: str
+    code: str  # the DRG, the TFG of a care pathway, or an STG given in addition (XS08)
     institution: str
     records: int
     points: Decimal
@@ -212,10 +228,21 @@ class SummaryRow:
 
 
 def summarise(priced: pl.LazyFrame, prices: Prices) -> list[SummaryRow]:
+    """Per area, month, DRG/STG/TFG and institution. A record's STG given in addition is
+    summed under the STG; a pathway's points under its TFG."""
+    keys = ["area", "month", "code", "institution"]
+    own = priced.select(
+        "area", "month", "institution", pl.coalesce("tfg", "drg").alias("code"),
+        (pl.col("points") - pl.col("extra_points")).alias("points"),
+    )  # fmt: skip
+    stg = priced.filter(pl.col("extra_code").is_not_null() & (pl.col("extra_points") != 0))
+    stg = stg.select("area", "month", "institution", pl.col("extra_code").alias("code"),
+                     pl.col("extra_points").alias("points"))  # fmt: skip
     grouped = (
-        priced.group_by("area", "month", "drg", "institution")
+        pl.concat([own, stg])
+        .group_by(keys)
         .agg(pl.len().alias("records"), pl.col("points").sum().alias("points"))
-        .sort("area", "month", "drg", "institution")
+        .sort(keys)
         .collect()
     )
     rows = []
@@ -223,7 +250,7 @@ def summarise(priced: pl.LazyFrame, prices: Prices) -> list[SummaryRow]:
         area = Area(r["area"])
         points = Decimal(str(r["points"]))
         kroner = prices.refund(points, area) if area in prices.areas else None
-        rows.append(SummaryRow(r["area"], r["month"], r["drg"], r["institution"], r["records"],
+        rows.append(SummaryRow(r["area"], r["month"], r["code"], r["institution"], r["records"],
                                points, kroner))  # fmt: skip
     return rows
 
@@ -242,18 +269,31 @@ def write(frame: pl.LazyFrame, path: Path) -> None:
 
 
 def demo_activity(count: int, year: int, seed: int = 1) -> pl.DataFrame:
-    """Synthetic pre-grouped activity (pseudonymous patients, demo codes) for benchmarks."""
-    codes = ["442", "209U", "209V", "908O", "923O", "996O", "998O", "TD11"]
+    """Synthetic pre-grouped activity (pseudonymous patients, demo codes) for benchmarks:
+    hip replacements that open care pathways with related contacts, and team special codes,
+    so the rules over a patient's records are exercised too."""
+    hips = ["209D", "209E"] if year < 2022 else ["209U", "209V"]
+    codes = ["442", *hips, "908O", "923O", "996O", "998O", "TD11"]
+    conditions = ["S720", "M161", "M161", "M161", "Z478", "Z478", "M161", "F329"]
     start = datetime.date(year, 1, 1)
-    frame = pl.DataFrame({"n": pl.int_range(0, count, eager=True)}).with_columns(
-        (pl.col("n") * 7919 + seed).alias("k")
+    frame = (
+        pl.DataFrame({"n": pl.int_range(0, count, eager=True)})
+        .with_columns((pl.col("n") * 7919 + seed).alias("k"))
+        .with_columns((pl.col("k") % len(codes)).alias("c"))
     )
+    day_in = pl.lit(start).dt.offset_by((pl.col("k") % 360).cast(pl.Utf8) + "d")
+    stay = pl.col("c") < 3
     return frame.select(
         ("P" + (pl.col("k") % max(count // 5, 1)).cast(pl.Utf8)).alias("patient_id"),
         ("HF" + (pl.col("k") % 20).cast(pl.Utf8)).alias("institution"),
-        pl.lit(start).dt.offset_by((pl.col("k") % 360).cast(pl.Utf8) + "d")
-        .dt.strftime("%Y-%m-%d").alias("date_in"),
-        pl.col("k").mod(len(codes)).replace_strict(list(range(len(codes))), codes).alias("drg"),
+        day_in.dt.strftime("%Y-%m-%d").alias("date_in"),
+        pl.when(stay).then(day_in.dt.offset_by((pl.col("k") % 5).cast(pl.Utf8) + "d"))
+        .dt.strftime("%Y-%m-%d").alias("date_out"),
+        pl.col("c").replace_strict(list(range(len(codes))), codes).alias("drg"),
+        pl.col("c").replace_strict(list(range(len(codes))), conditions).alias("main_condition"),
+        pl.when(stay).then(pl.lit("1")).otherwise(pl.lit("3")).alias("care_level"),
+        pl.lit("1").alias("health_personnel"),
+        pl.when(pl.col("k") % 10 == 3).then(pl.lit("B0044")).alias("special_codes"),
     ).with_columns(
         pl.when(pl.col("drg") == "TD11").then(pl.lit("phv_tsb")).otherwise(pl.lit("somatic"))
         .alias("area")

@@ -11,7 +11,9 @@ versions that touched the record). Sources: shared/seeds/004 (ISF 2020) and 003 
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import polars as pl
@@ -50,8 +52,11 @@ def _finding(condition: pl.Expr, text: str) -> pl.Expr:
 
 
 def _has_any(column: str, codes: list[str]) -> pl.Expr:
-    tokens = pl.col(column).fill_null("").str.split(" ")
-    return tokens.list.eval(pl.element().is_in(codes)).list.any()
+    """Does the space-separated code list in *column* hold any of *codes*?"""
+    if not codes:
+        return pl.lit(False)
+    alternatives = "|".join(re.escape(code) for code in codes)
+    return pl.col(column).fill_null("").str.contains(rf"(?:^|\s)(?:{alternatives})(?:\s|$)")
 
 
 SOMATIC = pl.col("area") == "somatic"
@@ -278,3 +283,182 @@ def apply(frame: pl.LazyFrame, year: int) -> pl.LazyFrame:
     for rule in rules_for(year):
         frame = rule(frame, year)
     return frame
+
+
+# -- rules over a patient's records together (run after the weights are joined) -------------
+#
+# Both work on windows per patient (``over``/joins keyed by ``patient_id``), so they stay
+# correct when a national run is split by patient partition.
+
+Weights = dict[tuple[str, str], Decimal]
+
+
+def _weight_of(code: str, weights: Weights) -> pl.Expr:
+    """The weight of *code* for the record's area, or null when the table has none."""
+    somatic, phv = weights.get((code, "somatic")), weights.get((code, "phv_tsb"))
+    value = (
+        pl.when(SOMATIC)
+        .then(pl.lit(None if somatic is None else str(somatic), pl.Utf8))
+        .otherwise(pl.lit(None if phv is None else str(phv), pl.Utf8))
+    )
+    return value.str.to_decimal(scale=3).cast(POINTS)
+
+
+def team_codes(frame: pl.LazyFrame, year: int, weights: Weights) -> pl.LazyFrame:
+    """Team special codes (B0044, B0045): the weight of the code counts at most once per
+    patient and calendar month (on the first record carrying it), and only when the team
+    followed the patient for at least half of the month: from the first day to the last day
+    in the month covered by the patient's records with the code (an episode counts from its
+    date in to its date out). Further records with the code that month, and a month with
+    shorter follow-up, are findings without points. Only the records carrying a code are
+    windowed; the rest pass through untouched."""
+    spec = _param("team_special_codes", year)
+    if not spec:
+        return frame
+    version = _version("team_special_codes", year)
+    share = float(Decimal(str(spec["min_share_of_month"])))
+    day = pl.coalesce("day_out", "day_in")
+    start, end = day.dt.month_start(), day.dt.month_end()
+    key = ["patient_id", "_month"]
+    for code in spec["codes"]:
+        has = _has_any("special_codes", [code]) & pl.col("counted")
+        covered = (pl.col("_last").max() - pl.col("_first").min()).over(key).dt.total_days() + 1
+        verdicts = (
+            frame.filter(has)
+            .select(
+                "row", "patient_id", start.alias("_month"),
+                pl.max_horizontal(pl.col("day_in"), start).alias("_first"),
+                pl.min_horizontal(day, end).alias("_last"), end.dt.day().alias("_days"),
+                pl.struct("day_in", "row").rank("ordinal").over("patient_id", start).alias("_n"),
+            )
+            .select(
+                "row", (covered.cast(pl.Float64) >= pl.col("_days").cast(pl.Float64) * share)
+                .alias("_enough"), (pl.col("_n") == 1).alias("_first_in_month"),
+            )
+        )  # fmt: skip
+        weight = _weight_of(code, weights)
+        coded = pl.col("_enough").is_not_null()
+        enough = pl.col("_enough").fill_null(False)
+        counts = enough & pl.col("_first_in_month") & weight.is_not_null()
+        frame = (
+            frame.join(verdicts, on="row", how="left")
+            .with_columns(
+                pl.when(counts)
+                .then(pl.col("extra") + weight.fill_null(0).cast(POINTS))
+                .otherwise(pl.col("extra"))
+                .alias("extra"),
+                _finding(
+                    coded & weight.is_null(),
+                    f"ISF_WEIGHT_UNKNOWN: {code} mangler i vekttabellen for {year}",
+                ),
+                _tag(counts, f"{version} {code}"),
+            )
+            .with_columns(
+                _finding(
+                    coded & ~enough,
+                    f"ISF_TEAM_FOLLOWUP_SHORT: {code} teller bare når teamet har fulgt opp "
+                    "pasienten minst halve kalendermåneden",
+                )
+            )
+            .with_columns(
+                _finding(
+                    enough & ~pl.col("_first_in_month"),
+                    f"ISF_SPECIAL_CODE_REPEATED: {code} teller én gang per pasient og måned",
+                )
+            )
+            .drop("_enough", "_first_in_month")
+        )
+    return frame
+
+
+def care_pathways(frame: pl.LazyFrame, year: int, weights: Weights) -> pl.LazyFrame:
+    """Care pathways (TFG): a counted record whose DRG is a trigger opens a pathway; the
+    patient's related records at the same institution (DRG, and the main condition's
+    prefix where the table gives one) within the window around the trigger and in the same
+    calendar year are gathered into it. Two triggers give two pathways; a record that fits
+    several goes to the nearest trigger (the earlier one on a tie). The trigger carries the
+    TFG's weight (``tfg``, ``tfg_weight``); every member gets ``pathway`` and gives no points
+    of its own. A trigger whose TFG has no weight in the year's table opens no pathway (a
+    finding; the records keep their DRG points)."""
+    spec = _param("care_pathways", year)
+    none = [
+        pl.lit(None, dtype=pl.Utf8).alias("tfg"),
+        pl.lit(None, dtype=pl.Utf8).alias("pathway"),
+        pl.lit(None, dtype=POINTS).alias("tfg_weight"),
+    ]
+    if not spec:
+        return frame.with_columns(*none)
+    version = _version("care_pathways", year)
+    triggers: dict[str, str] = spec["triggers"]
+    day_last = pl.coalesce("day_out", "day_in")
+    keyed = frame.with_row_index("_k")
+    tfg = pl.col("drg").replace_strict(triggers, default=None, return_dtype=pl.Utf8)
+    tfg_weight = pl.lit(None, dtype=pl.Utf8)
+    for code in set(triggers.values()):
+        tfg_weight = (
+            pl.when(tfg == code).then(_weight_of(code, weights).cast(pl.Utf8)).otherwise(tfg_weight)
+        )
+    keyed = keyed.with_columns(
+        pl.when(pl.col("counted")).then(tfg).otherwise(None).alias("_tfg"),
+        tfg_weight.str.to_decimal(scale=3).cast(POINTS).alias("_tfg_weight"),
+    )
+    opens = pl.col("_tfg").is_not_null() & pl.col("_tfg_weight").is_not_null()
+    keyed = keyed.with_columns(
+        pl.when(opens)
+        .then(pl.concat_str(pl.col("_tfg"), pl.lit(":"), pl.col("patient_id"), pl.lit(":"),
+                            pl.col("day_in").dt.strftime("%Y-%m-%d")))
+        .otherwise(None)
+        .alias("_opened"),
+        _finding(
+            pl.col("_tfg").is_not_null() & pl.col("_tfg_weight").is_null(),
+            f"ISF_WEIGHT_UNKNOWN: tjenesteforløpet mangler i vekttabellen for {year}",
+        ),
+    )  # fmt: skip
+    opened = keyed.filter(pl.col("_opened").is_not_null()).select(
+        "patient_id", "institution", pl.col("_opened").alias("_path"),
+        pl.col("day_in").alias("_t_in"), day_last.alias("_t_out"),
+    )  # fmt: skip
+    related = pl.LazyFrame(
+        {
+            "drg": [r["drg"] for r in spec["related"]],
+            "_diagnosis": [r.get("diagnosis") or "" for r in spec["related"]],
+            "_before": [r.get("days_before") for r in spec["related"]],
+            "_after": [r.get("days_after") for r in spec["related"]],
+        },
+        schema={"drg": pl.Utf8, "_diagnosis": pl.Utf8, "_before": pl.Int64, "_after": pl.Int64},
+    )
+    main = pl.col("main_condition").fill_null("").str.replace(".", "", literal=True)
+    excluded = list(spec.get("excluded_contact_types") or [])
+    candidates = (
+        keyed.filter(
+            pl.col("counted") & pl.col("_opened").is_null()
+            & ~pl.col("contact_type").fill_null("").is_in(excluded)
+        )
+        .select("_k", "patient_id", "institution", "drg", "day_in", main.alias("_main"))
+        .join(related, on="drg", how="inner")
+        .filter(pl.col("_main").str.starts_with(pl.col("_diagnosis")))
+    )  # fmt: skip
+    days = pl.duration(days=1)
+    members = (
+        candidates.join(opened, on=["patient_id", "institution"], how="inner")
+        .filter(
+            (pl.col("day_in").dt.year() == pl.col("_t_in").dt.year())
+            & (pl.col("_before").is_null()
+               | (pl.col("day_in") >= pl.col("_t_in") - days * pl.col("_before")))
+            & (pl.col("_after").is_null()
+               | (pl.col("day_in") <= pl.col("_t_out") + days * pl.col("_after")))
+        )
+        .with_columns((pl.col("day_in") - pl.col("_t_in")).dt.total_days().abs().alias("_dist"))
+        .sort("_k", "_dist", "_t_in")
+        .unique(subset="_k", keep="first", maintain_order=True)
+        .select("_k", "_path")
+    )  # fmt: skip
+    joined = keyed.join(members, on="_k", how="left")
+    pathway = pl.coalesce("_opened", "_path")
+    return joined.with_columns(
+        pl.when(pl.col("_opened").is_not_null()).then(pl.col("_tfg")).otherwise(None).alias("tfg"),
+        pathway.alias("pathway"),
+        pl.when(pl.col("_opened").is_not_null()).then(pl.col("_tfg_weight")).otherwise(None)
+        .alias("tfg_weight"),
+        _tag(pathway.is_not_null(), version),
+    ).drop("_k", "_tfg", "_tfg_weight", "_opened", "_path")  # fmt: skip

@@ -7,6 +7,7 @@ ships a clearly labelled synthetic demo table and the single 2020 weight confirm
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from importlib import resources
@@ -14,7 +15,8 @@ from pathlib import Path
 
 COLUMNS = ("code", "system", "area", "weight", "trim_point", "day_weight", "day", "outpatient",
            "surgical")  # fmt: skip
-SYSTEMS = ("DRG", "STG", "TFG")
+SYSTEMS = ("DRG", "STG", "TFG", "SÆRKODE")  # SÆRKODE: points for a special code, e.g. B0044
+ALIASES = {"SAERKODE": "SÆRKODE"}
 AREAS = ("somatic", "phv_tsb")
 
 
@@ -51,6 +53,7 @@ def parse(text: str, source: str) -> list[Weight]:
     weights = []
     for n, row in enumerate(reader, start=2):
         system, area = row["system"].strip().upper(), row["area"].strip()
+        system = ALIASES.get(system, system)
         if system not in SYSTEMS or area not in AREAS or not row["code"].strip():
             raise WeightTableError(f"{source} linje {n}: ukjent system/område eller tom kode")
         weights.append(
@@ -63,6 +66,11 @@ def parse(text: str, source: str) -> list[Weight]:
             )
         )  # fmt: skip
     return weights
+
+
+def lookup(table: Sequence[Weight]) -> dict[tuple[str, str], Decimal]:
+    """(code, area) → weight."""
+    return {(w.code, w.area): w.weight for w in table}
 
 
 def load(path: Path) -> list[Weight]:
