@@ -10,6 +10,7 @@ from oppgjor.app import helfo_exchange, tabular, validation
 from oppgjor.clinic import findings, planner, series, tariffs, templates
 from oppgjor.core.findings import INTERNAL, FindingCode
 from oppgjor.helfo import controls
+from oppgjor.isf import findings as isf_findings
 
 SOURCES: list[tuple[str, tuple[FindingCode, ...]]] = [
     ("Felles", (INTERNAL,)),
@@ -21,6 +22,7 @@ SOURCES: list[tuple[str, tuple[FindingCode, ...]]] = [
     ("Import og referanser", (*tabular.CODES, *validation.CODES)),
     ("Helfo-oppgjør: kontroll (Kontrollér)", controls.CODES),
     ("Helfo-kvitteringer i innboksen (karantene)", helfo_exchange.CODES),
+    ("ISF: funn per aktivitetspost (kolonnen finding)", isf_findings.CODES),
 ]
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
+from oppgjor.isf import findings as F
 from oppgjor.isf import grouper, npr, rules
 from oppgjor.isf import weights as weight_tables
 from oppgjor.isf.prices import Area, Prices
@@ -202,7 +203,11 @@ def price(
             pl.when(member).then(pl.lit(0).cast(POINTS)).otherwise(total).alias("points"),
             pl.when(member).then(pl.lit(0).cast(POINTS)).otherwise(stg).alias("extra_points"),
             pl.when(unknown & pl.col("finding").is_null())
-            .then(pl.lit(f"ISF_DRG_UNKNOWN_IN_YEAR: DRG-en finnes ikke i vekttabellen for {year}"))
+            .then(
+                pl.lit(
+                    f"{F.DRG_UNKNOWN_IN_YEAR.code}: DRG-en finnes ikke i vekttabellen for {year}"
+                )
+            )
             .otherwise(pl.col("finding"))
             .alias("finding"),
             pl.concat_str(pl.lit(f"weights:{table_name}; isf:{year}; "), pl.col("applied")).alias(

@@ -19,6 +19,7 @@ from typing import Any
 import polars as pl
 
 from oppgjor.core import parameters
+from oppgjor.isf import findings as F
 
 POINTS = pl.Decimal(14, 3)
 Rule = Callable[[pl.LazyFrame, int], pl.LazyFrame]
@@ -151,13 +152,19 @@ GROUPING: dict[int, Rule] = {2020: grouping_2020, 2022: grouping_2022}
 
 
 def expired_drgs(frame: pl.LazyFrame, year: int) -> pl.LazyFrame:
-    codes: list[str] = _param("expired_drgs", year)
-    hit = pl.col("drg").is_in(codes)
-    return frame.with_columns(
-        pl.when(hit).then(False).otherwise(pl.col("counted")).alias("counted"),
-        _finding(hit, f"ISF_DRG_EXPIRED: DRG-en finnes ikke i {year}"),
-        _tag(hit, _version("expired_drgs", year)),
-    )
+    """A record whose DRG does not exist in its year gives no points and is a finding: the
+    DRG expired before the year, or is only introduced in a later one."""
+    for name, text in (
+        ("expired_drgs", f"{F.DRG_EXPIRED.code}: DRG-en finnes ikke i {year}"),
+        ("drgs_not_yet_valid", f"{F.DRG_NOT_YET_VALID.code}: DRG-en finnes først etter {year}"),
+    ):
+        hit = pl.col("drg").is_in(list(_param(name, year)))
+        frame = frame.with_columns(
+            pl.when(hit).then(False).otherwise(pl.col("counted")).alias("counted"),
+            _finding(hit, text),
+            _tag(hit, _version(name, year)),
+        )
+    return frame
 
 
 def health_personnel(frame: pl.LazyFrame, year: int) -> pl.LazyFrame:
@@ -171,7 +178,7 @@ def health_personnel(frame: pl.LazyFrame, year: int) -> pl.LazyFrame:
     hit = outpatient & ~series & ~pl.col("health_personnel").fill_null("").is_in(allowed)
     return frame.with_columns(
         pl.when(hit).then(False).otherwise(pl.col("counted")).alias("counted"),
-        _finding(hit, "ISF_PERSONNEL_NOT_ELIGIBLE: utførende helsepersonell gir ikke ISF"),
+        _finding(hit, f"{F.PERSONNEL_NOT_ELIGIBLE.code}: utførende helsepersonell gir ikke ISF"),
         _tag(hit, _version("isf_health_personnel", year)),
     )
 
@@ -191,7 +198,7 @@ def special_codes(frame: pl.LazyFrame, year: int) -> pl.LazyFrame:
     bad = _has_any("special_codes", invalid)
     noted = _has_any("special_codes", recorded) if recorded else pl.lit(False)
     frame = frame.with_columns(
-        _finding(bad, f"ISF_SPECIAL_CODE_INVALID: særkoden er ikke gyldig i {year}"),
+        _finding(bad, f"{F.SPECIAL_CODE_INVALID.code}: særkoden er ikke gyldig i {year}"),
         _tag(bad, _version("invalid_special_codes", year)),
     )
     version = _version("recorded_special_codes", year)
@@ -210,7 +217,9 @@ def ambulant_supplement(frame: pl.LazyFrame, year: int) -> pl.LazyFrame:
     phv = _param("ambulant_supplement_phv_tsb", year)
     if somatic is None or phv is None:
         return frame.with_columns(
-            _finding(eligible, f"ISF_PARAMETER_UNKNOWN: ambulant tillegg for {year} er ikke kjent"),
+            _finding(
+                eligible, f"{F.PARAMETER_UNKNOWN.code}: ambulant tillegg for {year} er ikke kjent"
+            ),
         )
     weight = pl.when(SOMATIC).then(pl.lit(str(somatic))).otherwise(pl.lit(str(phv)))
     supplement = weight.str.to_decimal(scale=3).cast(POINTS)
@@ -247,11 +256,11 @@ def provider_types(frame: pl.LazyFrame, year: int) -> pl.LazyFrame:
     frame = frame.with_columns(
         pl.when(excluded).then(False).otherwise(pl.col("counted")).alias("counted"),
         _finding(
-            excluded, "ISF_PROVIDER_NOT_ELIGIBLE: aktiviteten gir ikke ISF for tjenesteyteren"
+            excluded, f"{F.PROVIDER_NOT_ELIGIBLE.code}: aktiviteten gir ikke ISF for tjenesteyteren"
         ),
     ).with_columns(
         _finding(
-            unknown, "ISF_PROVIDER_TYPE_UNKNOWN: ukjent tjenesteytertype; sjekk provider_type"
+            unknown, f"{F.PROVIDER_TYPE_UNKNOWN.code}: ukjent tjenesteytertype; sjekk provider_type"
         ),
     )
     return frame.with_columns(_tag(excluded, _version("isf_provider_types", year)))
@@ -349,21 +358,21 @@ def team_codes(frame: pl.LazyFrame, year: int, weights: Weights) -> pl.LazyFrame
                 .alias("extra"),
                 _finding(
                     coded & weight.is_null(),
-                    f"ISF_WEIGHT_UNKNOWN: {code} mangler i vekttabellen for {year}",
+                    f"{F.WEIGHT_UNKNOWN.code}: {code} mangler i vekttabellen for {year}",
                 ),
                 _tag(counts, f"{version} {code}"),
             )
             .with_columns(
                 _finding(
                     coded & ~enough,
-                    f"ISF_TEAM_FOLLOWUP_SHORT: {code} teller bare når teamet har fulgt opp "
+                    f"{F.TEAM_FOLLOWUP_SHORT.code}: {code} teller bare når teamet har fulgt opp "
                     "pasienten minst halve kalendermåneden",
                 )
             )
             .with_columns(
                 _finding(
                     enough & ~pl.col("_first_in_month"),
-                    f"ISF_SPECIAL_CODE_REPEATED: {code} teller én gang per pasient og måned",
+                    f"{F.SPECIAL_CODE_REPEATED.code}: {code} teller én gang per pasient og måned",
                 )
             )
             .drop("_enough", "_first_in_month")
@@ -411,7 +420,7 @@ def care_pathways(frame: pl.LazyFrame, year: int, weights: Weights) -> pl.LazyFr
         .alias("_opened"),
         _finding(
             pl.col("_tfg").is_not_null() & pl.col("_tfg_weight").is_null(),
-            f"ISF_WEIGHT_UNKNOWN: tjenesteforløpet mangler i vekttabellen for {year}",
+            f"{F.WEIGHT_UNKNOWN.code}: tjenesteforløpet mangler i vekttabellen for {year}",
         ),
     )  # fmt: skip
     opened = keyed.filter(pl.col("_opened").is_not_null()).select(
