@@ -24,6 +24,10 @@ run: $(STAMP)
 	$(BIN)/oppgjor settlement list
 	$(BIN)/oppgjor claim waiting --limit 5
 	$(BIN)/oppgjor helfo calendar
+	$(BIN)/oppgjor isf demo --year 2020 --records 10000 --output $(CURDIR)/var/isf/aktivitet-2020.csv
+	$(BIN)/oppgjor isf compute --year 2020 --input $(CURDIR)/var/isf/aktivitet-2020.csv \
+		--output $(CURDIR)/var/isf/poster-2020.csv --summary $(CURDIR)/var/isf/sammendrag-2020.csv
+	$(BIN)/oppgjor isf deadlines --year 2022
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts

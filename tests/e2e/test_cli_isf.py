@@ -1,6 +1,7 @@
 """The `isf` commands: deadlines, pricing, a year without public values, a bad settings file."""
 
 import json
+from decimal import Decimal
 
 from typer.testing import CliRunner
 
@@ -27,3 +28,49 @@ def test_a_year_without_values_needs_a_settings_file(tmp_path):
     settings.write_text("2021:\n  somatic: {unit_price: lots}\n")
     bad = runner.invoke(app, args)
     assert bad.exit_code == 1 and "ikke et tall" in bad.output
+
+
+def test_demo_activity_computed_with_summary_and_findings(tmp_path):
+    activity, summary, out = tmp_path / "a.csv", tmp_path / "s.csv", tmp_path / "p.parquet"
+    made = runner.invoke(app, ["isf", "demo", "--year", "2020", "--records", "500",
+                               "--output", str(activity)])  # fmt: skip
+    assert made.exit_code == 0 and activity.read_text().count("\n") == 501
+    args = ["isf", "compute", "--year", "2020", "--input", str(activity)]
+    done = runner.invoke(app, [*args, "--summary", str(summary), "--output", str(out), "--json"])
+    assert done.exit_code == 0, done.output
+    shown = json.loads(done.output)
+    assert shown["records"] == 500 and shown["bad_rows"] == []
+    assert shown["findings"] == sum(shown["findings_by_code"].values())
+    lines = summary.read_text().splitlines()
+    assert lines[0] == "area,month,code,institution,records,points,kroner"
+    codes = {line.split(",")[2] for line in lines[1:]}
+    assert {"HT02", "HT03", "442"} <= codes  # care pathways and ordinary DRGs
+    points = sum(Decimal(line.split(",")[5]) for line in lines[1:])
+    assert Decimal(shown["totals"]["somatic"]["points"]) == points
+    assert Decimal(shown["totals"]["somatic"]["kroner"]) == (
+        points * 45808 * Decimal("0.5")
+    ).quantize(Decimal("0.01"))  # rounded once, from the summed points
+    refused = runner.invoke(app, ["isf", "demo", "--year", "2020", "--records", "0",
+                                  "--output", str(activity)])  # fmt: skip
+    assert refused.exit_code == 1
+
+
+def test_compute_reads_an_npr_message(tmp_path):
+    message = tmp_path / "npr.xml"
+    message.write_text(
+        '<Melding versjon="57.0.1"><Institusjon institusjonID="974589095">'
+        '<Objektholder pasientNr="9001"><Episode innDatoTid="2020-03-01T08:00:00" '
+        'omsorgsniva="3" drg="908O"><Kontakt kontaktType="2" stedAktivitet="1">'
+        '<Helseperson polUtforende="1"/></Kontakt></Episode>'
+        '<Episode innDatoTid="2020-03-02" drg="908O"/></Objektholder></Institusjon></Melding>',
+        encoding="utf-8",
+    )
+    done = runner.invoke(app, ["isf", "compute", "--year", "2020", "--input", str(message),
+                               "--json"])  # fmt: skip
+    shown = json.loads(done.output)
+    assert shown["records"] == 1 and shown["totals"]["somatic"]["points"] == "0.050"
+    assert shown["bad_rows"] == [[1, "Episode mangler Kontakt"]]
+    broken = tmp_path / "broken.xml"
+    broken.write_text("<Melding><Institusjon>", encoding="utf-8")
+    failed = runner.invoke(app, ["isf", "compute", "--year", "2020", "--input", str(broken)])
+    assert failed.exit_code == 1 and "ikke gyldig XML" in failed.output

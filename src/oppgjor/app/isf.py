@@ -102,9 +102,16 @@ def group_regression_file(definitions: Path, cases: Path) -> list[GroupedCase]:
 class ComputeResult:
     records: int
     bad_rows: list[tuple[int, str]]  # (line, reason)
-    findings: int
+    findings_by_code: dict[str, int]
     summary: list[batch.SummaryRow]
     output: Path | None
+    # per area: (points, kroner from the summed points, rounded to øre once)
+    totals: dict[str, tuple[Decimal, Decimal]]
+
+    @property
+    def findings(self) -> int:
+        """Records with a finding."""
+        return sum(self.findings_by_code.values())
 
 
 def compute(
@@ -158,7 +165,26 @@ def compute(
         batch.write(priced, output)
     bad_rows = [(int(r), str(why)) for r, _, why in bad.collect().iter_rows()]
     findings = batch.count_findings(priced)
-    return ComputeResult(priced.select("row").collect().height, bad_rows, findings, summary, output)
+    points: dict[str, Decimal] = {}
+    for row in summary:
+        points[row.area] = points.get(row.area, Decimal(0)) + row.points
+    totals = {a: (p, prices_.refund(p, prices.Area(a))) for a, p in sorted(points.items())}
+    records = priced.select("row").collect().height
+    return ComputeResult(records, bad_rows, findings, summary, output, totals)
+
+
+def write_demo_activity(year: int, records: int, output: Path) -> int:
+    """Synthetic somatic activity (pseudonymous patients) for trying the engine: CSV or
+    Parquet by suffix. Returns the number of records written."""
+    if records < 1:
+        raise UseCaseError("Antall poster må være minst 1.")
+    frame = batch.demo_activity(records, year, phv_tsb=False)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if output.suffix.lower() == ".parquet":
+        frame.write_parquet(output)
+    else:
+        frame.write_csv(output)
+    return frame.height
 
 
 def write_summary(rows: list[batch.SummaryRow], path: Path) -> None:

@@ -95,6 +95,21 @@ def group(
         raise typer.Exit(1)
 
 
+@isf_group.command("demo", help="Skriv syntetisk somatisk aktivitet (pseudonyme pasienter).")
+def demo(
+    year: Annotated[int, typer.Option(help="Året aktiviteten gjelder.")],
+    output: Annotated[Path, typer.Option(help="Fil å skrive: CSV eller Parquet.")],
+    records: Annotated[int, typer.Option(help="Antall poster.")] = 10_000,
+    as_json: JsonOption = False,
+) -> None:
+    with handled(as_json):
+        written = isf_app.write_demo_activity(year, records, output)
+        if as_json:
+            print_json({"records": written, "output": str(output)})
+            return
+        out.print(f"{written} syntetiske aktivitetsposter for {year} skrevet til {output}")
+
+
 @isf_group.command("compute", help="ISF for et års aktivitet: poeng og kroner per område og DRG.")
 def compute(
     year: Annotated[int, typer.Option(help="ISF-året.")],
@@ -128,14 +143,11 @@ def compute(
         rows = result.summary
         if summary is not None:
             isf_app.write_summary(rows, summary)
-        totals: dict[str, list[Decimal]] = {}
-        for r in rows:
-            t = totals.setdefault(r.area, [Decimal(0), Decimal(0)])
-            t[0] += r.points
-            t[1] += r.kroner or Decimal(0)
+        totals = result.totals
         if as_json:
             per_area = {a: {"points": str(p), "kroner": str(k)} for a, (p, k) in totals.items()}
             print_json({"records": result.records, "findings": result.findings,
+                        "findings_by_code": result.findings_by_code,
                         "bad_rows": result.bad_rows, "totals": per_area})  # fmt: skip
             return
         table = Table(title=f"ISF {year}: {result.records} poster")
@@ -144,8 +156,22 @@ def compute(
         for area, (points, kroner) in totals.items():
             table.add_row(area, f"{points}", format_nok(kroner))
         out.print(table)
+        by_code: dict[str, list[Decimal]] = {}
+        for r in rows:
+            t = by_code.setdefault(r.code, [Decimal(0), Decimal(0)])
+            t[0] += r.points
+            t[1] += r.kroner or Decimal(0)
+        top = sorted(by_code.items(), key=lambda item: -item[1][0])[:10]
+        codes = Table(title="Største DRG/STG/TFG etter poeng")
+        for column in ("kode", "poeng", "kroner"):
+            codes.add_column(column)
+        for code, (points, kroner) in top:
+            codes.add_row(code, f"{points}", format_nok(kroner))
+        out.print(codes)
         if result.findings:
-            out.print(f"[yellow]{result.findings} poster med funn (se kolonnen finding).[/]")
+            out.print(f"[yellow]{result.findings} poster med funn (se kolonnen finding):[/]")
+            for code, count in result.findings_by_code.items():
+                out.print(f"  {code}: {count}")
         for line, reason in result.bad_rows[:20]:
             out.print(f"[red]linje {line}[/]: {reason}")
         if len(result.bad_rows) > 20:

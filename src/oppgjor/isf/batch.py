@@ -260,8 +260,16 @@ def summarise(priced: pl.LazyFrame, prices: Prices) -> list[SummaryRow]:
     return rows
 
 
-def count_findings(priced: pl.LazyFrame) -> int:
-    return int(priced.filter(pl.col("finding").is_not_null()).select(pl.len()).collect().item())
+def count_findings(priced: pl.LazyFrame) -> dict[str, int]:
+    """Records with a finding, per finding code (the text before the first colon)."""
+    counted = (
+        priced.filter(pl.col("finding").is_not_null())
+        .group_by(pl.col("finding").str.split(":").list.first().alias("code"))
+        .agg(pl.len().alias("records"))
+        .sort("code")
+        .collect()
+    )
+    return {str(code): int(n) for code, n in counted.iter_rows()}
 
 
 def write(frame: pl.LazyFrame, path: Path) -> None:
@@ -273,13 +281,14 @@ def write(frame: pl.LazyFrame, path: Path) -> None:
         out.sink_csv(path)
 
 
-def demo_activity(count: int, year: int, seed: int = 1) -> pl.DataFrame:
-    """Synthetic pre-grouped activity (pseudonymous patients, demo codes) for benchmarks:
-    hip replacements that open care pathways with related contacts, and team special codes,
-    so the rules over a patient's records are exercised too."""
+def demo_activity(count: int, year: int, seed: int = 1, phv_tsb: bool = True) -> pl.DataFrame:
+    """Synthetic pre-grouped activity (pseudonymous patients, demo codes) for benchmarks and
+    the demo: hip replacements that open care pathways with related contacts, and team
+    special codes, so the rules over a patient's records are exercised too. Without
+    *phv_tsb* only somatic care (whose 2020 price and share are public)."""
     hips = ["209D", "209E"] if year < 2022 else ["209U", "209V"]
-    codes = ["442", *hips, "908O", "923O", "996O", "998O", "TD11"]
-    conditions = ["S720", "M161", "M161", "M161", "Z478", "Z478", "M161", "F329"]
+    codes = ["442", *hips, "908O", "923O", "996O", "998O", *(["TD11"] if phv_tsb else [])]
+    conditions = ["S720", "M161", "M161", "M161", "Z478", "Z478", "M161", "F329"][: len(codes)]
     start = datetime.date(year, 1, 1)
     frame = (
         pl.DataFrame({"n": pl.int_range(0, count, eager=True)})
