@@ -11,7 +11,7 @@ import pytest
 
 from oppgjor.app import isf as isf_app
 from oppgjor.app.errors import UseCaseError
-from oppgjor.isf import batch, npr
+from oppgjor.isf import batch, npr, weights
 from reference import shared
 
 # Synthetic identities only: pasientNr are pseudonymous numbers.
@@ -154,3 +154,24 @@ def test_a_message_with_a_dtd_is_refused(tmp_path):
     )
     with pytest.raises(npr.NprError, match="DOCTYPE"):
         list(npr.episodes(path))
+
+
+def test_a_message_on_one_line_keeps_every_episode(tmp_path):
+    """Line numbers repeat in a one-line file; the rules must not mix the Episodes up."""
+    episode = (
+        '<Episode innDatoTid="2021-03-{day}" utDatoTid="2021-03-{end}" omsorgsniva="3" '
+        'drg="908O"><Kontakt kontaktType="2" stedAktivitet="1"><Helseperson polUtforende="1"/>'
+        '</Kontakt><Prosedyre><Kode kodeverk="S" kodeVerdi="B0044"/></Prosedyre></Episode>'
+    )
+    body = "".join(episode.format(day=d, end=e) for d, e in (("01", "20"), ("22", "31")))
+    path = tmp_path / "en-linje.xml"
+    path.write_text(
+        f'<Melding><Institusjon institusjonID="1"><Objektholder pasientNr="9001">{body}'
+        "</Objektholder></Institusjon></Melding>",
+        encoding="utf-8",
+    )
+    good, bad = batch.split(batch.read(path))
+    rows = batch.price(good, weights.shipped("demo"), "demo", 2021).collect()
+    assert rows["row"].to_list() == [1, 1]
+    assert [str(p) for p in rows["points"]] == ["0.350", "0.050"]  # B0044 once in March
+    assert rows["finding"][1].startswith("ISF_SPECIAL_CODE_REPEATED")

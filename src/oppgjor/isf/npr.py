@@ -188,6 +188,8 @@ def episodes(path: Path) -> Iterator[dict[str, str | None]]:
             elif name == "Pasient":
                 ctx.patient = ctx.patient or _attr(node, "pasientNr")
                 ctx.sex, ctx.birth_year = _attr(node, "kjonn"), _attr(node, "fodselsar")
+            elif name == "Objektholder":
+                node.clear(keep_tail=True)  # the patient's Episodes are read
             elif name == "Episode":
                 if not seen_message:
                     line = node.sourceline

@@ -329,19 +329,20 @@ def team_codes(frame: pl.LazyFrame, year: int, weights: Weights) -> pl.LazyFrame
     day = pl.coalesce("day_out", "day_in")
     start, end = day.dt.month_start(), day.dt.month_end()
     key = ["patient_id", "_month"]
+    frame = frame.with_row_index("_tk")  # a line number need not be unique (one-line XML)
     for code in spec["codes"]:
         has = _has_any("special_codes", [code]) & pl.col("counted")
         covered = (pl.col("_last").max() - pl.col("_first").min()).over(key).dt.total_days() + 1
         verdicts = (
             frame.filter(has)
             .select(
-                "row", "patient_id", start.alias("_month"),
+                "_tk", "patient_id", start.alias("_month"),
                 pl.max_horizontal(pl.col("day_in"), start).alias("_first"),
                 pl.min_horizontal(day, end).alias("_last"), end.dt.day().alias("_days"),
-                pl.struct("day_in", "row").rank("ordinal").over("patient_id", start).alias("_n"),
+                pl.struct("day_in", "_tk").rank("ordinal").over("patient_id", start).alias("_n"),
             )
             .select(
-                "row", (covered.cast(pl.Float64) >= pl.col("_days").cast(pl.Float64) * share)
+                "_tk", (covered.cast(pl.Float64) >= pl.col("_days").cast(pl.Float64) * share)
                 .alias("_enough"), (pl.col("_n") == 1).alias("_first_in_month"),
             )
         )  # fmt: skip
@@ -350,7 +351,7 @@ def team_codes(frame: pl.LazyFrame, year: int, weights: Weights) -> pl.LazyFrame
         enough = pl.col("_enough").fill_null(False)
         counts = enough & pl.col("_first_in_month") & weight.is_not_null()
         frame = (
-            frame.join(verdicts, on="row", how="left")
+            frame.join(verdicts, on="_tk", how="left")
             .with_columns(
                 pl.when(counts)
                 .then(pl.col("extra") + weight.fill_null(0).cast(POINTS))
@@ -377,7 +378,7 @@ def team_codes(frame: pl.LazyFrame, year: int, weights: Weights) -> pl.LazyFrame
             )
             .drop("_enough", "_first_in_month")
         )
-    return frame
+    return frame.drop("_tk")
 
 
 def care_pathways(frame: pl.LazyFrame, year: int, weights: Weights) -> pl.LazyFrame:
