@@ -171,6 +171,7 @@ def test_a_message_on_one_line_keeps_every_episode(tmp_path):
         encoding="utf-8",
     )
     good, bad = batch.split(batch.read(path))
+    assert bad.collect().height == 0
     rows = batch.price(good, weights.shipped("demo"), "demo", 2021).collect()
     assert rows["row"].to_list() == [1, 1]
     assert [str(p) for p in rows["points"]] == ["0.350", "0.050"]  # B0044 once in March
