@@ -183,7 +183,7 @@ def price(
     extra = weighted.rename({"drg": "extra_code", "weight": "extra_weight"}).drop("surgical")
     by_code = weight_tables.lookup(table)
     joined = rules.provider_types(
-        rules.apply(good, year)
+        rules.apply(good.with_row_index("_id"), year)
         .join(weighted, on=["drg", "area"], how="left")
         .join(extra, on=["extra_code", "area"], how="left"),
         year,
@@ -216,8 +216,8 @@ def price(
             pl.coalesce("day_out", "day_in").dt.strftime("%Y-%m").alias("month"),
             (pl.col("patient_id").hash() % 1_000_000).alias("partition"),
         )
-        .drop("weight", "extra_weight", "tfg_weight", "applied", "surgical")
-        .sort("row")
+        .sort("_id")
+        .drop("_id", "weight", "extra_weight", "tfg_weight", "applied", "surgical")
     )
 
 

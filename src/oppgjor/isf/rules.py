@@ -297,7 +297,9 @@ def apply(frame: pl.LazyFrame, year: int) -> pl.LazyFrame:
 # -- rules over a patient's records together (run after the weights are joined) -------------
 #
 # Both work on windows per patient (``over``/joins keyed by ``patient_id``), so they stay
-# correct when a national run is split by patient partition.
+# correct when a national run is split by patient partition. They match records by ``_id``,
+# the record's position in the validated input (a line number need not be unique: a whole
+# XML message may be one line), given before any join can reorder the rows.
 
 Weights = dict[tuple[str, str], Decimal]
 
@@ -329,21 +331,21 @@ def team_codes(frame: pl.LazyFrame, year: int, weights: Weights) -> pl.LazyFrame
     day = pl.coalesce("day_out", "day_in")
     start, end = day.dt.month_start(), day.dt.month_end()
     key = ["patient_id", "_month"]
-    frame = frame.with_row_index("_tk")  # a line number need not be unique (one-line XML)
     for code in spec["codes"]:
         has = _has_any("special_codes", [code]) & pl.col("counted")
         covered = (pl.col("_last").max() - pl.col("_first").min()).over(key).dt.total_days() + 1
         verdicts = (
             frame.filter(has)
             .select(
-                "_tk", "patient_id", start.alias("_month"),
+                "_id", "patient_id", start.alias("_month"),
                 pl.max_horizontal(pl.col("day_in"), start).alias("_first"),
                 pl.min_horizontal(day, end).alias("_last"), end.dt.day().alias("_days"),
-                pl.struct("day_in", "_tk").rank("ordinal").over("patient_id", start).alias("_n"),
+                pl.col("_id").sort_by("day_in", "_id").first().over("patient_id", start)
+                .alias("_n"),
             )
             .select(
-                "_tk", (covered.cast(pl.Float64) >= pl.col("_days").cast(pl.Float64) * share)
-                .alias("_enough"), (pl.col("_n") == 1).alias("_first_in_month"),
+                "_id", (covered.cast(pl.Float64) >= pl.col("_days").cast(pl.Float64) * share)
+                .alias("_enough"), (pl.col("_n") == pl.col("_id")).alias("_first_in_month"),
             )
         )  # fmt: skip
         weight = _weight_of(code, weights)
@@ -351,7 +353,7 @@ def team_codes(frame: pl.LazyFrame, year: int, weights: Weights) -> pl.LazyFrame
         enough = pl.col("_enough").fill_null(False)
         counts = enough & pl.col("_first_in_month") & weight.is_not_null()
         frame = (
-            frame.join(verdicts, on="_tk", how="left")
+            frame.join(verdicts, on="_id", how="left")
             .with_columns(
                 pl.when(counts)
                 .then(pl.col("extra") + weight.fill_null(0).cast(POINTS))
@@ -378,7 +380,7 @@ def team_codes(frame: pl.LazyFrame, year: int, weights: Weights) -> pl.LazyFrame
             )
             .drop("_enough", "_first_in_month")
         )
-    return frame.drop("_tk")
+    return frame
 
 
 def care_pathways(frame: pl.LazyFrame, year: int, weights: Weights) -> pl.LazyFrame:
@@ -401,7 +403,7 @@ def care_pathways(frame: pl.LazyFrame, year: int, weights: Weights) -> pl.LazyFr
     version = _version("care_pathways", year)
     triggers: dict[str, str] = spec["triggers"]
     day_last = pl.coalesce("day_out", "day_in")
-    keyed = frame.with_row_index("_k")
+    keyed = frame
     tfg = pl.col("drg").replace_strict(triggers, default=None, return_dtype=pl.Utf8)
     tfg_weight = pl.lit(None, dtype=pl.Utf8)
     for code in set(triggers.values()):
@@ -415,8 +417,9 @@ def care_pathways(frame: pl.LazyFrame, year: int, weights: Weights) -> pl.LazyFr
     opens = pl.col("_tfg").is_not_null() & pl.col("_tfg_weight").is_not_null()
     keyed = keyed.with_columns(
         pl.when(opens)
-        .then(pl.concat_str(pl.col("_tfg"), pl.lit(":"), pl.col("patient_id"), pl.lit(":"),
-                            pl.col("day_in").dt.strftime("%Y-%m-%d")))
+        .then(pl.concat_str(pl.col("_tfg"), pl.col("institution"), pl.col("patient_id"),
+                            pl.col("day_in").dt.strftime("%Y-%m-%d"), pl.col("row").cast(pl.Utf8),
+                            separator=":"))
         .otherwise(None)
         .alias("_opened"),
         _finding(
@@ -444,7 +447,7 @@ def care_pathways(frame: pl.LazyFrame, year: int, weights: Weights) -> pl.LazyFr
             pl.col("counted") & pl.col("_opened").is_null()
             & ~pl.col("contact_type").fill_null("").is_in(excluded)
         )
-        .select("_k", "patient_id", "institution", "drg", "day_in", main.alias("_main"))
+        .select("_id", "patient_id", "institution", "drg", "day_in", main.alias("_main"))
         .join(related, on="drg", how="inner")
         .filter(pl.col("_main").str.starts_with(pl.col("_diagnosis")))
     )  # fmt: skip
@@ -459,11 +462,11 @@ def care_pathways(frame: pl.LazyFrame, year: int, weights: Weights) -> pl.LazyFr
                | (pl.col("day_in") <= pl.col("_t_out") + days * pl.col("_after")))
         )
         .with_columns((pl.col("day_in") - pl.col("_t_in")).dt.total_days().abs().alias("_dist"))
-        .sort("_k", "_dist", "_t_in")
-        .unique(subset="_k", keep="first", maintain_order=True)
-        .select("_k", "_path")
+        .sort("_id", "_dist", "_t_in", "_path")
+        .unique(subset="_id", keep="first", maintain_order=True)
+        .select("_id", "_path")
     )  # fmt: skip
-    joined = keyed.join(members, on="_k", how="left")
+    joined = keyed.join(members, on="_id", how="left")
     pathway = pl.coalesce("_opened", "_path")
     return joined.with_columns(
         pl.when(pl.col("_opened").is_not_null()).then(pl.col("_tfg")).otherwise(None).alias("tfg"),
@@ -471,4 +474,4 @@ def care_pathways(frame: pl.LazyFrame, year: int, weights: Weights) -> pl.LazyFr
         pl.when(pl.col("_opened").is_not_null()).then(pl.col("_tfg_weight")).otherwise(None)
         .alias("tfg_weight"),
         _tag(pathway.is_not_null(), version),
-    ).drop("_k", "_tfg", "_tfg_weight", "_opened", "_path")  # fmt: skip
+    ).drop("_tfg", "_tfg_weight", "_opened", "_path")  # fmt: skip
