@@ -48,9 +48,45 @@ def batch_run(count: int, year: int) -> None:
                       "pathways": pathways, "findings": result.findings}))  # fmt: skip
 
 
+def npr_xml_run(count: int) -> None:
+    """Child process: write a synthetic NPR message of *count* Episodes, read and validate it."""
+    import json
+    import resource
+    import tempfile
+
+    from oppgjor.isf import batch
+
+    episode = (
+        '<Episode innDatoTid="2021-0{m}-10T08:00:00" omsorgsniva="3" drg="908O">'
+        '<Kontakt kontaktType="2" stedAktivitet="1"><Helseperson polUtforende="1"/></Kontakt>'
+        '<RefEnhet enhetID="1" typeEnhet="1"/><Tilstand tilstNr="1"><Kode kodeverk="D" '
+        'kodeVerdi="M161"/></Tilstand><Tjeneste><Tiltak><Prosedyre><Kode kodeverk="Q" '
+        'kodeVerdi="NFB40"/></Prosedyre></Tiltak></Tjeneste></Episode>'
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "npr.xml"
+        with path.open("w", encoding="utf-8") as out:
+            out.write('<Melding versjon="57.0.1"><Institusjon institusjonID="974589095">'
+                      '<Enhet enhetID="1" sektor="1"/>')  # fmt: skip
+            for n in range(count // 2):
+                out.write(f'<Objektholder pasientNr="{n}"><Pasient kjonn="1" fodselsar="1960"/>')
+                out.write(episode.format(m=1) + episode.format(m=2) + "</Objektholder>")
+            out.write("</Institusjon></Melding>")
+        size = path.stat().st_size / 1e6
+        t0 = time.perf_counter()
+        good, _ = batch.split(batch.read(path))
+        records = good.select("row").collect().height
+        seconds = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"records": records, "seconds": seconds, "peak": peak, "mb": size}))
+
+
 def main() -> None:
     if len(sys.argv) == 4 and sys.argv[1] == "batch":
         batch_run(int(sys.argv[2]), int(sys.argv[3]))
+        return
+    if len(sys.argv) == 3 and sys.argv[1] == "xml":
+        npr_xml_run(int(sys.argv[2]))
         return
     norddrg = shared() / "reference" / "isf" / "norddrg"
     t0 = time.perf_counter()
@@ -80,6 +116,12 @@ def main() -> None:
         print(f"  {year}: {f['records']:,} records in {f['seconds']:.2f} s, peak {f['peak']:.0f} MB"
               f" ({f['pathways']:,} care pathways, {f['findings']:,} records with findings;"
               " target <= 10 s, <= 2 GB)")  # fmt: skip
+    done = subprocess.run([sys.executable, __file__, "xml", "200000"], capture_output=True,
+                          text=True, check=True)  # fmt: skip
+    f = json.loads(done.stdout)
+    print(f"NPR-melding XML ({f['mb']:.0f} MB, streamed): {f['records']:,} Episodes read and"
+          f" validated in {f['seconds']:.2f} s ({f['records'] / f['seconds']:,.0f}/s),"
+          f" peak {f['peak']:.0f} MB")  # fmt: skip
 
 
 if __name__ == "__main__":

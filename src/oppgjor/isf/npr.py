@@ -38,16 +38,30 @@ PROCEDURE_SYSTEMS = {"K", "M", "Q", "R"}  # NCSP-N, NCMP, NCSP/NCMP/NCRP, NCRP
 PHV_TSB_SECTORS = {"2", "3", "4"}
 
 
+# The elements the stream stops at; everything inside an Episode is read from the Episode.
+WATCHED = ("Melding", "Institusjon", "Enhet", "Objektholder", "Pasient", "Episode", "EpisodeKPP")
+
+
 class NprError(ValueError):
     """The file cannot be read as an NPR activity message at all."""
 
 
 def _local(tag: object) -> str:
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
+    """``{namespace}Name`` → ``Name`` (comments and processing instructions → "")."""
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+def _index(node: etree._Element) -> dict[str, list[etree._Element]]:
+    """The elements under *node* (itself included) by local name, in document order: one
+    walk of the subtree instead of one per element kind."""
+    found: dict[str, list[etree._Element]] = {}
+    for child in node.iter():
+        found.setdefault(_local(child.tag), []).append(child)
+    return found
 
 
 def _children(node: etree._Element, name: str) -> list[etree._Element]:
-    return [child for child in node.iter() if _local(child.tag) == name]
+    return _index(node).get(name, [])
 
 
 def _attr(node: etree._Element | None, name: str) -> str | None:
@@ -84,11 +98,13 @@ class _Context:
         self.sectors: dict[str, str] = {}
 
 
-def _codes(episode: etree._Element) -> tuple[list[str], list[str], list[str], list[str]]:
+def _codes(
+    parts: dict[str, list[etree._Element]],
+) -> tuple[list[str], list[str], list[str], list[str]]:
     """(conditions in tilstNr order, procedures, special codes, problems)."""
     problems: list[str] = []
     conditions: list[tuple[int, int, str]] = []
-    for n, state in enumerate(_children(episode, "Tilstand")):
+    for n, state in enumerate(parts.get("Tilstand", [])):
         codes = [k for k in _children(state, "Kode") if _attr(k, "kodeverk") in {None, "D"}]
         value = _attr(codes[0], "kodeVerdi") if codes else None
         if value is None:
@@ -98,7 +114,7 @@ def _codes(episode: etree._Element) -> tuple[list[str], list[str], list[str], li
         conditions.append((int(number) if number.isdigit() else 1_000 + n, n, value))
     procedures: list[str] = []
     special: list[str] = []
-    for proc in _children(episode, "Prosedyre"):
+    for proc in parts.get("Prosedyre", []):
         for code in _children(proc, "Kode"):
             value, system = _attr(code, "kodeVerdi"), _attr(code, "kodeverk")
             if value is None:
@@ -114,12 +130,13 @@ def _codes(episode: etree._Element) -> tuple[list[str], list[str], list[str], li
 
 
 def _row(episode: etree._Element, ctx: _Context) -> dict[str, str | None]:
-    contacts = _children(episode, "Kontakt")
+    parts = _index(episode)
+    contacts = parts.get("Kontakt", [])
     contact = contacts[0] if contacts else None
     person = next(iter(_children(contact, "Helseperson")), None) if contact is not None else None
-    units = _children(episode, "RefEnhet")
+    units = parts.get("RefEnhet", [])
     unit = _attr(units[0], "enhetID") if units else None
-    conditions, procedures, special, problems = _codes(episode)
+    conditions, procedures, special, problems = _codes(parts)
     if contact is None:
         problems.insert(0, "Episode mangler Kontakt")
     elif len(contacts) > 1:
@@ -155,13 +172,22 @@ def _row(episode: etree._Element, ctx: _Context) -> dict[str, str | None]:
     }
 
 
+def _forget(node: etree._Element) -> None:
+    """Free a read element and its read siblings, so memory stays flat while streaming."""
+    node.clear(keep_tail=True)
+    parent = node.getparent()
+    while parent is not None and node.getprevious() is not None:
+        del parent[0]
+
+
 def episodes(path: Path) -> Iterator[dict[str, str | None]]:
     """One row per Episode, streamed. DTDs, entities and network access are refused."""
     ctx = _Context()
     seen_message = started = False
     events = etree.iterparse(
-        str(path), events=("start", "end"), resolve_entities=False, no_network=True,
-        load_dtd=False, huge_tree=False, remove_comments=True,
+        str(path), events=("start", "end"), tag=[f"{{*}}{name}" for name in WATCHED],
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+        remove_comments=True,
     )  # fmt: skip
     try:
         for event, node in events:
@@ -189,16 +215,13 @@ def episodes(path: Path) -> Iterator[dict[str, str | None]]:
                 ctx.patient = ctx.patient or _attr(node, "pasientNr")
                 ctx.sex, ctx.birth_year = _attr(node, "kjonn"), _attr(node, "fodselsar")
             elif name == "Objektholder":
-                node.clear(keep_tail=True)  # the patient's Episodes are read
+                _forget(node)  # the patient's Episodes are read
             elif name == "Episode":
                 if not seen_message:
                     line = node.sourceline
                     raise NprError(f"{path.name}: Episode utenfor Melding (linje {line})")
                 yield _row(node, ctx)
-                node.clear(keep_tail=True)
-                parent = node.getparent()
-                while parent is not None and node.getprevious() is not None:
-                    del parent[0]  # read siblings are not needed again
+                _forget(node)
     except etree.XMLSyntaxError as exc:
         raise NprError(f"{path.name} er ikke gyldig XML: {exc}") from None
     if not seen_message:
