@@ -295,19 +295,22 @@ def demo_activity(count: int, year: int, seed: int = 1, phv_tsb: bool = True) ->
         .with_columns((pl.col("n") * 7919 + seed).alias("k"))
         .with_columns((pl.col("k") % len(codes)).alias("c"))
     )
-    day_in = pl.lit(start).dt.offset_by((pl.col("k") % 360).cast(pl.Utf8) + "d")
     stay = pl.col("c") < 3
+    team = (pl.col("k") % 10 == 3) & ~stay  # a team follow-up episode: the 1st to the 21st
+    day = pl.lit(start).dt.offset_by((pl.col("k") % 360).cast(pl.Utf8) + "d")
+    day_in = pl.when(team).then(day.dt.month_start()).otherwise(day)
     return frame.select(
         ("P" + (pl.col("k") % max(count // 5, 1)).cast(pl.Utf8)).alias("patient_id"),
         ("HF" + (pl.col("k") % 20).cast(pl.Utf8)).alias("institution"),
         day_in.dt.strftime("%Y-%m-%d").alias("date_in"),
         pl.when(stay).then(day_in.dt.offset_by((pl.col("k") % 5).cast(pl.Utf8) + "d"))
+        .when(team).then(day_in.dt.offset_by("20d"))
         .dt.strftime("%Y-%m-%d").alias("date_out"),
         pl.col("c").replace_strict(list(range(len(codes))), codes).alias("drg"),
         pl.col("c").replace_strict(list(range(len(codes))), conditions).alias("main_condition"),
         pl.when(stay).then(pl.lit("1")).otherwise(pl.lit("3")).alias("care_level"),
         pl.lit("1").alias("health_personnel"),
-        pl.when(pl.col("k") % 10 == 3).then(pl.lit("B0044")).alias("special_codes"),
+        pl.when(team).then(pl.lit("B0044")).alias("special_codes"),
     ).with_columns(
         pl.when(pl.col("drg") == "TD11").then(pl.lit("phv_tsb")).otherwise(pl.lit("somatic"))
         .alias("area")
