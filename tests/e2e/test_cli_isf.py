@@ -74,3 +74,34 @@ def test_compute_reads_an_npr_message(tmp_path):
     broken.write_text("<Melding><Institusjon>", encoding="utf-8")
     failed = runner.invoke(app, ["isf", "compute", "--year", "2020", "--input", str(broken)])
     assert failed.exit_code == 1 and "ikke gyldig XML" in failed.output
+
+
+def test_a_run_split_by_patient_partition_adds_up_to_the_whole(tmp_path):
+    """Care pathways and team codes look across a patient's records; split by patient, the
+    parts still add up to exactly the whole run."""
+    activity = tmp_path / "a.csv"
+    runner.invoke(app, ["isf", "demo", "--year", "2020", "--records", "3000",
+                        "--output", str(activity)])  # fmt: skip
+    whole = tmp_path / "whole.csv"
+    base = ["isf", "compute", "--year", "2020", "--input", str(activity)]
+    assert runner.invoke(app, [*base, "--summary", str(whole)]).exit_code == 0
+    parts = []
+    for k in range(3):
+        part = tmp_path / f"part{k}.csv"
+        done = runner.invoke(app, [*base, "--partition", f"{k}/3", "--summary", str(part),
+                                   "--json"])  # fmt: skip
+        assert done.exit_code == 0, done.output
+        assert 0 < json.loads(done.output)["records"] < 3000
+        parts.append(part)
+    combined = tmp_path / "combined.csv"
+    done = runner.invoke(app, ["isf", "combine", "--year", "2020", "--summary", str(combined),
+                               *map(str, parts)])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert combined.read_text() == whole.read_text()
+    for wrong in ("3/3", "x", "1/0"):
+        refused = runner.invoke(app, [*base, "--partition", wrong])
+        assert refused.exit_code == 1 and "partisjon" in refused.output.lower()
+    not_summary = runner.invoke(app, ["isf", "combine", "--year", "2020", "--summary",
+                                      str(tmp_path / "x.csv"), str(activity)])  # fmt: skip
+    assert not_summary.exit_code == 1 and "ikke et ISF-sammendrag" in not_summary.output
+    assert not (tmp_path / "x.csv").exists()

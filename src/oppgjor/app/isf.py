@@ -123,10 +123,15 @@ def compute(
     output: Path | None = None,
     definitions: Path | None = None,
     regroup: bool = False,
+    partition: tuple[int, int] | None = None,
     step: Callable[[str], None] = lambda _: None,
 ) -> ComputeResult:
     """Price a year's pre-grouped activity: bad rows reported with their line and reason and
-    left out; a year whose unit price or share is not known is refused by name."""
+    left out; a year whose unit price or share is not known is refused by name. With
+    *partition* ``(k, n)`` only the patients of partition k of n are priced (a split run;
+    :func:`combine_summaries` adds the parts up)."""
+    if partition is not None and not (partition[1] >= 1 and 0 <= partition[0] < partition[1]):
+        raise UseCaseError("Partisjon må være K/N med 0 <= K < N, f.eks. 0/4.")
     prices_ = prices.Prices.for_year(year, read_settings(settings, year))
     try:
         table = weights.load(weights_file) if weights_file else weights.shipped("demo")
@@ -143,7 +148,10 @@ def compute(
         raise UseCaseError("Omgruppering krever definisjonsdata (--definitions).")
     step("leser aktivitet")
     try:
-        good, bad = batch.split(batch.read(activity), defs, regroup)
+        frame = batch.read(activity)
+        if partition is not None:
+            frame = batch.only_partition(frame, *partition)
+        good, bad = batch.split(frame, defs, regroup)
         areas = set(good.select("area").unique().collect()["area"].to_list())
     except (batch.InputError, OSError) as exc:
         raise UseCaseError(str(exc)) from None
@@ -187,10 +195,53 @@ def write_demo_activity(year: int, records: int, output: Path) -> int:
     return frame.height
 
 
+SUMMARY_HEADER = ["area", "month", "code", "institution", "records", "points", "kroner"]
+
+
+def combine_summaries(
+    year: int, parts: list[Path], settings: Path | None = None
+) -> list[batch.SummaryRow]:
+    """Add up the summaries of a split run (``--partition``): records and points per area,
+    month, code and institution; kroner computed again from the summed points, rounded
+    once. A file that is not such a summary is refused by name, nothing is written."""
+    prices_ = prices.Prices.for_year(year, read_settings(settings, year))
+    sums: dict[tuple[str, str, str, str], list[Any]] = {}
+    for path in parts:
+        try:
+            with path.open(encoding="utf-8", newline="") as handle:
+                reader = csv.DictReader(handle)
+                if reader.fieldnames != SUMMARY_HEADER:
+                    raise UseCaseError(f"{path.name} er ikke et ISF-sammendrag fra oppgjor.")
+                for n, row in enumerate(reader, start=2):
+                    key = (row["area"], row["month"], row["code"], row["institution"])
+                    entry = sums.setdefault(key, [0, Decimal(0)])
+                    try:
+                        entry[0] += int(row["records"])
+                        entry[1] += Decimal(row["points"])
+                    except (ValueError, InvalidOperation):
+                        raise UseCaseError(f"{path.name} linje {n}: ugyldig tall.") from None
+        except OSError as exc:
+            raise UseCaseError(f"Kan ikke lese {path}: {exc.strerror}") from None
+    rows = []
+    for (area, month, code, institution), (records, points) in sorted(sums.items()):
+        try:
+            which = prices.Area(area)
+        except ValueError:
+            raise UseCaseError(f"Ukjent område «{area}» i sammendraget.") from None
+        if which not in prices_.areas:
+            raise UseCaseError(
+                f"ISF {year}: enhetspris og ISF-andel mangler for {area}; "
+                "oppgi dem i innstillingsfilen (--settings)."
+            )
+        kroner = prices_.refund(points, which)
+        rows.append(batch.SummaryRow(area, month, code, institution, records, points, kroner))
+    return rows
+
+
 def write_summary(rows: list[batch.SummaryRow], path: Path) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["area", "month", "code", "institution", "records", "points", "kroner"])
+        writer.writerow(SUMMARY_HEADER)
         for r in rows:
             writer.writerow([r.area, r.month, r.code, r.institution, r.records, r.points,
                              "" if r.kroner is None else r.kroner])  # fmt: skip

@@ -110,6 +110,36 @@ def demo(
         out.print(f"{written} syntetiske aktivitetsposter for {year} skrevet til {output}")
 
 
+def _partition(text: str | None) -> tuple[int, int] | None:
+    if text is None:
+        return None
+    try:
+        part, parts = (int(x) for x in text.split("/"))
+    except ValueError:
+        raise UseCaseError(f"Ugyldig partisjon «{text}»; skriv K/N, f.eks. 0/4.") from None
+    return part, parts
+
+
+@isf_group.command("combine", help="Legg sammen sammendragene fra en delt kjøring (--partition).")
+def combine(
+    year: Annotated[int, typer.Option(help="ISF-året.")],
+    parts: Annotated[list[Path], typer.Argument(help="Sammendragsfilene (CSV) fra hver del.")],
+    summary: Annotated[Path, typer.Option(help="Samlet sammendrag (CSV) å skrive.")],
+    settings: Annotated[
+        Path | None, typer.Option(help="YAML med årets priser der de ikke er offentlige.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    with handled(as_json):
+        rows = isf_app.combine_summaries(year, parts, settings)
+        isf_app.write_summary(rows, summary)
+        points = sum((r.points for r in rows), Decimal(0))
+        if as_json:
+            print_json({"parts": len(parts), "rows": len(rows), "points": str(points)})
+            return
+        out.print(f"{len(parts)} deler lagt sammen: {len(rows)} rader, {points} poeng → {summary}")
+
+
 @isf_group.command("compute", help="ISF for et års aktivitet: poeng og kroner per område og DRG.")
 def compute(
     year: Annotated[int, typer.Option(help="ISF-året.")],
@@ -130,14 +160,19 @@ def compute(
     regroup: Annotated[
         bool, typer.Option("--regroup", help="Grupper også poster med DRG.")
     ] = False,
+    partition: Annotated[
+        str | None,
+        typer.Option(help="Bare pasientene i del K av N, f.eks. 0/4 (legg sammen med combine)."),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     with handled(as_json):
+        part = _partition(partition)
         with Progress(transient=True, disable=as_json) as progress:
             task = progress.add_task("ISF", total=None)
             result = isf_app.compute(
                 year, input_, weights_file=weights, settings=settings, output=output,
-                definitions=definitions, regroup=regroup,
+                definitions=definitions, regroup=regroup, partition=part,
                 step=lambda text: progress.update(task, description=text),
             )  # fmt: skip
         rows = result.summary

@@ -158,6 +158,18 @@ def split(
     return good, bad
 
 
+def partition_of(parts: int) -> pl.Expr:
+    """A patient's partition among *parts*: every record of a patient lands in the same one.
+    Polars' hash is stable for one Polars version, so all machines of a split run must use
+    the same oppgjor installation."""
+    return (pl.col("patient_id").hash() % parts).cast(pl.Int64)
+
+
+def only_partition(frame: pl.LazyFrame, part: int, parts: int) -> pl.LazyFrame:
+    """The records of the patients in partition *part* of *parts*."""
+    return frame.filter(partition_of(parts) == part)
+
+
 def weights_frame(table: Sequence[weight_tables.Weight]) -> pl.LazyFrame:
     """DRG, STG and TFG weights (special-code weights are looked up by ``isf.rules``)."""
     groups = [w for w in table if w.system != "SÆRKODE"]
@@ -214,7 +226,7 @@ def price(
                 "rules"
             ),
             pl.coalesce("day_out", "day_in").dt.strftime("%Y-%m").alias("month"),
-            (pl.col("patient_id").hash() % 1_000_000).alias("partition"),
+            partition_of(1_000_000).alias("partition"),
         )
         .sort("_id")
         .drop("_id", "weight", "extra_weight", "tfg_weight", "applied", "surgical")
