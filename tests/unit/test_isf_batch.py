@@ -207,8 +207,8 @@ def test_the_summary_has_rows_per_drg_stg_and_tfg(tmp_path):
     assert rows[("908O", "2020-02")].points == 0  # gathered into the pathway
     assert rows[("908O", "2020-03")].points == Decimal("0.050")
     path.write_text(
-        "patient_id,institution,date_in,drg,procedures,care_level\n"
-        "P1,HF1,2022-03-01,442,WMFG10,1\n",
+        "patient_id,institution,date_in,drg,procedures,care_level,ready_for_discharge\n"
+        "P1,HF1,2022-03-01,442,WMFG10,1,1\n",
         encoding="utf-8",
     )
     settings = tmp_path / "isf.yaml"

@@ -25,7 +25,7 @@ MESSAGE = """<?xml version="1.0" encoding="utf-8"?>
     <Objektholder pasientNr="9001">
       <Pasient pasientNr="9001" kjonn="2" fodselsar="1950"/>
       <Episode episodeID="E1" innDatoTid="2021-03-01T08:00:00" utDatoTid="2021-03-04T12:00:00"
-               omsorgsniva="1" debitor="1">
+               omsorgsniva="1" debitor="1" utskrKlarDato="2021-03-03">
         <Kontakt kontaktType="2" stedAktivitet="1">
           <Helseperson polUtforende="1"/>
         </Kontakt>
@@ -87,10 +87,12 @@ def test_an_episode_becomes_one_activity_row(message):
     assert first["area"] == "somatic" and first["unit"] == "100"
     # birth year 1950 → counted from 1 July 1950
     assert first["age_days"] == str((datetime.date(2021, 3, 1) - datetime.date(1950, 7, 1)).days)
+    assert first["ready_for_discharge"] == "1"
     assert first["row"] == "11" and first["problem"] is None
     second = rows[1]
     assert second["area"] == "phv_tsb"  # unit 200 is in sektor 2 (psykisk helsevern)
     assert (second["contact_type"], second["copayment"], second["drg"]) == ("7", "1", "908O")
+    assert second["ready_for_discharge"] is None
 
 
 def test_bad_episodes_are_reported_by_line_and_left_out(message):

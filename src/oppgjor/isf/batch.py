@@ -30,6 +30,7 @@ COLUMNS = {
     "debtor": pl.Utf8, "health_personnel": pl.Utf8, "copayment": pl.Utf8, "sex": pl.Utf8,
     "age_days": pl.Utf8, "main_condition": pl.Utf8, "secondary_conditions": pl.Utf8,
     "procedures": pl.Utf8, "special_codes": pl.Utf8, "drg": pl.Utf8,
+    "ready_for_discharge": pl.Utf8,
 }  # fmt: skip
 REQUIRED = ("patient_id", "institution", "date_in")
 POINTS = pl.Decimal(14, 3)

@@ -5,8 +5,8 @@ documented activity columns (docs/isf-activity.md), one row per Episode.
 The somatic activity XSD is not public (shared/reference/isf/NOTES.md §3); the element and
 attribute names follow the 57.0.1 skeleton and the KPP 58.0.1 schema described there, in any
 namespace (``…/57_0_1_ord``, ``…/58_0_1``, or none). Where the notes do not place a field
-(``polIndir``, ``egenandel`` and an already grouped ``drg``), oppgjor reads it as an attribute
-of ``Kontakt`` or ``Episode``; docs/isf-activity.md lists the mapping.
+(``polIndir``, ``egenandel``, an already grouped ``drg``, ``utskrKlarDato``), oppgjor reads it
+as an attribute of ``Kontakt`` or ``Episode``; docs/isf-activity.md lists the mapping.
 
 The file is streamed (``iterparse``), so a large message is never held whole. A file that is
 not well-formed or not an activity message is refused whole (:class:`NprError`); a bad
@@ -27,7 +27,7 @@ FIELDS = (
     "row", "patient_id", "institution", "unit", "area", "date_in", "date_out", "care_level",
     "contact_type", "activity_location", "indirect_activity", "debtor", "health_personnel",
     "copayment", "sex", "age_days", "main_condition", "secondary_conditions", "procedures",
-    "special_codes", "drg", "problem",
+    "special_codes", "drg", "ready_for_discharge", "problem",
 )  # fmt: skip
 
 # Kodeverk 8410 (Kode.kodeverk): S = midlertidige nasjonale særkoder; D = ICD-10.
@@ -168,6 +168,7 @@ def _row(episode: etree._Element, ctx: _Context) -> dict[str, str | None]:
         "procedures": " ".join(procedures) or None,
         "special_codes": " ".join(special) or None,
         "drg": _attr(episode, "drg"),
+        "ready_for_discharge": "1" if _attr(episode, "utskrKlarDato") else None,
         "problem": "; ".join(problems) or None,
     }
 

@@ -110,18 +110,24 @@ def _by_year(versions: dict[int, Rule], year: int) -> Rule:
 
 
 def cooperation(frame: pl.LazyFrame, year: int) -> pl.LazyFrame:
-    """Cooperation activities: 2020–2021 contact type 5 with WPBA10/15 → DRG 993O and
-    WPBA20, WRBA24, WMFG10 → 995O; from 2022 STG XS08 in addition to the ordinary DRG."""
+    """Cooperation activities: 2020–2021 contact type 5 with one of the listed indirect
+    activities and WPBA10/15 → DRG 993O, WPBA20, WRBA24, WMFG10 → 995O; from 2022 STG XS08
+    in addition to the ordinary DRG, whatever the form of communication, and for an
+    inpatient only when reported ready for discharge."""
     mapping: dict[str, str] = _param("cooperation_drgs", year) or {}
+    activities: list[str] = _param("cooperation_indirect_activities", year) or []
+    indirect = (pl.col("contact_type") == "5") & pl.col("indirect_activity").is_in(activities)
     for code, drg in mapping.items():
-        hit = (pl.col("contact_type") == "5") & _has_any("procedures", [code])
+        hit = indirect & _has_any("procedures", [code])
         frame = frame.with_columns(
             pl.when(hit).then(pl.lit(drg)).otherwise(pl.col("drg")).alias("drg"),
             _tag(hit, _version("cooperation_drgs", year)),
         )
     stg = _param("cooperation_stg", year)
     if stg:
-        hit = _has_any("procedures", list(stg["procedures"]))
+        inpatient = pl.col("care_level") == "1"
+        ready = pl.col("ready_for_discharge").fill_null("0") == "1"
+        hit = _has_any("procedures", list(stg["procedures"])) & (~inpatient | ready)
         frame = frame.with_columns(
             pl.when(hit)
             .then(pl.lit(stg["code"]))
