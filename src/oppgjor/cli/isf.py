@@ -17,6 +17,10 @@ from oppgjor.cli.render import out, print_json
 from oppgjor.core.money import format_nok
 from oppgjor.isf.prices import Area
 
+SettingsOption = Annotated[
+    Path | None, typer.Option(help="YAML med årets priser og andeler der de ikke er offentlige.")
+]
+
 isf_group = typer.Typer(
     help="ISF: innsatsstyrt finansiering, priser og NPR-frister.", no_args_is_help=True
 )
@@ -48,9 +52,7 @@ def price(
     year: Annotated[int, typer.Option(help="ISF-året.")],
     points: Annotated[str, typer.Option(help="Sum korrigerte poeng, f.eks. 155,11.")],
     area: Annotated[str, typer.Option(help="somatic eller phv_tsb.")] = "somatic",
-    settings: Annotated[
-        Path | None, typer.Option(help="YAML med årets verdier der de ikke er offentlige.")
-    ] = None,
+    settings: SettingsOption = None,
     as_json: JsonOption = False,
 ) -> None:
     with handled(as_json):
@@ -125,9 +127,7 @@ def combine(
     year: Annotated[int, typer.Option(help="ISF-året.")],
     parts: Annotated[list[Path], typer.Argument(help="Sammendragsfilene (CSV) fra hver del.")],
     summary: Annotated[Path, typer.Option(help="Samlet sammendrag (CSV) å skrive.")],
-    settings: Annotated[
-        Path | None, typer.Option(help="YAML med årets priser der de ikke er offentlige.")
-    ] = None,
+    settings: SettingsOption = None,
     as_json: JsonOption = False,
 ) -> None:
     with handled(as_json):
@@ -149,9 +149,7 @@ def compute(
     weights: Annotated[
         Path | None, typer.Option(help="Årets vekttabell (standard: SYNTETISK demo).")
     ] = None,
-    settings: Annotated[
-        Path | None, typer.Option(help="YAML med årets priser der de ikke er offentlige.")
-    ] = None,
+    settings: SettingsOption = None,
     output: Annotated[Path | None, typer.Option(help="Resultat per post (CSV/Parquet).")] = None,
     summary: Annotated[Path | None, typer.Option(help="Oppsummering (CSV).")] = None,
     definitions: Annotated[

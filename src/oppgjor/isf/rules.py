@@ -14,6 +14,7 @@ import datetime
 import re
 from collections.abc import Callable
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import polars as pl
@@ -333,7 +334,7 @@ def team_codes(frame: pl.LazyFrame, year: int, weights: Weights) -> pl.LazyFrame
     if not spec:
         return frame
     version = _version("team_special_codes", year)
-    share = float(Decimal(str(spec["min_share_of_month"])))
+    share = Fraction(str(spec["min_share_of_month"]))  # exact: days × share, no float
     day = pl.coalesce("day_out", "day_in")
     start, end = day.dt.month_start(), day.dt.month_end()
     key = ["patient_id", "_month"]
@@ -350,7 +351,8 @@ def team_codes(frame: pl.LazyFrame, year: int, weights: Weights) -> pl.LazyFrame
                 .alias("_n"),
             )
             .select(
-                "_id", (covered.cast(pl.Float64) >= pl.col("_days").cast(pl.Float64) * share)
+                "_id", (covered * share.denominator
+                        >= pl.col("_days").cast(pl.Int64) * share.numerator)
                 .alias("_enough"), (pl.col("_n") == pl.col("_id")).alias("_first_in_month"),
             )
         )  # fmt: skip
@@ -409,14 +411,13 @@ def care_pathways(frame: pl.LazyFrame, year: int, weights: Weights) -> pl.LazyFr
     version = _version("care_pathways", year)
     triggers: dict[str, str] = spec["triggers"]
     day_last = pl.coalesce("day_out", "day_in")
-    keyed = frame
     tfg = pl.col("drg").replace_strict(triggers, default=None, return_dtype=pl.Utf8)
     tfg_weight = pl.lit(None, dtype=pl.Utf8)
     for code in set(triggers.values()):
         tfg_weight = (
             pl.when(tfg == code).then(_weight_of(code, weights).cast(pl.Utf8)).otherwise(tfg_weight)
         )
-    keyed = keyed.with_columns(
+    keyed = frame.with_columns(
         pl.when(pl.col("counted")).then(tfg).otherwise(None).alias("_tfg"),
         tfg_weight.str.to_decimal(scale=3).cast(POINTS).alias("_tfg_weight"),
     )
