@@ -21,7 +21,7 @@ from oppgjor.store import Database
 ROWS = 100_000
 CHILD = """
 import json, resource, sys, time
-from oppgjor.app import records
+from oppgjor.app.clinic import records
 from oppgjor.store import Database
 db = Database(sys.argv[1])
 text = open(sys.argv[2], encoding="utf-8").read()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from oppgjor.isf import grouper
+from oppgjor.isf.domain import grouper
 from reference import shared
 
 SIZE = 200_000
@@ -26,8 +26,8 @@ def batch_run(count: int, year: int) -> None:
     import resource
     import tempfile
 
-    from oppgjor.app import isf as isf_app
-    from oppgjor.isf import batch
+    from oppgjor.app.isf import runs as isf_app
+    from oppgjor.isf.adapters import batch
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "aktivitet.parquet"
@@ -54,7 +54,7 @@ def npr_xml_run(count: int) -> None:
     import resource
     import tempfile
 
-    from oppgjor.isf import batch
+    from oppgjor.isf.adapters import batch
 
     episode = (
         '<Episode innDatoTid="2021-0{m}-10T08:00:00" omsorgsniva="3" drg="908O">'

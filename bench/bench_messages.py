@@ -25,12 +25,13 @@ from cryptography.hazmat.primitives.asymmetric import padding
 from lxml import etree
 
 from bench_settlement import build_world
-from oppgjor.app import helfo_exchange as hx
-from oppgjor.app import settlements as st
-from oppgjor.clinic.model import Practice
-from oppgjor.helfo import exchange, signing
-from oppgjor.helfo.messages import apprec, xml
-from oppgjor.helfo.model import SettlementState, SettlementType
+from oppgjor.app.helfo import exchange as hx
+from oppgjor.app.helfo import settlements as st
+from oppgjor.clinic.domain.model import Practice
+from oppgjor.helfo.adapters import folders as exchange
+from oppgjor.helfo.adapters import signing
+from oppgjor.helfo.adapters.messages import apprec, xml
+from oppgjor.helfo.domain.model import SettlementState, SettlementType
 from oppgjor.store import Database
 
 NOW = datetime.datetime(2026, 5, 5, 12)

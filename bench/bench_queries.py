@@ -18,7 +18,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from common import HEADER, appointment_rows, seed_clinic
-from oppgjor.app import clinic_actions, records
+from oppgjor.app.clinic import actions as clinic_actions
+from oppgjor.app.clinic import records
 from oppgjor.store import Database
 
 SIZES = [(10_000, 500), (100_000, 5_000)]  # (appointments, patients)

@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from sqlalchemy import create_engine, event, text
 
 from common import START, seed_clinic
-from oppgjor.app import settlements as st
-from oppgjor.clinic.model import (
+from oppgjor.app.helfo import settlements as st
+from oppgjor.clinic.domain.model import (
     Appointment,
     AppointmentStatus,
     DiagnosisSystem,
@@ -36,7 +36,7 @@ from oppgjor.clinic.model import (
     TariffLine,
     TreatmentSeries,
 )
-from oppgjor.helfo.model import SettlementType
+from oppgjor.helfo.domain.model import SettlementType
 from oppgjor.store import Database, resolve_url
 
 SIZES = [1_000, 10_000]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime
 import random
 
-from oppgjor.app import installation, records
-from oppgjor.app.demo import build_patients
-from oppgjor.clinic.model import Practitioner
+from oppgjor.app import installation
+from oppgjor.app.clinic import records
+from oppgjor.app.clinic.demo import build_patients
+from oppgjor.clinic.domain.model import Practitioner
 from oppgjor.store import Database
 
 START = datetime.date(2026, 1, 5)

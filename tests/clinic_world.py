@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from oppgjor.app import installation
-from oppgjor.clinic.model import (
+from oppgjor.clinic.domain.model import (
     Appointment,
     AppointmentStatus,
     Department,

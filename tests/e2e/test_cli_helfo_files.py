@@ -7,8 +7,8 @@ import os
 import uuid
 
 from cli_helpers import js
-from oppgjor.helfo import signing
-from oppgjor.helfo.messages import apprec, bkm, msghead, xml
+from oppgjor.helfo.adapters import signing
+from oppgjor.helfo.adapters.messages import apprec, bkm, msghead, xml
 
 
 def certificate(tmp_path):

@@ -13,13 +13,14 @@ import pytest
 
 from clinic_world import WORLD, _merge, load_world
 from fake_kuhr import EXAMPLES, FakeKuhr, allowed_fields, unknown_fields
-from oppgjor.app import booking, helfo_kuhr
-from oppgjor.app import settlements as st
 from oppgjor.app.errors import UseCaseError
-from oppgjor.clinic.model import Practice
-from oppgjor.helfo import kuhr
-from oppgjor.helfo.messages import kuhr_json
-from oppgjor.helfo.model import SettlementState, SettlementType
+from oppgjor.app.helfo import booking
+from oppgjor.app.helfo import kuhr as helfo_kuhr
+from oppgjor.app.helfo import settlements as st
+from oppgjor.clinic.domain.model import Practice
+from oppgjor.helfo.adapters import kuhr
+from oppgjor.helfo.adapters.messages import kuhr_json
+from oppgjor.helfo.domain.model import SettlementState, SettlementType
 from oppgjor.store import Database
 
 NOW = datetime.datetime(2026, 3, 10, 12)
@@ -149,7 +150,12 @@ def test_unknown_fields_are_refused_by_the_fake_as_by_helfo(db, fake):
 
 
 def kuhr_json_message():
-    from oppgjor.helfo.messages.content import BkmClaim, BkmMessage, BkmTariff, BkmTreatment
+    from oppgjor.helfo.adapters.messages.content import (
+        BkmClaim,
+        BkmMessage,
+        BkmTariff,
+        BkmTreatment,
+    )
 
     tariff = BkmTariff("2ad", Decimal("10.03"), 1)
     when = datetime.datetime(2026, 1, 6, 13, 3)

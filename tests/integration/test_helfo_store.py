@@ -10,10 +10,10 @@ from decimal import Decimal
 import pytest
 
 from clinic_world import WORLD, load_world
-from oppgjor.app import settlements as st
 from oppgjor.app.errors import Conflict, UseCaseError
-from oppgjor.helfo.model import SettlementState, SettlementType
-from oppgjor.helfo.transport import ManualTransport
+from oppgjor.app.helfo import settlements as st
+from oppgjor.helfo.domain.model import SettlementState, SettlementType
+from oppgjor.helfo.domain.transport import ManualTransport
 from oppgjor.store import StoreError
 
 NOW = datetime.datetime(2026, 3, 10, 12, 0)

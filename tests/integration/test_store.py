@@ -8,10 +8,12 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from oppgjor.app import clinic_actions, demo, installation, records
-from oppgjor.app import helfo_views as views
+from oppgjor.app import installation
+from oppgjor.app.clinic import actions as clinic_actions
+from oppgjor.app.clinic import demo, records
 from oppgjor.app.errors import Conflict, Rejected
-from oppgjor.clinic.model import Department, Practice
+from oppgjor.app.helfo import views
+from oppgjor.clinic.domain.model import Department, Practice
 from oppgjor.store import tables
 
 PRACTITIONERS_CSV = """ref;name;profession;hpr_number;modules

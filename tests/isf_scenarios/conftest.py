@@ -19,7 +19,8 @@ from typing import Any
 import pytest
 import yaml
 
-from oppgjor.isf import batch, weights
+from oppgjor.isf.adapters import batch
+from oppgjor.isf.domain import weights
 
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:

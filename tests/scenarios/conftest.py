@@ -17,15 +17,14 @@ import pytest
 import yaml
 
 from clinic_world import WORLD, _dt, _merge, build, load_world, tariff  # tests/ is on sys.path
-from oppgjor.app import booking
-from oppgjor.app import claims as claim_actions
-from oppgjor.app import helfo_views as views
-from oppgjor.app import settlements as st
 from oppgjor.app.errors import Rejected, UseCaseError
+from oppgjor.app.helfo import booking, views
+from oppgjor.app.helfo import claims as claim_actions
+from oppgjor.app.helfo import settlements as st
 from oppgjor.core import workdays
-from oppgjor.helfo import calendar
-from oppgjor.helfo.model import ClaimKind, SettlementType
-from oppgjor.helfo.transport import ManualTransport
+from oppgjor.helfo.domain import calendar
+from oppgjor.helfo.domain.model import ClaimKind, SettlementType
+from oppgjor.helfo.domain.transport import ManualTransport
 from oppgjor.store import Database
 
 

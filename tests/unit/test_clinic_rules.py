@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from oppgjor.clinic import planner, series, templates
-from oppgjor.clinic.model import (
+from oppgjor.clinic.domain import planner, series, templates
+from oppgjor.clinic.domain.model import (
     Appointment,
     AppointmentStatus,
     DiagnosisSystem,
@@ -17,8 +17,8 @@ from oppgjor.clinic.model import (
     TariffLine,
     TreatmentSeries,
 )
-from oppgjor.clinic.records import check_patient, check_practitioner, check_referrer
-from oppgjor.clinic.tariffs import TariffPlate
+from oppgjor.clinic.domain.records import check_patient, check_practitioner, check_referrer
+from oppgjor.clinic.domain.tariffs import TariffPlate
 
 D = datetime.date
 DAY = D(2026, 10, 5)

@@ -11,12 +11,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as hs
 
-from oppgjor.clinic.model import IdType, Module, Patient, Practitioner, Tariff
-from oppgjor.clinic.series import SeriesContext
-from oppgjor.clinic.tariffs import TariffPlate
+from oppgjor.clinic.domain.model import IdType, Module, Patient, Practitioner, Tariff
+from oppgjor.clinic.domain.series import SeriesContext
+from oppgjor.clinic.domain.tariffs import TariffPlate
 from oppgjor.core import parameters
-from oppgjor.helfo import calendar, controls
-from oppgjor.helfo.model import (
+from oppgjor.helfo.domain import calendar, controls
+from oppgjor.helfo.domain.model import (
     Claim,
     ClaimContent,
     ClaimKind,
@@ -25,7 +25,7 @@ from oppgjor.helfo.model import (
     SettlementState,
     SettlementType,
 )
-from oppgjor.helfo.workflow import TRANSITIONS, Action, InvalidTransition, transition
+from oppgjor.helfo.domain.workflow import TRANSITIONS, Action, InvalidTransition, transition
 
 NOW = datetime.datetime(2026, 3, 10, 12)
 PLATE = TariffPlate(

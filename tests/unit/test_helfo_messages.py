@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 from lxml import etree
 
-from oppgjor.helfo import signing
-from oppgjor.helfo.messages import apprec, bkm, msghead, xml
-from oppgjor.helfo.messages.content import BkmClaim, BkmMessage, BkmTariff, BkmTreatment
+from oppgjor.helfo.adapters import signing
+from oppgjor.helfo.adapters.messages import apprec, bkm, msghead, xml
+from oppgjor.helfo.adapters.messages.content import BkmClaim, BkmMessage, BkmTariff, BkmTreatment
 from reference import shared
 
 HELFO = shared() / "reference" / "helfo"
@@ -204,7 +204,7 @@ def test_a_file_over_the_size_limit_is_refused():
 
 
 def test_credits_and_copayment_registrations_are_expressed_as_the_mapping_says(creds):
-    from oppgjor.helfo.messages.content import BkmPatient
+    from oppgjor.helfo.adapters.messages.content import BkmPatient
 
     patient = BkmPatient("15916400184", "FNR")
     full = BkmClaim("7", datetime.datetime(2026, 2, 2, 9), "11111111-2222-3333-4444-555555555555",

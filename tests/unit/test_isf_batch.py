@@ -8,9 +8,10 @@ from decimal import Decimal
 import polars as pl
 import pytest
 
-from oppgjor.app import isf as isf_app
 from oppgjor.app.errors import UseCaseError
-from oppgjor.isf import batch, weights
+from oppgjor.app.isf import runs as isf_app
+from oppgjor.isf.adapters import batch
+from oppgjor.isf.domain import weights
 
 ACTIVITY = """patient_id;institution;date_in;date_out;area;drg;care_level;health_personnel
 P1;HF1;2020-03-01;2020-03-04;somatic;442;1;

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from oppgjor.cli.main import app
-from oppgjor.isf import grouper
+from oppgjor.isf.domain import grouper
 from reference import shared
 
 NORDDRG = shared() / "reference" / "isf" / "norddrg"

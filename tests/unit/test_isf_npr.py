@@ -9,9 +9,10 @@ from decimal import Decimal
 
 import pytest
 
-from oppgjor.app import isf as isf_app
 from oppgjor.app.errors import UseCaseError
-from oppgjor.isf import batch, npr, weights
+from oppgjor.app.isf import runs as isf_app
+from oppgjor.isf.adapters import batch, npr
+from oppgjor.isf.domain import weights
 from reference import shared
 
 # Synthetic identities only: pasientNr are pseudonymous numbers.

@@ -12,7 +12,8 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oppgjor.isf import batch, prices, weights
+from oppgjor.isf.adapters import batch
+from oppgjor.isf.domain import prices, weights
 
 CODES = ["209D", "209E", "209U", "209V", "908B", "908O", "923O", "996O", "998O", "981X", "442"]
 CONDITIONS = ["M161", "Z478", "S720", "I10"]

@@ -10,8 +10,8 @@ from decimal import Decimal
 
 import pytest
 
-from oppgjor.isf import deadlines, prices
-from oppgjor.isf.prices import Area, MissingPrices, Prices
+from oppgjor.isf.domain import deadlines, prices
+from oppgjor.isf.domain.prices import Area, MissingPrices, Prices
 from reference import shared
 
 ISF = shared() / "reference" / "isf" / "isf"

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from jwcrypto import jwk, jwt
 
-from oppgjor.helfo import kuhr
+from oppgjor.helfo.adapters import kuhr
 
 
 def test_maskinporten_grant_is_signed_and_the_token_cached():

@@ -6,11 +6,12 @@ is current.
 
 from __future__ import annotations
 
-from oppgjor.app import helfo_exchange, tabular, validation
-from oppgjor.clinic import findings, planner, series, tariffs, templates
+from oppgjor.app.clinic import tabular, validation
+from oppgjor.app.helfo import exchange as helfo_exchange
+from oppgjor.clinic.domain import findings, planner, series, tariffs, templates
 from oppgjor.core.findings import INTERNAL, FindingCode
-from oppgjor.helfo import controls
-from oppgjor.isf import findings as isf_findings
+from oppgjor.helfo.domain import controls
+from oppgjor.isf.domain import findings as isf_findings
 
 SOURCES: list[tuple[str, tuple[FindingCode, ...]]] = [
     ("Felles", (INTERNAL,)),

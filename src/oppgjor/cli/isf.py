@@ -10,12 +10,12 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
-from oppgjor.app import isf as isf_app
 from oppgjor.app.errors import UseCaseError
+from oppgjor.app.isf import runs as isf_app
 from oppgjor.cli.common import JsonOption, handled
 from oppgjor.cli.render import out, print_json
 from oppgjor.core.money import format_nok
-from oppgjor.isf.prices import Area
+from oppgjor.isf.domain.prices import Area
 
 SettingsOption = Annotated[
     Path | None, typer.Option(help="YAML med årets priser og andeler der de ikke er offentlige.")

@@ -7,16 +7,23 @@ from typing import Annotated
 
 import typer
 
-from oppgjor.app import booking, clinic_actions, demo, demo_helfo, installation
+from oppgjor.app import installation
+from oppgjor.app.clinic import actions as clinic_actions
+from oppgjor.app.clinic import demo
+from oppgjor.app.clinic.tabular import SPECS, parse_date
 from oppgjor.app.errors import NotFound
-from oppgjor.app.tabular import SPECS, parse_date
-from oppgjor.cli import create, helfo, helfo_claims, helfo_messages
+from oppgjor.app.helfo import booking
+from oppgjor.app.helfo import demo as demo_helfo
+from oppgjor.cli.clinic import create
+from oppgjor.cli.clinic.records import add_record_commands
 from oppgjor.cli.common import JsonOption, database, handled, set_database_url
-from oppgjor.cli.helfo_common import claim_app, helfo_app, settlement_app
+from oppgjor.cli.helfo import claim as helfo_claims
+from oppgjor.cli.helfo import sending as helfo_messages
+from oppgjor.cli.helfo import settlement as helfo
+from oppgjor.cli.helfo.common import claim_app, helfo_app, settlement_app
 from oppgjor.cli.isf import isf_group
-from oppgjor.cli.records import add_record_commands
 from oppgjor.cli.render import out, print_json, print_records
-from oppgjor.clinic.model import Practice
+from oppgjor.clinic.domain.model import Practice
 
 app = typer.Typer(
     help="oppgjor: oppgjør med Helfo, forsikring og ISF for helseaktører.",

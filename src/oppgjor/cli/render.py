@@ -9,7 +9,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from oppgjor.app.tabular import SPECS
+from oppgjor.app.clinic.tabular import SPECS
 from oppgjor.core.findings import Finding
 from oppgjor.core.ids import national_id
 

@@ -20,7 +20,7 @@ from typing import Any
 import polars as pl
 
 from oppgjor.core import parameters
-from oppgjor.isf import findings as F
+from oppgjor.isf.domain import findings as F
 
 POINTS = pl.Decimal(14, 3)
 Rule = Callable[[pl.LazyFrame, int], pl.LazyFrame]

@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 
 from oppgjor.core.findings import Finding, Severity
-from oppgjor.helfo.model import (
+from oppgjor.helfo.domain.model import (
     Claim,
     ClaimContent,
     ClaimKind,

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Table, and_, delete, func, insert, or_, select, update
 
-from oppgjor.clinic.model import (
+from oppgjor.clinic.domain.model import (
     Appointment,
     AppointmentStatus,
     Department,

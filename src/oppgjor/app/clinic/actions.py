@@ -1,0 +1,128 @@
+"""Use cases beyond plain save/import: the practice, series with templates, the planner."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from typing import Any
+
+from oppgjor.app.clinic.records import Report, apply
+from oppgjor.app.clinic.validation import diagnosis_system_of, series_context
+from oppgjor.app.errors import NotFound, Rejected
+from oppgjor.clinic.domain import records, series, templates
+from oppgjor.clinic.domain.model import Appointment, Practice, SeriesTemplate, TreatmentSeries
+from oppgjor.core.findings import Finding, has_blocking
+from oppgjor.store import Database
+from oppgjor.store import tables as t
+
+
+def save_practice(db: Database, practice: Practice) -> list[Finding]:
+    checked, findings = records.check_practice(practice)
+    if has_blocking(findings):
+        raise Rejected(findings)
+    with db.transaction() as repos:
+        repos.save_practice(checked)
+    return findings
+
+
+def get_practice(db: Database) -> Practice:
+    with db.transaction() as repos:
+        practice = repos.get_practice()
+    if practice is None:
+        raise NotFound("Praksisen er ikke registrert ennå (oppgjor practice set).")
+    return practice
+
+
+def get_series(
+    db: Database, ref: str, today: datetime.date | None = None
+) -> tuple[TreatmentSeries, list[Finding]]:
+    """A series with its current findings (what must be fixed before settlement)."""
+    with db.transaction() as repos:
+        found = repos.series(refs=[ref])
+        if not found:
+            raise NotFound(f"Fant ikke serie «{ref}».")
+        ctx = series_context(repos, today or datetime.date.today())
+        owner = [p for p in repos.practitioners() if p.ref == found[0].practitioner_ref]
+        system = diagnosis_system_of(owner[0].profession if owner else None)
+    ctx = dataclasses.replace(ctx, default_diagnosis_system=system)
+    return found[0], series.check_series(found[0], ctx)
+
+
+def save_series(
+    db: Database, s: TreatmentSeries, *, mode: Any = "create", template: str | None = None
+) -> Report:
+    """Save a series, first filling its empty fields from *template* if given."""
+    kept: list[Finding] = []
+    if template:
+        s, kept = templates.apply_template(s, get_template(db, template))
+    report = apply(db, "series", [(f"serie[{s.ref}]", s)], mode=mode)
+    report.findings = [*kept, *report.findings]
+    return report
+
+
+def get_template(db: Database, name: str) -> SeriesTemplate:
+    with db.transaction() as repos:
+        for t in repos.templates():
+            if t.name == name:
+                return t
+    raise NotFound(f"Fant ikke seriemal «{name}».")
+
+
+def save_template_from_series(
+    db: Database, name: str, series_ref: str
+) -> tuple[SeriesTemplate, bool]:
+    """Save series *series_ref*'s values as template *name* (overwrites a template of that
+    name). Returns the template and whether it was new."""
+    template_name_check = templates.check_template(SeriesTemplate(name))
+    if template_name_check:
+        raise Rejected(template_name_check)
+    with db.transaction() as repos:
+        found = repos.series(refs=[series_ref])
+        if not found:
+            raise NotFound(f"Fant ikke serie «{series_ref}».")
+        template = templates.template_from_series(name, found[0])
+        created = repos.save_template(template, datetime.datetime.now())
+    return template, created
+
+
+def list_templates(db: Database) -> list[SeriesTemplate]:
+    with db.transaction() as repos:
+        return repos.templates()
+
+
+def delete_template(db: Database, name: str) -> None:
+    with db.transaction() as repos:
+        if not repos.delete_template(name):
+            raise NotFound(f"Fant ikke seriemal «{name}».")
+
+
+def add_appointment(db: Database, appointment: Appointment) -> Report:
+    label = f"avtale[{appointment.ref or appointment.start:%Y-%m-%d %H:%M}]"
+    return apply(db, "appointments", [(label, appointment)])
+
+
+def patient_overview(
+    db: Database, patient_ref: str, limit: int | None = None
+) -> tuple[list[TreatmentSeries], list[Appointment]]:
+    """A patient's series and appointments (indexed queries; see bench/)."""
+    with db.transaction() as repos:
+        if not repos.patients([patient_ref]):
+            raise NotFound(f"Fant ikke pasient «{patient_ref}».")
+        return (
+            repos.series(patient_ref=patient_ref),
+            repos.appointments(patient_refs=[patient_ref], limit=limit),
+        )
+
+
+def counts(db: Database) -> dict[str, int]:
+    with db.transaction() as repos:
+        return {
+            "avdelinger": repos.count(t.department),
+            "behandlere": repos.count(t.practitioner),
+            "pasienter": repos.count(t.patient),
+            "kontakter": repos.count(t.referrer),
+            "takstperioder": repos.count(t.tariff),
+            "serier": repos.count(t.treatment_series),
+            "seriemaler": repos.count(t.series_template),
+            "avtaler": repos.count(t.appointment),
+        }

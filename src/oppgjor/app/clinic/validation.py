@@ -1,0 +1,174 @@
+"""Validate a batch of records of one kind against the domain rules and what is stored.
+
+The same function serves a single save from the CLI and a whole CSV import, so both give the
+same findings. Returns the records normalised and the findings; it writes nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from oppgjor.app.clinic.tabular import DUPLICATE_ROW
+from oppgjor.clinic.domain import planner, records, series
+from oppgjor.clinic.domain.model import Appointment, DiagnosisSystem, TreatmentSeries
+from oppgjor.clinic.domain.tariffs import TariffPlate, check_tariff
+from oppgjor.core import codes
+from oppgjor.core.findings import Finding, FindingCode, Severity
+from oppgjor.store import tables
+from oppgjor.store.repos import Repos
+
+UNKNOWN_REFERENCE = FindingCode(
+    "UNKNOWN_REFERENCE", Severity.BLOCKING, "Posten viser til noe som ikke finnes."
+)
+DUPLICATE_IDENTITY = FindingCode(
+    "PATIENT_DUPLICATE_IDENTITY",
+    Severity.BLOCKING,
+    "En annen pasient er allerede registrert med samme ID-nummer.",
+)
+CODES = (UNKNOWN_REFERENCE, DUPLICATE_IDENTITY)
+
+# Findings that stop a series from being saved at all: it would point at nothing.
+SERIES_STRUCTURAL = {series.UNKNOWN_REFERENCE.code, UNKNOWN_REFERENCE.code}
+
+Labelled = Sequence[tuple[str, Any]]
+
+
+def validate(
+    repos: Repos, kind: str, items: Labelled, *, allow_synthetic: bool, today: datetime.date
+) -> tuple[list[Any], list[Finding]]:
+    if kind == "series":
+        return _series(repos, items, today)
+    if kind == "appointments":
+        return _appointments(repos, items)
+    checked: list[Any] = []
+    findings: list[Finding] = []
+    for label, record in items:
+        if kind == "patients":
+            record, found = records.check_patient(
+                record, allow_synthetic=allow_synthetic, today=today
+            )
+        else:
+            record, found = CHECKS[kind](record)
+        findings.extend(f.at(label) for f in found)
+        checked.append(record)
+    findings.extend(_references(repos, kind, items, checked))
+    return checked, findings
+
+
+CHECKS: dict[str, Callable[[Any], tuple[Any, list[Finding]]]] = {
+    "departments": records.check_department,
+    "practitioners": records.check_practitioner,
+    "referrers": records.check_referrer,
+    "tariffs": check_tariff,
+}
+
+
+def _references(repos: Repos, kind: str, items: Labelled, checked: list[Any]) -> list[Finding]:
+    findings: list[Finding] = []
+    if kind == "practitioners":
+        departments = repos.ids(tables.department)
+        for (label, _), p in zip(items, checked, strict=True):
+            if p.department_ref and p.department_ref not in departments:
+                findings.append(
+                    UNKNOWN_REFERENCE(
+                        f"Avdeling «{p.department_ref}» finnes ikke.", f"{label}.department_ref"
+                    )
+                )
+    if kind == "patients":
+        for (label, _), p in zip(items, checked, strict=True):
+            other = repos.patient_by_identity(p.id_type.value, p.id_value)
+            if other is not None and other != p.ref:
+                findings.append(
+                    DUPLICATE_IDENTITY(
+                        f"Pasient «{other}» har allerede dette ID-nummeret.", f"{label}.id_value"
+                    )
+                )
+    return findings
+
+
+def series_context(
+    repos: Repos, today: datetime.date, plate: TariffPlate | None = None
+) -> series.SeriesContext:
+    return series.SeriesContext(
+        referrers={r.ref: r for r in repos.referrers()},
+        department_refs=frozenset(d.ref for d in repos.departments()),
+        plate=plate if plate is not None else TariffPlate(repos.tariffs()),
+        today=today,
+    )
+
+
+def diagnosis_system_of(profession: str | None) -> DiagnosisSystem:
+    row = codes.professions().get(profession or "")
+    return DiagnosisSystem(row["diagnosis_system"]) if row else DiagnosisSystem.ICD10
+
+
+def _series(repos: Repos, items: Labelled, today: datetime.date) -> tuple[list[Any], list[Finding]]:
+    ctx = series_context(repos, today)
+    patients = repos.ids(tables.patient)
+    practitioners = {p.ref: p for p in repos.practitioners()}
+    findings: list[Finding] = []
+    checked: list[TreatmentSeries] = []
+    for label, s in items:
+        if s.patient_ref not in patients:
+            findings.append(
+                UNKNOWN_REFERENCE(f"Pasient «{s.patient_ref}» finnes ikke.", f"{label}.patient_ref")
+            )
+        if s.practitioner_ref and s.practitioner_ref not in practitioners:
+            findings.append(
+                UNKNOWN_REFERENCE(
+                    f"Behandler «{s.practitioner_ref}» finnes ikke.", f"{label}.practitioner_ref"
+                )
+            )
+        own = practitioners.get(s.practitioner_ref or "")
+        system = diagnosis_system_of(own.profession if own else None)
+        local = dataclasses.replace(ctx, default_diagnosis_system=system)
+        findings.extend(f.at(label) for f in series.check_series(s, local))
+        checked.append(s)
+    return checked, findings
+
+
+def planner_context(
+    repos: Repos, new: Sequence[Appointment], exclude_ids: frozenset[int] = frozenset()
+) -> planner.PlannerContext:
+    """What the planner rules need: the plate, the records, and the stored appointments of the
+    same practitioners and patients on the days the new ones fall on."""
+    existing: list[Appointment] = []
+    if new:
+        first = min(a.start for a in new).replace(hour=0, minute=0, second=0, microsecond=0)
+        last = max(a.start for a in new) + datetime.timedelta(days=1)
+        existing = [
+            a
+            for a in repos.appointments(
+                patient_refs={a.patient_ref for a in new},
+                practitioner_refs={a.practitioner_ref for a in new},
+                start=first - datetime.timedelta(days=1),
+                end=last,
+            )
+            if a.id not in exclude_ids
+        ]
+    return planner.PlannerContext(
+        plate=TariffPlate(repos.tariffs()),
+        practitioners={p.ref: p for p in repos.practitioners()},
+        patient_refs=set(repos.ids(tables.patient)),
+        series={s.ref: s for s in repos.series()},
+        existing=existing,
+    )
+
+
+def _appointments(repos: Repos, items: Labelled) -> tuple[list[Any], list[Finding]]:
+    new = [a for _, a in items]
+    taken = {a.ref for a in new if a.ref}
+    findings: list[Finding] = []
+    if taken:
+        stored = repos.appointment_refs(taken)
+        findings.extend(
+            DUPLICATE_ROW(f"Avtale «{a.ref}» finnes allerede.", f"{label}.ref")
+            for label, a in items
+            if a.ref in stored
+        )
+    ctx = planner_context(repos, new)
+    findings.extend(planner.check_appointments(list(items), ctx))
+    return new, findings

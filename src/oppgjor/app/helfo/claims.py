@@ -1,0 +1,158 @@
+"""Use cases on claims: creating them from appointments, refreshing them from the records,
+credits and co-payment payments."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import uuid
+from collections.abc import Sequence
+
+from oppgjor.app.errors import Conflict, NotFound, UseCaseError
+from oppgjor.clinic.domain.tariffs import TariffPlate
+from oppgjor.helfo.domain import calendar
+from oppgjor.helfo.domain.claims import ClaimSources, derive
+from oppgjor.helfo.domain.model import Claim, ClaimContent, ClaimKind, Outcome, SettlementState
+from oppgjor.store import Database
+from oppgjor.store.repos import Repos
+
+# every state after the draft: the claims' content is frozen there
+LOCKED = tuple(s for s in SettlementState if s is not SettlementState.DRAFT)
+CHUNK = 5000
+
+
+def sources(repos: Repos) -> ClaimSources:
+    return ClaimSources(
+        series={s.ref: s for s in repos.series()},
+        practitioners={p.ref: p for p in repos.practitioners()},
+        plate=TariffPlate(repos.tariffs()),
+    )
+
+
+def sync_claims(repos: Repos, now: datetime.datetime, src: ClaimSources | None = None) -> int:
+    """Create a claim for every attended appointment with tariffs that has none; numbers are
+    assigned in order of treatment time. Returns how many were created."""
+    ids = repos.helfo.unclaimed_appointment_ids()
+    if not ids:
+        return 0
+    src = src or sources(repos)
+    appointments = sorted(
+        (a for i in range(0, len(ids), CHUNK) for a in repos.appointments(ids=ids[i : i + CHUNK])),
+        key=lambda a: (a.start, a.id or 0),
+    )
+    numbers = repos.helfo.next_numbers(len(appointments))
+    claims = [
+        Claim(
+            id=None,
+            number=number,
+            guid=str(uuid.uuid4()),
+            kind=ClaimKind.CLAIM,
+            appointment_ref=a.ref,
+            content=derive(a, src),
+            appointment_id=a.id,
+        )
+        for number, a in zip(numbers, appointments, strict=True)
+    ]
+    repos.helfo.insert_claims(claims, now)
+    return len(claims)
+
+
+def refresh(repos: Repos, claims: Sequence[Claim], src: ClaimSources | None = None) -> list[Claim]:
+    """Re-derive the content of claims that are not locked in a submitted settlement, so a fix
+    in a series or on the plate reaches them; returns the claims as they now are."""
+    open_ = [
+        c
+        for c in claims
+        if c.kind is ClaimKind.CLAIM and c.appointment_id and c.settlement_state not in LOCKED
+    ]
+    if not open_:
+        return list(claims)
+    src = src or sources(repos)
+    ids = [c.appointment_id for c in open_ if c.appointment_id]
+    by_id = {
+        a.id: a
+        for i in range(0, len(ids), CHUNK)
+        for a in repos.appointments(ids=ids[i : i + CHUNK])
+    }
+    changes = []
+    updated: dict[int, Claim] = {}
+    for c in open_:
+        appointment = by_id.get(c.appointment_id or 0)
+        if appointment is None:
+            continue
+        content = derive(appointment, src)
+        if content != c.content and c.id is not None:
+            changes.append((c.id, content))
+            updated[c.id] = _with_content(c, content)
+    repos.helfo.update_contents(changes)
+    return [updated.get(c.id or 0, c) for c in claims]
+
+
+def _with_content(claim: Claim, content: ClaimContent) -> Claim:
+    return dataclasses.replace(claim, content=content)
+
+
+def get_claim(repos: Repos, number: int, kind: ClaimKind = ClaimKind.CLAIM) -> Claim:
+    found = [c for c in repos.helfo.claims(numbers=[number]) if c.kind is kind]
+    if not found:
+        label = "Kreditering" if kind is ClaimKind.CREDIT else "Regning"
+        raise NotFound(f"{label} {number} finnes ikke.")
+    live = [c for c in found if not c.credited]
+    return (live or found)[-1]
+
+
+def credit(db: Database, number: int, now: datetime.datetime) -> Claim:
+    """Kreditering: a whole-claim credit (negative) of an approved claim younger than 3 years.
+    The credit waits in the pool for the next settlement; once Helfo approves it, the
+    appointment yields a new claim (new number) that can be corrected and sent."""
+    with db.transaction() as repos:
+        original = get_claim(repos, number)
+        if original.credited:
+            raise Conflict(f"Regning {number} er allerede kreditert.")
+        if original.outcome is not Outcome.ACCEPTED:
+            raise UseCaseError(
+                f"Regning {number} er ikke godkjent av Helfo; bare godkjente regninger kan "
+                "krediteres (en avvist regning rettes og sendes på nytt)."
+            )
+        received = original.sent_on or original.content.service_date
+        if not calendar.credit_allowed(received, now.date()):
+            raise UseCaseError(
+                f"Regning {number} ble sendt {received:%d.%m.%Y} og er eldre enn 3 år; Helfo tar "
+                "ikke imot kreditering av den."
+            )
+        credit_claim = Claim(
+            id=None,
+            number=original.number,
+            guid=original.guid,
+            kind=ClaimKind.CREDIT,
+            appointment_ref=original.appointment_ref,
+            content=original.content,
+            appointment_id=original.appointment_id,
+            frozen=True,
+            credit_of=original.id,
+        )
+        repos.helfo.insert_claims([credit_claim], now)
+        repos.helfo.set_claim_flags([original.id or 0], credited=True)
+        return get_claim(repos, number, ClaimKind.CREDIT)
+
+
+def copayment_paid(
+    db: Database, number: int, paid_on: datetime.date, now: datetime.datetime
+) -> str:
+    """The patient paid the co-payment. Before the claim is submitted it travels on the claim
+    (BetaltEgenandel erBetalt); after, or for a pure co-payment tariff, a registration is
+    attached to the next settlement. Returns what was done (bokmål)."""
+    with db.transaction() as repos:
+        claim = get_claim(repos, number)
+        if claim.content.copayment <= 0:
+            raise UseCaseError(f"Regning {number} har ingen egenandel å betale.")
+        if claim.copayment_paid:
+            raise Conflict(f"Egenandelen på regning {number} er allerede registrert betalt.")
+        repos.helfo.set_claim_flags([claim.id or 0], copayment_paid=True)
+        if claim.content.pure_copayment:
+            repos.helfo.add_registration(claim.id or 0, paid_on, False, now)
+            return "Betalt egenandel registrert; den sendes med neste oppgjør."
+        if claim.frozen or claim.settlement_state in LOCKED:
+            repos.helfo.add_registration(claim.id or 0, paid_on, True, now)
+            return "Regningen er sendt; korrigering av betalt egenandel sendes med neste oppgjør."
+        return "Betalt egenandel følger regningen når den sendes."

@@ -1,0 +1,352 @@
+"""Sending settlements to Helfo through the message server's folders, and reading receipts.
+
+Settings live in the database (never the certificate password): the folders, the PKCS#12
+file's location, where its password comes from, the message type and Helfo's ids.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import stat
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from oppgjor.app import installation
+from oppgjor.app.errors import UseCaseError
+from oppgjor.app.helfo import settlements as st
+from oppgjor.core.findings import Finding, FindingCode, Severity
+from oppgjor.helfo.adapters import folders as exchange
+from oppgjor.helfo.adapters import outbox, signing
+from oppgjor.helfo.adapters.messages import apprec, msghead, xml
+from oppgjor.helfo.domain.model import Settlement
+from oppgjor.store import Database
+from oppgjor.store.repos import Repos
+
+PASSWORD_ENV = "OPPGJOR_CERT_PASSWORD"
+SETTINGS = {
+    "folder": "helfo_folder",  # base of outbox/inbox/archive/quarantine unless set one by one
+    "outbox": "helfo_outbox",
+    "inbox": "helfo_inbox",
+    "archive": "helfo_archive",
+    "quarantine": "helfo_quarantine",
+    "certificate": "helfo_certificate",
+    "password_file": "helfo_password_file",
+    "message_type": "helfo_message_type",
+    "receiver_her": "helfo_receiver_her",
+    "receiver_org": "helfo_receiver_org",
+}
+DEFAULTS = {
+    "folder": "var/helfo",
+    "message_type": "POM",
+    "receiver_her": "79768",  # Helfo's HER-id (shared/reference/helfo/NOTES.md §2)
+    "receiver_org": "889640782",  # NAV's electronic id as receiver (FBV manual §3.7)
+}
+
+
+def get_settings(db: Database) -> dict[str, str | None]:
+    with db.transaction() as repos:
+        return {k: repos.get_setting(v) or DEFAULTS.get(k) for k, v in SETTINGS.items()}
+
+
+def set_settings(db: Database, **values: str | None) -> dict[str, str | None]:
+    unknown = set(values) - set(SETTINGS)
+    if unknown:
+        raise UseCaseError(f"Ukjent innstilling: {', '.join(sorted(unknown))}.")
+    if values.get("message_type") and values["message_type"] not in msghead.MESSAGE_TYPES:
+        raise UseCaseError(f"Meldingstype må være {' eller '.join(msghead.MESSAGE_TYPES)}.")
+    with db.transaction() as repos:
+        for key, value in values.items():
+            if value is not None:
+                repos.set_setting(SETTINGS[key], value)
+    return get_settings(db)
+
+
+def folders(settings: dict[str, str | None]) -> exchange.Folders:
+    base = exchange.Folders.under(Path(settings["folder"] or DEFAULTS["folder"]))
+    return exchange.Folders(
+        Path(settings["outbox"]) if settings["outbox"] else base.outbox,
+        Path(settings["inbox"]) if settings["inbox"] else base.inbox,
+        Path(settings["archive"]) if settings["archive"] else base.archive,
+        Path(settings["quarantine"]) if settings["quarantine"] else base.quarantine,
+    )
+
+
+def missing(db: Database) -> list[str]:
+    """Everything that must be filled in before a file can be made, in one list."""
+    settings = get_settings(db)
+    with db.transaction() as repos:
+        practice = repos.get_practice()
+    gaps = []
+    if practice is None:
+        gaps.append("praksisen (oppgjor practice set)")
+    else:
+        for label, value in (
+            ("praksisens org.nr", practice.org_nr),
+            ("praksisens HER-id", practice.her_id),
+            ("kontaktpersonens e-post for utbetalingsvedtak", practice.contact_email),
+        ):
+            if not value:
+                gaps.append(label)
+    if not settings["certificate"]:
+        gaps.append("virksomhetssertifikat (oppgjor helfo settings --certificate FIL.p12)")
+    elif not Path(settings["certificate"]).is_file():
+        gaps.append(f"virksomhetssertifikatet finnes ikke: {settings['certificate']}")
+    return gaps
+
+
+def password(settings: dict[str, str | None], given: str | None = None) -> bytes:
+    """The certificate password: given (asked for), from $OPPGJOR_CERT_PASSWORD, or from a
+    secret file readable by the owner only. Never stored by oppgjor."""
+    if given:
+        return given.encode()
+    if os.environ.get(PASSWORD_ENV):
+        return os.environ[PASSWORD_ENV].encode()
+    path = settings.get("password_file")
+    if path:
+        secret = Path(path)
+        if not secret.is_file():
+            raise UseCaseError(f"Passordfilen {secret} finnes ikke.")
+        if stat.S_IMODE(secret.stat().st_mode) & 0o077:
+            raise UseCaseError(
+                f"Passordfilen {secret} kan leses av andre; gjør den privat (chmod 600)."
+            )
+        return secret.read_text(encoding="utf-8").strip().encode()
+    raise UseCaseError(
+        f"Oppgi sertifikatpassordet (spørsmål, ${PASSWORD_ENV} eller --password-file)."
+    )
+
+
+@dataclass(frozen=True)
+class FileResult:
+    settlement: Settlement
+    path: str
+    msg_id: str
+    warning: str | None = None
+
+
+def _addressing(repos: Repos, settings: dict[str, str | None]) -> outbox.Addressing:
+    practice = repos.get_practice()
+    assert practice is not None
+    return outbox.Addressing(
+        sender=msghead.Party(practice.name, practice.her_id, practice.org_nr),
+        receiver=msghead.Party(
+            "Helfo", settings["receiver_her"] or None, settings["receiver_org"] or None
+        ),
+        msg_type=settings["message_type"] or "POM",
+        test=repos.get_setting(installation.TEST_INSTALLATION) == "true",
+    )
+
+
+def _credentials(
+    settings: dict[str, str | None], secret: bytes, now: datetime.datetime
+) -> tuple[signing.Credentials, str | None]:
+    try:
+        creds = signing.load_pkcs12(Path(settings["certificate"] or ""), secret)
+        return creds, signing.expiry_warning(creds, now)
+    except signing.CertificateError as exc:
+        raise UseCaseError(str(exc)) from None
+
+
+def create_file(
+    db: Database,
+    settlement_id: int,
+    *,
+    secret: str | None = None,
+    resend: bool = False,
+    actor: str,
+    now: datetime.datetime | None = None,
+) -> FileResult:
+    """Lag fil til innsending: the signed BKM in the outbox, once per settlement unless the
+    user resends; what is missing is said in one list before anything is written."""
+    now = now or datetime.datetime.now().replace(microsecond=0)
+    gaps = missing(db)
+    if gaps:
+        raise UseCaseError("Fyll ut før filen kan lages: " + "; ".join(gaps) + ".")
+    settings = get_settings(db)
+    creds, warning = _credentials(settings, password(settings, secret), now)
+    target = folders(settings)
+    with db.transaction() as repos:
+        addressing = _addressing(repos, settings)
+    transport = outbox.OutboxTransport(target, addressing, creds, now)
+    try:
+        s, result = st.send(db, settlement_id, transport, resend=resend, actor=actor, now=now)
+    except xml.XmlError as exc:
+        raise UseCaseError(f"Meldingen ble ikke gyldig, ingen fil laget: {exc}") from None
+    return FileResult(s, result.detail, result.reference, warning)
+
+
+def portal_file(
+    db: Database,
+    settlement_id: int,
+    path: Path,
+    *,
+    secret: str | None = None,
+    actor: str,
+    now: datetime.datetime | None = None,
+) -> FileResult:
+    """Without Norsk Helsenett: the same message as a file for Helfo's portal, signed when a
+    certificate is set up; the settlement is recorded as sent that way."""
+    now = now or datetime.datetime.now().replace(microsecond=0)
+    settings = get_settings(db)
+    gaps = [g for g in missing(db) if "sertifikat" not in g]
+    if gaps:
+        raise UseCaseError("Fyll ut før filen kan lages: " + "; ".join(gaps) + ".")
+    creds, warning = None, None
+    if settings["certificate"]:
+        creds, warning = _credentials(settings, password(settings, secret), now)
+    with db.transaction() as repos:
+        addressing = _addressing(repos, settings)
+    transport = outbox.PortalFile(path, addressing, creds, now)
+    s, result = st.send(db, settlement_id, transport, actor=actor, now=now)
+    return FileResult(s, result.detail, result.reference, warning)
+
+
+# -- receipts -------------------------------------------------------------------------------
+
+
+B = Severity.BLOCKING
+UNREADABLE = FindingCode(
+    "INBOX_UNREADABLE", B, "Filen i innboksen er ikke trygg, lesbar XML (karantene)."
+)
+INVALID = FindingCode("INBOX_INVALID", B, "Filen er ikke en gyldig AppRec v1.0 (karantene).")
+DUPLICATE = FindingCode("INBOX_DUPLICATE", B, "Kvitteringen er lest før og brukes ikke igjen.")
+UNKNOWN_MESSAGE = FindingCode(
+    "INBOX_UNKNOWN_MESSAGE", B, "Kvitteringen svarer på en melding oppgjor ikke har sendt."
+)
+NOT_APPLICABLE = FindingCode(
+    "INBOX_NOT_APPLICABLE", B, "Kvitteringen passer ikke til oppgjøret den svarer på."
+)
+CODES = (UNREADABLE, INVALID, DUPLICATE, UNKNOWN_MESSAGE, NOT_APPLICABLE)
+
+
+class Quarantined(Exception):
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(finding.message)
+        self.finding = finding
+
+
+@dataclass
+class InboxReport:
+    applied: list[tuple[str, int, str]] = field(default_factory=list)  # file, settlement, status
+    quarantined: list[tuple[str, str]] = field(default_factory=list)  # file, reason
+    findings: list[Finding] = field(default_factory=list)
+
+
+def read_inbox(db: Database, *, actor: str, now: datetime.datetime | None = None) -> InboxReport:
+    """Read every AppRec in the inbox once: apply it to the settlement it answers, archive the
+    file; anything unreadable, unknown or already applied goes to quarantine with the reason,
+    and no claim changes."""
+    now = now or datetime.datetime.now().replace(microsecond=0)
+    target = folders(get_settings(db))
+    target.ensure()
+    report = InboxReport()
+    for path in exchange.incoming(target.inbox):
+        if path.name.endswith(".reason.txt"):
+            continue
+        try:
+            sid, status = _apply_receipt(db, path, actor, now)
+        except Quarantined as exc:
+            f = exc.finding
+            exchange.quarantine(path, target, f"{f.code}: {f.message}")
+            report.quarantined.append((path.name, f.message))
+            report.findings.append(f)
+            continue
+        exchange.move(path, target.archive)
+        report.applied.append((path.name, sid, status))
+    return report
+
+
+def _read(path: Path) -> apprec.AppRec:
+    where = f"innboks/{path.name}"
+    try:
+        root = xml.parse(path.read_bytes())
+    except xml.XmlError as exc:
+        raise Quarantined(UNREADABLE(str(exc), where)) from None
+    try:
+        xml.validate(root, "apprec")
+        return apprec.parse(root)
+    except (xml.XmlError, ValueError) as exc:
+        raise Quarantined(INVALID(str(exc), where)) from None
+
+
+def _apply_receipt(db: Database, path: Path, actor: str, now: datetime.datetime) -> tuple[int, str]:
+    """Apply one AppRec file in one transaction: all of it, or (on any error) nothing."""
+    receipt = _read(path)
+    where = f"innboks/{path.name}"
+    try:
+        rejected, whole = _reasons(receipt)
+    except UseCaseError as exc:
+        raise Quarantined(NOT_APPLICABLE(str(exc), where)) from None
+    with db.transaction() as repos:
+        if repos.helfo.receipt_seen(receipt.id):
+            raise Quarantined(
+                DUPLICATE(
+                    f"Kvittering {receipt.id} er allerede lest; den brukes ikke to ganger.", where
+                )
+            )
+        sid = repos.helfo.settlement_of_message(receipt.original_msg_id)
+        if sid is None:
+            raise Quarantined(
+                UNKNOWN_MESSAGE(
+                    f"Kvitteringen svarer på en ukjent melding ({receipt.original_msg_id}).", where
+                )
+            )
+        try:
+            st.receipt_in(
+                repos, sid, rejected, whole_rejected=whole, expected=None, actor=actor, now=now
+            )
+        except UseCaseError as exc:  # Conflict (state) or claim numbers not in the settlement
+            raise Quarantined(
+                NOT_APPLICABLE(f"Kvitteringen kan ikke brukes på oppgjør {sid}: {exc}", where)
+            ) from None
+        repos.helfo.add_received(
+            receipt.id, receipt.original_msg_id, sid, receipt.status, path.name, now
+        )
+    return sid, receipt.status
+
+
+def _reasons(receipt: apprec.AppRec) -> tuple[dict[int, tuple[str, str]], tuple[str, str] | None]:
+    """(rejected claim numbers, whole-message rejection) from an AppRec's status and errors."""
+    if receipt.status == "1":
+        return {}, None
+    if receipt.status == "2":
+        first = receipt.errors[0] if receipt.errors else apprec.AppRecError("X99", "Avvist", None)
+        return {}, (first.code, first.text)
+    if receipt.status != "3":
+        raise UseCaseError(f"Ukjent kvitteringsstatus «{receipt.status}».")
+    rejected = {}
+    for number, reason in receipt.rejected_claims.items():
+        if not number.isdigit():
+            raise UseCaseError(f"Feil i delmelding peker på «{number}», ikke et regningsnummer.")
+        rejected[int(number)] = reason
+    return rejected, None
+
+
+def simulate_receipt(
+    db: Database,
+    settlement_id: int,
+    rejected: dict[int, tuple[str, str]],
+    *,
+    now: datetime.datetime | None = None,
+) -> Path:
+    """A Helfo-shaped AppRec for the settlement's last message, dropped into the inbox: for
+    the demo and tests of a test installation only."""
+    now = now or datetime.datetime.now().replace(microsecond=0)
+    if not installation.is_test_installation(db):
+        raise UseCaseError("Simulerte kvitteringer lages bare i en testinstallasjon.")
+    with db.transaction() as repos:
+        sent = repos.helfo.sent_messages(settlement_id)
+        practice = repos.get_practice()
+    if not sent:
+        raise UseCaseError(f"Oppgjør {settlement_id} er ikke sendt.")
+    status = "3" if rejected else "1"
+    errors = tuple(
+        apprec.AppRecError(code, text, str(number), "2.16.578.1.12.4.1.1.8223")
+        for number, (code, text) in rejected.items()
+    )
+    receipt = apprec.AppRec(str(uuid.uuid4()), now, status, errors, sent[-1][0])
+    element = apprec.build(receipt, receiver_org=practice.org_nr if practice else "000000000")
+    target = folders(get_settings(db))
+    return exchange.write_atomic(target.inbox, f"apprec-{receipt.id}.xml", xml.serialise(element))

@@ -1,0 +1,208 @@
+"""Read-only queries for the settlement office (CLI now, web UI later)."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from oppgjor.app.errors import UseCaseError
+from oppgjor.app.helfo.claims import LOCKED
+from oppgjor.app.helfo.settlements import load
+from oppgjor.core import workdays
+from oppgjor.core.findings import Finding
+from oppgjor.helfo.domain import calendar
+from oppgjor.helfo.domain.model import (
+    TABS,
+    Claim,
+    ClaimKind,
+    CopaymentRegistration,
+    Event,
+    Outcome,
+    Settlement,
+    SettlementState,
+)
+from oppgjor.store import Database
+
+
+def settlements(db: Database, tab: str | None = None) -> list[Settlement]:
+    """Settlements of a tab (draft / submitted / booked), newest first; all without a tab."""
+    if tab is not None and tab not in TABS:
+        raise UseCaseError(f"Ukjent fane «{tab}»; velg {', '.join(TABS)}.")
+    with db.transaction() as repos:
+        return repos.helfo.settlements(TABS[tab] if tab else None)
+
+
+@dataclass(frozen=True)
+class SettlementDetail:
+    settlement: Settlement
+    claims: list[Claim]
+    findings: dict[int | None, list[Finding]]  # claim id (None: the settlement) -> findings
+    findings_version: int | None
+    registrations: list[CopaymentRegistration]
+    events: list[Event]
+    removed: list[Claim] = field(default_factory=list)
+
+    @property
+    def findings_current(self) -> bool:
+        return self.findings_version == self.settlement.version
+
+
+def detail(db: Database, settlement_id: int) -> SettlementDetail:
+    with db.transaction() as repos:
+        s = load(repos, settlement_id)
+        by_claim: dict[int | None, list[Finding]] = defaultdict(list)
+        stored = repos.helfo.findings(s.id)
+        for _, cid, f in stored:
+            by_claim[cid].append(f)
+        version = stored[0][0] if stored else s.control_version
+        return SettlementDetail(
+            s,
+            repos.helfo.claims(settlement_id=s.id),
+            dict(by_claim),
+            version,
+            repos.helfo.registrations(settlement_id=s.id),
+            repos.helfo.events(s.id),
+        )
+
+
+@dataclass(frozen=True)
+class AgeBucket:
+    label: str
+    count: int
+    amount: Decimal
+
+
+AGE_BUCKETS = ((0, 14, "0–14 dager"), (15, 30, "15–30 dager"), (31, 60, "31–60 dager"))
+
+
+def outstanding(db: Database, today: datetime.date) -> list[AgeBucket]:
+    """Claims sent but not yet paid (or not yet answered), by days since sending."""
+    states = (SettlementState.SENT, SettlementState.RECEIPTED)
+    with db.transaction() as repos:
+        claims = repos.helfo.claims(states=states)
+    open_ = [c for c in claims if c.outcome is not Outcome.REJECTED]
+    buckets: list[AgeBucket] = []
+    for low, high, label in (*AGE_BUCKETS, (61, 10**6, "over 60 dager")):
+        chosen = [c for c in open_ if low <= (today - (c.sent_on or today)).days <= high]
+        buckets.append(AgeBucket(label, len(chosen), sum((c.amount for c in chosen), Decimal(0))))
+    return buckets
+
+
+@dataclass(frozen=True)
+class RejectionReason:
+    code: str
+    text: str
+    count: int
+    share: float  # of all claims with an answer
+
+
+def rejections(db: Database) -> tuple[int, list[RejectionReason]]:
+    """How many answers Helfo has given on claims (a corrected and resent claim counts each
+    time), and the rejections among them by reason."""
+    with db.transaction() as repos:
+        answers = repos.helfo.outcome_history()
+    reasons = Counter(
+        (code or "", text or "") for outcome, code, text in answers if outcome is Outcome.REJECTED
+    )
+    total = len(answers)
+    return total, [
+        RejectionReason(code, text, n, n / total) for (code, text), n in reasons.most_common()
+    ]
+
+
+@dataclass(frozen=True)
+class RegistrationView:
+    registration: CopaymentRegistration
+    overdue: bool
+
+
+def unsent_registrations(db: Database, today: datetime.date) -> list[RegistrationView]:
+    with db.transaction() as repos:
+        regs = repos.helfo.registrations(unsent=True)
+    return [RegistrationView(r, calendar.copayment_overdue(r.paid_on, today)) for r in regs]
+
+
+@dataclass(frozen=True)
+class ExpiringClaim:
+    claim: Claim
+    expires: datetime.date
+    days_left: int
+
+
+def expiring(db: Database, today: datetime.date, within_days: int = 30) -> list[ExpiringClaim]:
+    """Claims not yet submitted whose deadline at Helfo is within *within_days* (or passed)."""
+    with db.transaction() as repos:
+        claims = repos.helfo.claims(kind=ClaimKind.CLAIM)
+    result = []
+    for c in claims:
+        if c.settlement_state in LOCKED or c.credited or c.outcome is Outcome.ACCEPTED:
+            continue
+        expires = calendar.claim_expiry(c.content.service_date)
+        left = (expires - today).days
+        if left <= within_days:
+            result.append(ExpiringClaim(c, expires, left))
+    return sorted(result, key=lambda x: (x.days_left, x.claim.number))
+
+
+@dataclass(frozen=True)
+class CalendarView:
+    today: datetime.date
+    next_submission: datetime.date
+    next_decision: datetime.date
+    submissions: list[datetime.date]
+    working_day: bool
+    holidays: list[tuple[datetime.date, str]]
+
+
+def helfo_calendar(today: datetime.date, months: int = 2) -> CalendarView:
+    end = today + datetime.timedelta(days=31 * months)
+    submissions = calendar.recommended_submissions(today, end)
+    nxt = calendar.next_submission(today)
+    holidays: list[tuple[datetime.date, str]] = []
+    day = today
+    while day <= end:
+        name = workdays.holiday_name(day)
+        if name:
+            holidays.append((day, name))
+        day += datetime.timedelta(days=1)
+    return CalendarView(
+        today,
+        nxt,
+        calendar.next_decision_date(nxt),
+        submissions,
+        workdays.is_working_day(today),
+        holidays,
+    )
+
+
+def claims_of(db: Database, numbers: Sequence[int]) -> list[Claim]:
+    with db.transaction() as repos:
+        return repos.helfo.claims(numbers=numbers)
+
+
+@dataclass(frozen=True)
+class PayoutRow:
+    settlement: Settlement
+    expected: Decimal  # what Helfo approved: the accepted claims
+    paid: Decimal | None
+    difference: Decimal | None
+    rejected: int
+
+
+def payouts(db: Database) -> list[PayoutRow]:
+    """Expected (approved) against paid, per settlement that has been answered."""
+    answered = (SettlementState.RECEIPTED, SettlementState.PAID, SettlementState.BOOKED)
+    rows = []
+    with db.transaction() as repos:
+        for s in repos.helfo.settlements(answered):
+            claims = repos.helfo.claims(settlement_id=s.id)
+            expected = sum((c.amount for c in claims if c.outcome is Outcome.ACCEPTED), Decimal(0))
+            rejected = repos.helfo.rejected_in(s.id)
+            paid = s.payout_amount
+            rows.append(
+                PayoutRow(s, expected, paid, None if paid is None else paid - expected, rejected)
+            )
+    return rows

@@ -1,0 +1,248 @@
+"""ISF use cases: reporting deadlines and pricing points with the year's values."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from oppgjor.app.errors import UseCaseError
+from oppgjor.core import parameters
+from oppgjor.isf.adapters import batch
+from oppgjor.isf.domain import deadlines, grouper, prices, weights
+
+
+def read_settings(path: Path | None, year: int) -> dict[str, Any]:
+    """The user's values for *year* from a YAML file: ``2021: {somatic: {unit_price: ..,
+    share: ..}, phv_tsb: {...}}``."""
+    if path is None:
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise UseCaseError(f"Kan ikke lese innstillingsfilen {path.name}: {exc}") from None
+    if not isinstance(data, dict):
+        raise UseCaseError(f"{path.name}: forventet år som nøkler (f.eks. 2021:).")
+    year_values = data.get(year) or data.get(str(year)) or {}
+    for area, values in year_values.items():
+        if area not in {a.value for a in prices.Area} or not isinstance(values, dict):
+            raise UseCaseError(f"{path.name}: ukjent område «{area}» for {year}.")
+        for key in ("unit_price", "share"):
+            try:
+                Decimal(str(values[key]))
+            except (KeyError, InvalidOperation):
+                raise UseCaseError(
+                    f"{path.name}: {year}.{area}.{key} mangler eller er ikke et tall."
+                ) from None
+    return dict(year_values)
+
+
+def price(year: int, total_points: Decimal, area: prices.Area, settings: Path | None) -> Decimal:
+    try:
+        return prices.Prices.for_year(year, read_settings(settings, year)).refund(
+            total_points, area
+        )
+    except prices.MissingPrices as exc:
+        raise UseCaseError(str(exc)) from None
+
+
+def npr_deadlines(year: int) -> list[deadlines.Deadline]:
+    try:
+        return deadlines.deadlines(year)
+    except parameters.ParameterError as exc:
+        raise UseCaseError(f"NPR-fristene for {year} er ikke kjent: {exc}.") from None
+
+
+@dataclass(frozen=True)
+class GroupedCase:
+    number: str
+    expected_drg: str
+    expected_row: str
+    found: grouper.Grouping | None
+
+    @property
+    def passed(self) -> bool:
+        return self.found is not None and (self.found.drg, self.found.ord) == (
+            self.expected_drg,
+            self.expected_row,
+        )
+
+
+def group_regression_file(definitions: Path, cases: Path) -> list[GroupedCase]:
+    """Group every case of a file in the NordDRG regression format
+    (``RegelNr;DRGKode;DRGGrupperingsregel;DRGGrupperingsstreng;Returkode``)."""
+    try:
+        defs = grouper.Definitions.load(definitions)
+    except (OSError, ValueError, KeyError, StopIteration) as exc:
+        raise UseCaseError(f"Kan ikke lese definisjonsdata {definitions}: {exc}") from None
+    try:
+        lines = cases.read_text(encoding="utf-8-sig").splitlines()
+    except OSError as exc:
+        raise UseCaseError(f"Kan ikke lese {cases}: {exc.strerror}") from None
+    result = []
+    for n, line in enumerate(lines, start=1):
+        if not line.strip() or line.startswith("RegelNr"):
+            continue
+        parts = line.split(";")
+        if len(parts) < 4:
+            raise UseCaseError(f"{cases.name} linje {n}: forventet RegelNr;DRGKode;regel;streng.")
+        try:
+            case = grouper.parse_case(parts[3])
+        except ValueError as exc:
+            raise UseCaseError(f"{cases.name} linje {n}: {exc}") from None
+        result.append(GroupedCase(parts[0], parts[1], parts[2], grouper.group(case, defs)))
+    return result
+
+
+@dataclass(frozen=True)
+class ComputeResult:
+    records: int
+    bad_rows: list[tuple[int, str]]  # (line, reason)
+    findings_by_code: dict[str, int]
+    summary: list[batch.SummaryRow]
+    output: Path | None
+    # per area: (points, kroner from the summed points, rounded to øre once)
+    totals: dict[str, tuple[Decimal, Decimal]]
+
+    @property
+    def findings(self) -> int:
+        """Records with a finding."""
+        return sum(self.findings_by_code.values())
+
+
+def compute(
+    year: int,
+    activity: Path,
+    *,
+    weights_file: Path | None = None,
+    settings: Path | None = None,
+    output: Path | None = None,
+    definitions: Path | None = None,
+    regroup: bool = False,
+    partition: tuple[int, int] | None = None,
+    step: Callable[[str], None] = lambda _: None,
+) -> ComputeResult:
+    """Price a year's pre-grouped activity: bad rows reported with their line and reason and
+    left out; a year whose unit price or share is not known is refused by name. With
+    *partition* ``(k, n)`` only the patients of partition k of n are priced (a split run;
+    :func:`combine_summaries` adds the parts up)."""
+    if partition is not None and not (partition[1] >= 1 and 0 <= partition[0] < partition[1]):
+        raise UseCaseError("Partisjon må være K/N med 0 <= K < N, f.eks. 0/4.")
+    prices_ = prices.Prices.for_year(year, read_settings(settings, year))
+    try:
+        table = weights.load(weights_file) if weights_file else weights.shipped("demo")
+    except (OSError, weights.WeightTableError) as exc:
+        raise UseCaseError(f"Vekttabellen kan ikke brukes: {exc}") from None
+    name = weights_file.name if weights_file else "weights_demo.csv (SYNTETISK)"
+    defs = None
+    if definitions is not None:
+        try:
+            defs = grouper.Definitions.load(definitions)
+        except (OSError, ValueError, KeyError, StopIteration) as exc:
+            raise UseCaseError(f"Kan ikke lese definisjonsdata {definitions}: {exc}") from None
+    elif regroup:
+        raise UseCaseError("Omgruppering krever definisjonsdata (--definitions).")
+    step("leser aktivitet")
+    try:
+        frame = batch.read(activity)
+        if partition is not None:
+            frame = batch.only_partition(frame, *partition)
+        good, bad = batch.split(frame, defs, regroup)
+        areas = set(good.select("area").unique().collect()["area"].to_list())
+    except (batch.InputError, OSError) as exc:
+        raise UseCaseError(str(exc)) from None
+    missing = [a for a in areas if prices.Area(a) not in prices_.areas]
+    if missing:
+        raise UseCaseError(str(prices.MissingPrices(
+            f"ISF {year}: enhetspris og ISF-andel mangler for {', '.join(sorted(missing))}; "
+            "oppgi dem i innstillingsfilen (--settings)."
+        )))  # fmt: skip
+    step("beregner poeng")
+    try:
+        priced = batch.price(good, table, name, year).collect().lazy()
+    except parameters.ParameterError as exc:
+        raise UseCaseError(f"ISF-reglene for {year} finnes ikke i oppgjor: {exc}.") from None
+    step("oppsummerer")
+    summary = batch.summarise(priced, prices_)
+    if output is not None:
+        step("skriver resultat")
+        batch.write(priced, output)
+    bad_rows = [(int(r), str(why)) for r, _, why in bad.collect().iter_rows()]
+    findings = batch.count_findings(priced)
+    points: dict[str, Decimal] = {}
+    for row in summary:
+        points[row.area] = points.get(row.area, Decimal(0)) + row.points
+    totals = {a: (p, prices_.refund(p, prices.Area(a))) for a, p in sorted(points.items())}
+    records = priced.select("row").collect().height
+    return ComputeResult(records, bad_rows, findings, summary, output, totals)
+
+
+def write_demo_activity(year: int, records: int, output: Path) -> int:
+    """Synthetic somatic activity (pseudonymous patients) for trying the engine: CSV or
+    Parquet by suffix. Returns the number of records written."""
+    if records < 1:
+        raise UseCaseError("Antall poster må være minst 1.")
+    frame = batch.demo_activity(records, year, phv_tsb=False)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if output.suffix.lower() == ".parquet":
+        frame.write_parquet(output)
+    else:
+        frame.write_csv(output)
+    return frame.height
+
+
+SUMMARY_HEADER = ["area", "month", "code", "institution", "records", "points", "kroner"]
+
+
+def combine_summaries(
+    year: int, parts: list[Path], settings: Path | None = None
+) -> list[batch.SummaryRow]:
+    """Add up the summaries of a split run (``--partition``): records and points per area,
+    month, code and institution; kroner computed again from the summed points, rounded
+    once. A file that is not such a summary is refused by name, nothing is written."""
+    prices_ = prices.Prices.for_year(year, read_settings(settings, year))
+    sums: dict[tuple[str, str, str, str], list[Any]] = {}
+    for path in parts:
+        try:
+            with path.open(encoding="utf-8", newline="") as handle:
+                reader = csv.DictReader(handle)
+                if reader.fieldnames != SUMMARY_HEADER:
+                    raise UseCaseError(f"{path.name} er ikke et ISF-sammendrag fra oppgjor.")
+                for n, row in enumerate(reader, start=2):
+                    key = (row["area"], row["month"], row["code"], row["institution"])
+                    entry = sums.setdefault(key, [0, Decimal(0)])
+                    try:
+                        entry[0] += int(row["records"])
+                        entry[1] += Decimal(row["points"])
+                    except (ValueError, InvalidOperation):
+                        raise UseCaseError(f"{path.name} linje {n}: ugyldig tall.") from None
+        except OSError as exc:
+            raise UseCaseError(f"Kan ikke lese {path}: {exc.strerror}") from None
+    rows = []
+    for (area, month, code, institution), (records, points) in sorted(sums.items()):
+        try:
+            which = prices.Area(area)
+        except ValueError:
+            raise UseCaseError(f"Ukjent område «{area}» i sammendraget.") from None
+        if which not in prices_.areas:
+            raise UseCaseError(
+                f"ISF {year}: enhetspris og ISF-andel mangler for {area}; "
+                "oppgi dem i innstillingsfilen (--settings)."
+            )
+        kroner = prices_.refund(points, which)
+        rows.append(batch.SummaryRow(area, month, code, institution, records, points, kroner))
+    return rows
+
+
+def write_summary(rows: list[batch.SummaryRow], path: Path) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(SUMMARY_HEADER)
+        for r in rows:
+            writer.writerow([r.area, r.month, r.code, r.institution, r.records, r.points,
+                             "" if r.kroner is None else r.kroner])  # fmt: skip

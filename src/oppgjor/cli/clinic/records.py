@@ -1,0 +1,92 @@
+"""list / show / import / export, the same for every kind of record."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from oppgjor.app.clinic import records
+from oppgjor.cli.common import (
+    SAVED_WITH_BLOCKING,
+    JsonOption,
+    database,
+    handled,
+)
+from oppgjor.cli.render import out, print_findings, print_json, print_record, print_records
+
+FormatOption = Annotated[str, typer.Option("--format", "-f", help="csv eller json.")]
+
+
+def report_result(report: records.Report, as_json: bool, what: str) -> None:
+    """Print what a save or import did; exit 4 if it was saved with BLOCKING findings."""
+    if as_json:
+        print_json(report.as_dict())
+    else:
+        print_findings(report.findings)
+        out.print(
+            f"[green]{what}:[/] {report.created} nye, {report.updated} oppdatert, "
+            f"{report.unchanged} uendret ({report.rows} rader)."
+        )
+    if any(f.blocking for f in report.findings):
+        raise typer.Exit(SAVED_WITH_BLOCKING)
+
+
+def add_record_commands(group: typer.Typer, kind: str, title: str, importable: bool = True) -> None:
+    """Attach list, show, import and export for *kind* to *group*."""
+
+    @group.command("list", help=f"Vis alle {title}.")
+    def list_(as_json: JsonOption = False) -> None:
+        with handled(as_json):
+            print_records(kind, records.list_records(database(), kind), as_json, title.capitalize())
+
+    @group.command("show", help=f"Vis én post ({title}) med nøkkel.")
+    def show(
+        ref: Annotated[str, typer.Argument(help="Nøkkelen (ref).")], as_json: JsonOption = False
+    ) -> None:
+        with handled(as_json):
+            print_record(kind, records.get_record(database(), kind, ref), as_json)
+
+    @group.command("export", help=f"Eksporter {title} til CSV eller JSON.")
+    def export(
+        output: Annotated[
+            Path | None, typer.Option("--output", "-o", help="Fil (ellers skjerm).")
+        ] = None,
+        fmt: FormatOption = "csv",
+    ) -> None:
+        with handled():
+            text = records.export_text(database(), kind, _format(fmt))
+            if output is None:
+                typer.echo(text, nl=False)
+            else:
+                output.write_text(text, encoding="utf-8")
+                out.print(f"Skrev {output}.")
+
+    if not importable:
+        return
+
+    @group.command(
+        "import",
+        help=f"Importer {title} fra CSV eller JSON. Hele filen sjekkes først; "
+        "er noe galt, lagres ingenting og alle feil vises.",
+    )
+    def import_(
+        path: Annotated[Path, typer.Argument(help="Filen som skal importeres.")],
+        fmt: Annotated[
+            str | None,
+            typer.Option("--format", "-f", help="csv eller json (ellers fra filnavnet)."),
+        ] = None,
+        as_json: JsonOption = False,
+    ) -> None:
+        with handled(as_json):
+            chosen = _format(fmt or ("json" if path.suffix.lower() == ".json" else "csv"))
+            text = path.read_text(encoding="utf-8-sig")
+            report = records.import_text(database(), kind, text, chosen)
+            report_result(report, as_json, "Importert")
+
+
+def _format(fmt: str) -> str:
+    if fmt not in ("csv", "json"):
+        raise typer.BadParameter("bruk csv eller json", param_hint="--format")
+    return fmt

@@ -1,0 +1,173 @@
+"""CLI: the `claim` command group (waiting, credits, co-payments, expiry, rejections)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from oppgjor.app.errors import UseCaseError
+from oppgjor.app.helfo import claims as claim_actions
+from oppgjor.app.helfo import settlements as st
+from oppgjor.app.helfo import views
+from oppgjor.cli.common import JsonOption, database, handled
+from oppgjor.cli.helfo.common import (
+    claim_app,
+    claim_dict,
+    claims_table,
+    day_option,
+    settlement_type_of,
+)
+from oppgjor.cli.render import out, print_json
+from oppgjor.core.money import format_nok
+
+# -- claims ----------------------------------------------------------------------------------
+
+
+@claim_app.command("waiting", help="Regninger som venter på et oppgjør.")
+def waiting(
+    type_: Annotated[str | None, typer.Option("--type", help="fbv eller bkm.")] = None,
+    limit: Annotated[int, typer.Option(help="Vis høyst så mange.")] = 50,
+    as_json: JsonOption = False,
+) -> None:
+    with handled(as_json):
+        found = st.waiting(database(), settlement_type_of(type_) if type_ else None)
+        if as_json:
+            print_json([claim_dict(c) for c in found])
+            return
+        out.print(claims_table(found[:limit], "Venter på oppgjør"))
+        total = sum((c.amount for c in found), Decimal(0))
+        out.print(f"{len(found)} regninger, {format_nok(total)} kr.")
+
+
+@claim_app.command("show", help="Én regning.")
+def show_claim(
+    number: Annotated[int, typer.Argument(help="Regningsnummer.")], as_json: JsonOption = False
+) -> None:
+    with handled(as_json):
+        found = views.claims_of(database(), [number])
+        if not found:
+            raise UseCaseError(f"Regning {number} finnes ikke.")
+        if as_json:
+            print_json([claim_dict(c) for c in found])
+            return
+        out.print(claims_table(found, f"Regning {number}"))
+        for c in found:
+            if c.outcome_code:
+                out.print(f"Avvist: {c.outcome_code} {c.outcome_text or ''}")
+
+
+@claim_app.command("credit", help="Krediter en godkjent regning (hele regningen, negativt beløp).")
+def credit(
+    number: Annotated[int, typer.Argument(help="Regningsnummer.")], as_json: JsonOption = False
+) -> None:
+    with handled(as_json):
+        c = claim_actions.credit(database(), number, datetime.datetime.now().replace(microsecond=0))
+        if as_json:
+            print_json(claim_dict(c))
+            return
+        out.print(
+            f"Kreditering av regning {number} ({format_nok(c.amount)} kr) venter på neste oppgjør. "
+            "Når Helfo har godkjent den, kan en rettet regning sendes."
+        )
+
+
+@claim_app.command("copayment-paid", help="Pasienten har betalt egenandelen.")
+def copayment_paid(
+    number: Annotated[int, typer.Argument(help="Regningsnummer.")],
+    date: Annotated[str | None, typer.Option(help="Betalingsdato (standard i dag).")] = None,
+) -> None:
+    with handled():
+        now = datetime.datetime.now().replace(microsecond=0)
+        message = claim_actions.copayment_paid(
+            database(), number, day_option(date) or now.date(), now
+        )
+        out.print(message)
+
+
+@claim_app.command("copayments", help="Betalte egenandeler som ikke er meldt til Helfo.")
+def copayments(as_json: JsonOption = False) -> None:
+    with handled(as_json):
+        found = views.unsent_registrations(database(), datetime.date.today())
+        rows: list[dict[str, Any]] = [
+            {"claim": v.registration.claim_number, "paid_on": v.registration.paid_on.isoformat(),
+             "correction": v.registration.correction, "overdue": v.overdue}
+            for v in found
+        ]  # fmt: skip
+        if as_json:
+            print_json(rows)
+            return
+        table = Table(title=f"Ikke meldte egenandeler ({len(rows)})")
+        for column in ("regning", "betalt", "korrigering", "forfalt"):
+            table.add_column(column)
+        for r in rows:
+            late = "[red]over 14 dager[/]" if r["overdue"] else ""
+            table.add_row(str(r["claim"]), r["paid_on"], "ja" if r["correction"] else "", late)
+        out.print(table)
+
+
+@claim_app.command(
+    "expiring", help="Regninger som snart foreldes (6 måneder etter behandlingsmåneden)."
+)
+def expiring(
+    days: Annotated[int, typer.Option(help="Innen så mange dager.")] = 30,
+    as_json: JsonOption = False,
+) -> None:
+    with handled(as_json):
+        found = views.expiring(database(), datetime.date.today(), days)
+        if as_json:
+            print_json(
+                [
+                    {
+                        **claim_dict(x.claim),
+                        "expires": x.expires.isoformat(),
+                        "days_left": x.days_left,
+                    }
+                    for x in found
+                ]
+            )
+            return
+        table = Table(title=f"Foreldes innen {days} dager ({len(found)})")
+        for column in ("nr", "behandlet", "frist", "dager igjen", "status"):
+            table.add_column(column)
+        for x in found:
+            table.add_row(
+                str(x.claim.number), f"{x.claim.content.service_date:%d.%m.%Y}",
+                f"{x.expires:%d.%m.%Y}", str(x.days_left), x.claim.status,
+            )  # fmt: skip
+        out.print(table)
+
+
+@claim_app.command("outstanding", help="Sendte regninger som ikke er utbetalt, etter alder.")
+def outstanding(as_json: JsonOption = False) -> None:
+    with handled(as_json):
+        buckets = views.outstanding(database(), datetime.date.today())
+        if as_json:
+            print_json(
+                [{"age": b.label, "count": b.count, "amount": str(b.amount)} for b in buckets]
+            )
+            return
+        table = Table(title="Utestående hos Helfo")
+        for column in ("alder", "antall", "beløp"):
+            table.add_column(column)
+        for b in buckets:
+            table.add_row(b.label, str(b.count), format_nok(b.amount))
+        out.print(table)
+
+
+@claim_app.command("rejections", help="Avvisningsrate per årsak.")
+def rejections(as_json: JsonOption = False) -> None:
+    with handled(as_json):
+        answered, reasons = views.rejections(database())
+        if as_json:
+            print_json({"answered": answered, "reasons": [r.__dict__ for r in reasons]})
+            return
+        table = Table(title=f"Avviste regninger av {answered} besvarte")
+        for column in ("kode", "årsak", "antall", "andel"):
+            table.add_column(column)
+        for r in reasons:
+            table.add_row(r.code, r.text, str(r.count), f"{r.share:.1%}")
+        out.print(table)

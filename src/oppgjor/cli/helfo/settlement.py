@@ -1,0 +1,405 @@
+"""CLI: the `settlement` command group (the workflow of the FBV manual's chapter 2)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import sys
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from oppgjor.app.errors import UseCaseError
+from oppgjor.app.helfo import booking, views
+from oppgjor.app.helfo import settlements as st
+from oppgjor.cli.common import JsonOption, database, handled
+from oppgjor.cli.helfo.common import (
+    Id,
+    User,
+    Version,
+    actor_name,
+    claim_dict,
+    claim_numbers,
+    claims_table,
+    day_option,
+    print_settlement,
+    rejection_reasons,
+    settlement_app,
+    settlement_dict,
+    settlement_type_of,
+)
+from oppgjor.cli.render import SEVERITY_STYLE, out, print_findings, print_json
+from oppgjor.core.money import format_nok
+from oppgjor.helfo.domain.transport import ManualTransport
+
+# -- settlement ------------------------------------------------------------------------------
+
+
+@settlement_app.command("new", help="Nytt utkast (Til behandling) av en oppgjørstype.")
+def new(
+    type_: Annotated[str, typer.Option("--type", help="fbv (NPR BKM FBV) eller bkm.")],
+    date: Annotated[str | None, typer.Option(help="Oppgjørsdato (standard i dag).")] = None,
+    user: User = None,
+    as_json: JsonOption = False,
+) -> None:
+    with handled(as_json):
+        s = st.new(
+            database(), settlement_type_of(type_), date=day_option(date), actor=actor_name(user)
+        )
+        print_settlement(s, as_json)
+
+
+@settlement_app.command("list", help="Oppgjør per fane: draft, submitted, booked.")
+def list_(
+    tab: Annotated[str | None, typer.Option(help="draft, submitted eller booked.")] = None,
+    state: Annotated[
+        str | None,
+        typer.Option(help="Bare én tilstand, f.eks. submitted: innsendt, men ikke sendt ennå."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    with handled(as_json):
+        found = views.settlements(database(), tab)
+        if state:
+            found = [s for s in found if s.state.value == state]
+        if as_json:
+            print_json([settlement_dict(s) for s in found])
+            return
+        table = Table(title=f"Oppgjør ({len(found)})")
+        for column in ("id", "type", "dato", "status", "antall", "sum", "versjon", "blokkerende"):
+            table.add_column(column)
+        for s in found:
+            table.add_row(
+                str(s.id), s.type.value, f"{s.date:%d.%m.%Y}", s.label, str(s.count),
+                format_nok(s.total), str(s.version),
+                "" if s.control_blocking is None else str(s.control_blocking),
+            )  # fmt: skip
+        out.print(table)
+
+
+@settlement_app.command("show", help="Et oppgjør med regninger, funn og historikk.")
+def show(
+    settlement_id: Id,
+    limit: Annotated[int, typer.Option(help="Vis høyst så mange regninger.")] = 50,
+    as_json: JsonOption = False,
+) -> None:
+    with handled(as_json):
+        d = views.detail(database(), settlement_id)
+        if as_json:
+            print_json(
+                {
+                    **settlement_dict(d.settlement),
+                    "claims": [
+                        {
+                            **claim_dict(c),
+                            "findings": [f.as_dict() for f in d.findings.get(c.id, [])],
+                        }
+                        for c in d.claims
+                    ],
+                    "settlement_findings": [f.as_dict() for f in d.findings.get(None, [])],
+                    "findings_current": d.findings_current,
+                    "copayment_registrations": [
+                        {
+                            "claim": r.claim_number,
+                            "paid_on": r.paid_on.isoformat(),
+                            "correction": r.correction,
+                        }
+                        for r in d.registrations
+                    ],
+                    "events": [
+                        {
+                            "at": e.at.isoformat(),
+                            "actor": e.actor,
+                            "action": e.action,
+                            "before": e.before,
+                            "after": e.after,
+                            "detail": e.detail,
+                        }
+                        for e in d.events
+                    ],
+                }
+            )
+            return
+        print_settlement(d.settlement, False)
+        out.print(claims_table(d.claims[:limit], "Regninger"))
+        findings = [f for fs in d.findings.values() for f in fs]
+        if findings and not d.findings_current:
+            out.print("[yellow]Funnene er fra en eldre versjon; kjør kontroll på nytt.[/]")
+        print_findings(findings[:limit])
+        if d.registrations:
+            out.print(f"Betalte egenandeler med: {len(d.registrations)}")
+        events = Table(title="Historikk")
+        for column in ("når", "hvem", "hva", "fra", "til", "detaljer"):
+            events.add_column(column)
+        for e in d.events:
+            events.add_row(
+                f"{e.at:%d.%m.%Y %H:%M}", e.actor, e.action, e.before or "", e.after or "", e.detail
+            )
+        out.print(events)
+
+
+@settlement_app.command("mark", help="Markér regninger: periode, alle/ingen eller enkeltregninger.")
+def mark(
+    settlement_id: Id,
+    all_: Annotated[bool, typer.Option("--all", help="Alle regninger som venter.")] = False,
+    none: Annotated[bool, typer.Option("--none", help="Fjern alle regninger.")] = False,
+    from_: Annotated[str | None, typer.Option("--from", help="Periode fra (dato).")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="Periode til (dato).")] = None,
+    add: Annotated[list[str] | None, typer.Option("--add", help="Regningsnumre å ta med.")] = None,
+    remove: Annotated[
+        list[str] | None, typer.Option("--remove", help="Regningsnumre å ta ut.")
+    ] = None,
+    version: Version = None,
+    user: User = None,
+    as_json: JsonOption = False,
+) -> None:
+    with handled(as_json):
+        if (from_ is None) != (to is None):
+            raise UseCaseError("Oppgi både --from og --to for en periode.")
+        first, last = day_option(from_), day_option(to)
+        period = (first, last) if first and last else None
+        selection = st.Selection(all_, none, period, claim_numbers(add), claim_numbers(remove))
+        s = st.mark(database(), settlement_id, selection, expected=version, actor=actor_name(user))
+        print_settlement(s, as_json)
+
+
+@settlement_app.command("date", help="Endre oppgjørsdato.")
+def change_date(
+    settlement_id: Id,
+    date: Annotated[str, typer.Argument(help="Ny dato.")],
+    version: Version = None,
+    user: User = None,
+    as_json: JsonOption = False,
+) -> None:
+    with handled(as_json):
+        day = day_option(date)
+        assert day is not None
+        s = st.change_date(database(), settlement_id, day, expected=version, actor=actor_name(user))
+        print_settlement(s, as_json)
+
+
+@settlement_app.command("control", help="Kontrollér utkastet; funnene lagres med versjonen.")
+def control(
+    settlement_id: Id, version: Version = None, user: User = None, as_json: JsonOption = False
+) -> None:
+    with handled(as_json):
+        report = st.control(database(), settlement_id, expected=version, actor=actor_name(user))
+        if as_json:
+            print_json(
+                {
+                    **settlement_dict(report.settlement),
+                    "blocking": report.blocking,
+                    "warnings": report.warnings,
+                    "findings": [{**f.as_dict(), "claim_id": cid} for cid, f in report.findings],
+                }
+            )
+            return
+        print_findings([f for _, f in report.findings][:100])
+        print_settlement(report.settlement, False)
+        style = SEVERITY_STYLE["BLOCKING"] if report.blocking else "green"
+        out.print(f"[{style}]{report.blocking} blokkerende[/], {report.warnings} advarsler.")
+        if report.blocking:
+            out.print(f"Rett funnene, eller: oppgjor settlement move-blocked {settlement_id}")
+
+
+def _simple(action: Any, help_text: str, name: str) -> None:
+    @settlement_app.command(name, help=help_text)
+    def command(
+        settlement_id: Id, version: Version = None, user: User = None, as_json: JsonOption = False
+    ) -> None:
+        with handled(as_json):
+            s = action(database(), settlement_id, expected=version, actor=actor_name(user))
+            print_settlement(s, as_json)
+
+
+_simple(st.submit, "Send inn: lås et kontrollert utkast uten blokkerende funn.", "submit")
+_simple(st.unlock, "Lås opp (Markér som ikke innsendt), mulig til oppgjøret er sendt.", "unlock")
+
+
+@settlement_app.command("move-blocked", help="Flytt regninger med blokkerende funn ut av utkastet.")
+def move_blocked(
+    settlement_id: Id, version: Version = None, user: User = None, as_json: JsonOption = False
+) -> None:
+    with handled(as_json):
+        s, moved = st.move_blocked_out(
+            database(), settlement_id, expected=version, actor=actor_name(user)
+        )
+        if as_json:
+            print_json({**settlement_dict(s), "moved": moved})
+            return
+        out.print(f"Flyttet ut {len(moved)} regninger; de venter på neste oppgjør.")
+        print_settlement(s, False)
+
+
+@settlement_app.command("delete", help="Slett et utkast; regningene venter igjen, urørt.")
+def delete(
+    settlement_id: Id, version: Version = None, user: User = None, as_json: JsonOption = False
+) -> None:
+    with handled(as_json):
+        st.delete(database(), settlement_id, expected=version, actor=actor_name(user))
+        if as_json:
+            print_json({"deleted": settlement_id})
+        else:
+            out.print(f"Oppgjør {settlement_id} er slettet; regningene venter på neste oppgjør.")
+
+
+@settlement_app.command("sent", help="Registrer at et innsendt oppgjør er sendt utenom oppgjor.")
+def sent(
+    settlement_id: Id,
+    ref: Annotated[str, typer.Option("--ref", help="Referanse (melding, fil, portal-kvittering).")],
+    version: Version = None,
+    user: User = None,
+    as_json: JsonOption = False,
+) -> None:
+    with handled(as_json):
+        if not ref.strip():
+            raise UseCaseError("Oppgi en referanse med --ref.")
+        s, _ = st.send(
+            database(),
+            settlement_id,
+            ManualTransport(ref),
+            expected=version,
+            actor=actor_name(user),
+        )
+        print_settlement(s, as_json)
+
+
+@settlement_app.command(
+    "receipt", help="Registrer Helfos svar: avviste regninger, resten godkjent."
+)
+def receipt(
+    settlement_id: Id,
+    rejected: Annotated[
+        list[str] | None, typer.Option("--rejected", help="REGNINGSNR:KODE[:TEKST], gjentas.")
+    ] = None,
+    all_rejected: Annotated[
+        str | None, typer.Option("--all-rejected", help="KODE[:TEKST]: hele meldingen avvist.")
+    ] = None,
+    version: Version = None,
+    user: User = None,
+    as_json: JsonOption = False,
+) -> None:
+    with handled(as_json):
+        whole = None
+        if all_rejected:
+            code, _, text = all_rejected.partition(":")
+            whole = (code, text)
+        s = st.receipt(
+            database(), settlement_id, rejection_reasons(rejected), whole_rejected=whole,
+            expected=version, actor=actor_name(user),
+        )  # fmt: skip
+        print_settlement(s, as_json)
+
+
+@settlement_app.command("correct", help="Rett avviste regninger: flytt dem til et nytt utkast.")
+def correct(
+    settlement_id: Id,
+    claims: Annotated[
+        list[str] | None, typer.Option("--claims", help="Regningsnumre fra utbetalingsvedtaket.")
+    ] = None,
+    version: Version = None,
+    user: User = None,
+    as_json: JsonOption = False,
+) -> None:
+    with handled(as_json):
+        numbers = claim_numbers(claims) or None
+        old, fresh = st.correct_rejected(
+            database(), settlement_id, numbers, expected=version, actor=actor_name(user)
+        )
+        if as_json:
+            print_json({"old": settlement_dict(old), "new": settlement_dict(fresh)})
+            return
+        print_settlement(old, False)
+        print_settlement(fresh, False)
+        out.print(f"Rett årsakene, så: oppgjor settlement control {fresh.id}")
+
+
+@settlement_app.command("pay", help="Registrer utbetalingsvedtaket (beløp og dato).")
+def pay(
+    settlement_id: Id,
+    amount: Annotated[str, typer.Option(help="Utbetalt beløp, f.eks. 12345,50.")],
+    date: Annotated[str, typer.Option(help="Utbetalingsdato.")],
+    version: Version = None,
+    user: User = None,
+    as_json: JsonOption = False,
+) -> None:
+    with handled(as_json):
+        try:
+            value = Decimal(amount.replace(" ", "").replace(",", "."))
+        except InvalidOperation:
+            raise UseCaseError(f"«{amount}» er ikke et beløp.") from None
+        day = day_option(date)
+        assert day is not None
+        s = st.pay(database(), settlement_id, value, day, expected=version, actor=actor_name(user))
+        print_settlement(s, as_json)
+
+
+def _write_lines(lines: list[booking.BookingLine], output: Path | None) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
+    writer.writerow(["dato", "konto", "belop", "oppgjor", "regning", "tekst"])
+    for x in lines:
+        writer.writerow(
+            [
+                x.date.isoformat(),
+                x.account,
+                str(x.amount),
+                x.settlement_id,
+                x.claim_number or "",
+                x.text,
+            ]
+        )
+    if output is None:
+        sys.stdout.write(buffer.getvalue())
+        return
+    tmp = output.with_name(output.name + ".tmp")
+    tmp.write_text(buffer.getvalue(), encoding="utf-8")
+    os.replace(tmp, output)
+
+
+@settlement_app.command("book", help="Bokfør et utbetalt oppgjør og skriv posteringene (CSV).")
+def book(
+    settlement_id: Id,
+    output: Annotated[Path | None, typer.Option(help="CSV-fil for regnskapet.")] = None,
+    version: Version = None,
+    user: User = None,
+) -> None:
+    with handled():
+        _, lines = booking.book(database(), settlement_id, expected=version, actor=actor_name(user))
+        _write_lines(lines, output)
+
+
+@settlement_app.command("export", help="Posteringene til et bokført oppgjør (CSV).")
+def export(
+    settlement_id: Id,
+    output: Annotated[Path | None, typer.Option(help="CSV-fil (standard: skjerm).")] = None,
+) -> None:
+    with handled():
+        _write_lines(booking.accounting(database(), settlement_id), output)
+
+
+@settlement_app.command("payouts", help="Forventet (godkjent) mot utbetalt per oppgjør.")
+def payouts(as_json: JsonOption = False) -> None:
+    with handled(as_json):
+        rows = views.payouts(database())
+        if as_json:
+            print_json([{"id": r.settlement.id, "status": r.settlement.label,
+                         "expected": str(r.expected), "rejected": r.rejected,
+                         "paid": None if r.paid is None else str(r.paid),
+                         "difference": None if r.difference is None else str(r.difference)}
+                        for r in rows])  # fmt: skip
+            return
+        table = Table(title="Utbetalinger")
+        for column in ("oppgjør", "status", "godkjent", "avviste", "utbetalt", "avvik"):
+            table.add_column(column)
+        for r in rows:
+            table.add_row(
+                str(r.settlement.id), r.settlement.label, format_nok(r.expected), str(r.rejected),
+                "" if r.paid is None else format_nok(r.paid),
+                "" if not r.difference else f"[red]{format_nok(r.difference)}[/]",
+            )  # fmt: skip
+        out.print(table)

@@ -1,0 +1,76 @@
+"""The outbox transport: a signed BKM in MsgHead written to the message server's outbox."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from oppgjor.helfo.adapters import folders as exchange
+from oppgjor.helfo.adapters import signing
+from oppgjor.helfo.adapters.messages import bkm, msghead, xml
+from oppgjor.helfo.adapters.messages import mapping as submission
+from oppgjor.helfo.domain.transport import SendResult, Submission
+
+
+@dataclass(frozen=True)
+class Addressing:
+    """Who sends and who receives, and which message type (POM, LOM) the practice uses."""
+
+    sender: msghead.Party
+    receiver: msghead.Party
+    msg_type: str = "POM"
+    test: bool = False
+
+
+def render(
+    sub: Submission,
+    addressing: Addressing,
+    creds: signing.Credentials | None,
+    now: datetime.datetime,
+) -> tuple[str, bytes]:
+    """The message id and the bytes of the (signed, when *creds*) MsgHead with its BKM,
+    validated against MsgHead 1.2 and the BKM schema before anything is written."""
+    message = submission.bkm_message(sub)
+    header = msghead.Header(
+        str(uuid.uuid4()), now, addressing.msg_type, addressing.sender, addressing.receiver,
+        addressing.test,
+    )  # fmt: skip
+    document = msghead.wrap(header, bkm.build(message))
+    if creds is not None:
+        document = signing.sign(document, creds)
+    xml.validate(document, "msghead+bkm")
+    return header.msg_id, xml.serialise(document)
+
+
+@dataclass(frozen=True)
+class OutboxTransport:
+    folders: exchange.Folders
+    addressing: Addressing
+    creds: signing.Credentials
+    now: datetime.datetime
+    name: str = "utboks"
+
+    def send(self, sub: Submission) -> SendResult:
+        msg_id, data = render(sub, self.addressing, self.creds, self.now)
+        file_name = exchange.message_file_name(sub.settlement.id, msg_id, self.now)
+        path = exchange.write_atomic(self.folders.outbox, file_name, data)
+        return SendResult(msg_id, str(path))
+
+
+@dataclass(frozen=True)
+class PortalFile:
+    """Without Norsk Helsenett: the same message as a file the user uploads in Helfo's portal."""
+
+    path: Path
+    addressing: Addressing
+    creds: signing.Credentials | None
+    now: datetime.datetime
+    name: str = "portal"
+
+    def send(self, sub: Submission) -> SendResult:
+        msg_id, data = render(sub, self.addressing, self.creds, self.now)
+        folder, name = self.path.parent, self.path.name
+        path = exchange.write_atomic(folder, name, data)
+        return SendResult(msg_id, str(path))
