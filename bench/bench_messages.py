@@ -85,13 +85,13 @@ def apprec_figures(tmp: Path, files: int = 1000) -> dict[str, float]:
     claims = st.waiting(db, SettlementType.BKM, NOW)
     with db.transaction() as repos:  # set-up: one sent settlement per claim, straight in
         for n, claim in enumerate(claims[:files]):
-            sid = repos.helfo.insert_settlement(
+            sid = repos.helfo.settlements.insert(
                 type="BKM", date=NOW.date(), state=SettlementState.SENT.value, version=1,
                 total=claim.amount, count=1, created_at=NOW, created_by="bench",
             )  # fmt: skip
-            repos.helfo.add_members(sid, [claim.id or 0], NOW)
+            repos.helfo.settlements.add_members(sid, [claim.id or 0], NOW)
             msg_id = str(uuid.uuid4())
-            repos.helfo.add_sent_message(sid, msg_id, "utboks", "bench", NOW)
+            repos.helfo.messages.add_sent(sid, msg_id, "utboks", "bench", NOW)
             rejected = (apprec.AppRecError("07", "Feil", str(claim.number)),) if n % 10 == 0 else ()
             receipt = apprec.AppRec(
                 str(uuid.uuid4()), NOW, "3" if rejected else "1", rejected, msg_id

@@ -104,7 +104,7 @@ def test_chapter_2_through_the_api(db, fake):
         assert paid.state is SettlementState.PAID and paid.payout_amount == paid.total
         assert paid.payout_date == datetime.date(2026, 1, 7)
         with db.transaction() as repos:
-            detail = repos.helfo.events(settlement)[-1].detail
+            detail = repos.helfo.settlements.events(settlement)[-1].detail
         assert "vedtak 100001812531790" in detail and "konto 12345678901" in detail
         assert booking.book(db, settlement, actor="t", now=NOW)[0].state is SettlementState.BOOKED
 

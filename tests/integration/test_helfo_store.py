@@ -35,7 +35,7 @@ def test_a_claim_is_active_in_one_settlement_by_database_constraint(clinic):
     second = st.new(clinic, SettlementType.FBV, actor="test", now=NOW)
     claim_ids = [c.id for c in st.claims_in(clinic, first.id)]
     with pytest.raises(StoreError), clinic.transaction() as repos:
-        repos.helfo.add_members(second.id, claim_ids[:1], NOW)  # bypassing the use case
+        repos.helfo.settlements.add_members(second.id, claim_ids[:1], NOW)  # bypassing the use case
     assert st.claims_in(clinic, second.id) == []
 
 
@@ -70,8 +70,8 @@ def test_two_sessions_on_one_settlement_exactly_one_wins(clinic):
     assert len(winners) == 1 and len(losers) == 1
     assert isinstance(losers[0], Conflict) and "endret av noen andre" in str(losers[0])
     with clinic.transaction() as repos:
-        final = repos.helfo.settlement(s.id)
-        events = [e for e in repos.helfo.events(s.id) if e.detail.startswith("dato")]
+        final = repos.helfo.settlements.get(s.id)
+        events = [e for e in repos.helfo.settlements.events(s.id) if e.detail.startswith("dato")]
     assert final.date == days[winners[0]] and final.version == s.version + 1
     assert [e.actor for e in events] == winners
 
@@ -84,7 +84,7 @@ def test_a_failed_action_writes_nothing(clinic):
     with pytest.raises(Conflict):
         st.mark(clinic, s.id, st.Selection(remove_all=True), expected=1, actor="x", now=NOW)
     with clinic.transaction() as repos:
-        again = repos.helfo.settlement(s.id)
+        again = repos.helfo.settlements.get(s.id)
     assert again.count == 2 and again.total == Decimal("5700.00")
     assert again.state is SettlementState.DRAFT and again.control_version == again.version
 

@@ -120,11 +120,11 @@ class Runner:
 
     def _all_numbers(self) -> list[int]:
         with self.db.transaction() as repos:
-            return [c.number for c in repos.helfo.claims()]
+            return [c.number for c in repos.helfo.claims.find()]
 
     def _claims_by_ref(self) -> dict[str, Any]:
         with self.db.transaction() as repos:
-            claims = repos.helfo.claims(kind=ClaimKind.CLAIM)
+            claims = repos.helfo.claims.find(kind=ClaimKind.CLAIM)
         result: dict[str, Any] = {}
         for c in claims:  # the live claim wins over a credited one
             if c.appointment_ref not in result or not c.credited:
@@ -250,7 +250,7 @@ class Runner:
 
     def _settlement(self, on: int | None = None) -> Any:
         with self.db.transaction() as repos:
-            return repos.helfo.settlement(self.settlements[(on or len(self.settlements)) - 1])
+            return repos.helfo.settlements.get(self.settlements[(on or len(self.settlements)) - 1])
 
     def _findings(self) -> list[Any]:
         d = views.detail(self.db, self.settlements[-1])
@@ -349,7 +349,7 @@ class Runner:
 
     def expect_credits(self, fail: Any, wanted: dict[str, str], error: Any) -> None:
         with self.db.transaction() as repos:
-            credits = {c.appointment_ref: c for c in repos.helfo.claims(kind=ClaimKind.CREDIT)}
+            credits = {c.appointment_ref: c for c in repos.helfo.claims.find(kind=ClaimKind.CREDIT)}
         for ref, amount in wanted.items():
             if ref not in credits or str(credits[ref].amount) != str(amount):
                 found = credits[ref].amount if ref in credits else None
@@ -380,7 +380,7 @@ class Runner:
 
     def expect_events(self, fail: Any, wanted: list[str], error: Any) -> None:
         with self.db.transaction() as repos:
-            actions = [e.action for e in repos.helfo.events(self.settlements[-1])]
+            actions = [e.action for e in repos.helfo.settlements.events(self.settlements[-1])]
         if actions != wanted:
             fail(f"events are {actions}, expected {wanted}")
 

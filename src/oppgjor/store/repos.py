@@ -29,7 +29,7 @@ from oppgjor.clinic.domain.model import (
     TreatmentSeries,
 )
 from oppgjor.store import tables as t
-from oppgjor.store.helfo_repos import HelfoRepos
+from oppgjor.store.helfo import HelfoStore
 
 R = TypeVar("R")
 
@@ -53,7 +53,7 @@ class Repos:
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
-        self.helfo = HelfoRepos(conn)
+        self.helfo = HelfoStore(conn)
 
     # -- settings ------------------------------------------------------------------------
     def get_setting(self, key: str) -> str | None:

@@ -49,7 +49,9 @@ def booking_lines(repos: Repos, s: Settlement) -> list[BookingLine]:
     """The payout into the bank (debit) against the accepted claims as income (credit)."""
     accounts = {k: repos.get_setting(k) or v for k, v in DEFAULT_ACCOUNTS.items()}
     day = s.payout_date or s.date
-    accepted = [c for c in repos.helfo.claims(settlement_id=s.id) if c.outcome is Outcome.ACCEPTED]
+    accepted = [
+        c for c in repos.helfo.claims.find(settlement_id=s.id) if c.outcome is Outcome.ACCEPTED
+    ]
     lines = [
         BookingLine(
             day,

@@ -32,7 +32,7 @@ def sources(repos: Repos) -> ClaimSources:
 def sync_claims(repos: Repos, now: datetime.datetime, src: ClaimSources | None = None) -> int:
     """Create a claim for every attended appointment with tariffs that has none; numbers are
     assigned in order of treatment time. Returns how many were created."""
-    ids = repos.helfo.unclaimed_appointment_ids()
+    ids = repos.helfo.claims.unclaimed_appointment_ids()
     if not ids:
         return 0
     src = src or sources(repos)
@@ -40,7 +40,7 @@ def sync_claims(repos: Repos, now: datetime.datetime, src: ClaimSources | None =
         (a for i in range(0, len(ids), CHUNK) for a in repos.appointments(ids=ids[i : i + CHUNK])),
         key=lambda a: (a.start, a.id or 0),
     )
-    numbers = repos.helfo.next_numbers(len(appointments))
+    numbers = repos.helfo.claims.next_numbers(len(appointments))
     claims = [
         Claim(
             id=None,
@@ -53,7 +53,7 @@ def sync_claims(repos: Repos, now: datetime.datetime, src: ClaimSources | None =
         )
         for number, a in zip(numbers, appointments, strict=True)
     ]
-    repos.helfo.insert_claims(claims, now)
+    repos.helfo.claims.insert(claims, now)
     return len(claims)
 
 
@@ -84,7 +84,7 @@ def refresh(repos: Repos, claims: Sequence[Claim], src: ClaimSources | None = No
         if content != c.content and c.id is not None:
             changes.append((c.id, content))
             updated[c.id] = _with_content(c, content)
-    repos.helfo.update_contents(changes)
+    repos.helfo.claims.update_contents(changes)
     return [updated.get(c.id or 0, c) for c in claims]
 
 
@@ -93,7 +93,7 @@ def _with_content(claim: Claim, content: ClaimContent) -> Claim:
 
 
 def get_claim(repos: Repos, number: int, kind: ClaimKind = ClaimKind.CLAIM) -> Claim:
-    found = [c for c in repos.helfo.claims(numbers=[number]) if c.kind is kind]
+    found = [c for c in repos.helfo.claims.find(numbers=[number]) if c.kind is kind]
     if not found:
         label = "Kreditering" if kind is ClaimKind.CREDIT else "Regning"
         raise NotFound(f"{label} {number} finnes ikke.")
@@ -131,8 +131,8 @@ def credit(db: Database, number: int, now: datetime.datetime) -> Claim:
             frozen=True,
             credit_of=original.id,
         )
-        repos.helfo.insert_claims([credit_claim], now)
-        repos.helfo.set_claim_flags([original.id or 0], credited=True)
+        repos.helfo.claims.insert([credit_claim], now)
+        repos.helfo.claims.set_flags([original.id or 0], credited=True)
         return get_claim(repos, number, ClaimKind.CREDIT)
 
 
@@ -148,11 +148,11 @@ def copayment_paid(
             raise UseCaseError(f"Regning {number} har ingen egenandel å betale.")
         if claim.copayment_paid:
             raise Conflict(f"Egenandelen på regning {number} er allerede registrert betalt.")
-        repos.helfo.set_claim_flags([claim.id or 0], copayment_paid=True)
+        repos.helfo.claims.set_flags([claim.id or 0], copayment_paid=True)
         if claim.content.pure_copayment:
-            repos.helfo.add_registration(claim.id or 0, paid_on, False, now)
+            repos.helfo.claims.add_registration(claim.id or 0, paid_on, False, now)
             return "Betalt egenandel registrert; den sendes med neste oppgjør."
         if claim.frozen or claim.settlement_state in LOCKED:
-            repos.helfo.add_registration(claim.id or 0, paid_on, True, now)
+            repos.helfo.claims.add_registration(claim.id or 0, paid_on, True, now)
             return "Regningen er sendt; korrigering av betalt egenandel sendes med neste oppgjør."
         return "Betalt egenandel følger regningen når den sendes."

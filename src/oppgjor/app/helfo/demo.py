@@ -51,7 +51,7 @@ def _draft(db: Database) -> int:
 
 def _drafts(db: Database) -> list[int]:
     with db.transaction() as repos:
-        found = repos.helfo.settlements([SettlementState.DRAFT], SettlementType.BKM)
+        found = repos.helfo.settlements.find([SettlementState.DRAFT], SettlementType.BKM)
     return [s.id for s in found if s.count]
 
 

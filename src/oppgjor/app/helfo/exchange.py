@@ -280,13 +280,13 @@ def _apply_receipt(db: Database, path: Path, actor: str, now: datetime.datetime)
     except UseCaseError as exc:
         raise Quarantined(NOT_APPLICABLE(str(exc), where)) from None
     with db.transaction() as repos:
-        if repos.helfo.receipt_seen(receipt.id):
+        if repos.helfo.messages.receipt_seen(receipt.id):
             raise Quarantined(
                 DUPLICATE(
                     f"Kvittering {receipt.id} er allerede lest; den brukes ikke to ganger.", where
                 )
             )
-        sid = repos.helfo.settlement_of_message(receipt.original_msg_id)
+        sid = repos.helfo.messages.settlement_of(receipt.original_msg_id)
         if sid is None:
             raise Quarantined(
                 UNKNOWN_MESSAGE(
@@ -301,7 +301,7 @@ def _apply_receipt(db: Database, path: Path, actor: str, now: datetime.datetime)
             raise Quarantined(
                 NOT_APPLICABLE(f"Kvitteringen kan ikke brukes på oppgjør {sid}: {exc}", where)
             ) from None
-        repos.helfo.add_received(
+        repos.helfo.messages.add_received(
             receipt.id, receipt.original_msg_id, sid, receipt.status, path.name, now
         )
     return sid, receipt.status
@@ -337,7 +337,7 @@ def simulate_receipt(
     if not installation.is_test_installation(db):
         raise UseCaseError("Simulerte kvitteringer lages bare i en testinstallasjon.")
     with db.transaction() as repos:
-        sent = repos.helfo.sent_messages(settlement_id)
+        sent = repos.helfo.messages.sent(settlement_id)
         practice = repos.get_practice()
     if not sent:
         raise UseCaseError(f"Oppgjør {settlement_id} er ikke sendt.")

@@ -45,7 +45,7 @@ def now_or_current(now: datetime.datetime | None) -> datetime.datetime:
 
 
 def load(repos: Repos, settlement_id: int) -> Settlement:
-    s = repos.helfo.settlement(settlement_id)
+    s = repos.helfo.settlements.get(settlement_id)
     if s is None:
         raise NotFound(f"Oppgjør {settlement_id} finnes ikke.")
     return s
@@ -90,9 +90,9 @@ def record_change(
 ) -> Settlement:
     """Bump the version (or fail if someone else did), and record the event."""
     new_state = after or s.state
-    if not repos.helfo.update_settlement(s.id, s.version, state=new_state.value, **values):
+    if not repos.helfo.settlements.update(s.id, s.version, state=new_state.value, **values):
         raise Conflict(_changed(s))
-    repos.helfo.add_event(
+    repos.helfo.settlements.add_event(
         Event(s.id, now, actor, action.value, s.state.value, new_state.value, detail)
     )
     return load(repos, s.id)
@@ -103,7 +103,7 @@ def _totals_of(claims: Sequence[Claim]) -> dict[str, Any]:
 
 
 def _retotal(repos: Repos, settlement_id: int) -> dict[str, Any]:
-    total, count = repos.helfo.totals(settlement_id)
+    total, count = repos.helfo.settlements.totals(settlement_id)
     return {"total": nok(total), "count": count}
 
 
@@ -122,7 +122,7 @@ def new(
     now = now_or_current(now)
     with db.transaction() as repos:
         sync_claims(repos, now)
-        sid = repos.helfo.insert_settlement(
+        sid = repos.helfo.settlements.insert(
             type=type_.value,
             date=date or now.date(),
             state=S.DRAFT.value,
@@ -132,7 +132,9 @@ def new(
             created_at=now,
             created_by=actor,
         )
-        repos.helfo.add_event(Event(sid, now, actor, "create", None, S.DRAFT.value, type_.value))
+        repos.helfo.settlements.add_event(
+            Event(sid, now, actor, "create", None, S.DRAFT.value, type_.value)
+        )
         return load(repos, sid)
 
 
@@ -142,7 +144,7 @@ def waiting(
     """Claims waiting for a settlement (the list the user ticks)."""
     with db.transaction() as repos:
         sync_claims(repos, now_or_current(now))
-        found = repos.helfo.claims(pool=True)
+        found = repos.helfo.claims.find(pool=True)
     return [c for c in found if type_ is None or c.content.type is type_]
 
 
@@ -170,8 +172,8 @@ def mark(
     now = now_or_current(now)
     with acting_on(db, settlement_id, Action.EDIT, expected) as (repos, s, _):
         sync_claims(repos, now)
-        pool = [c for c in repos.helfo.claims(pool=True) if c.content.type is s.type]
-        members = repos.helfo.claims(settlement_id=s.id)
+        pool = [c for c in repos.helfo.claims.find(pool=True) if c.content.type is s.type]
+        members = repos.helfo.claims.find(settlement_id=s.id)
         chosen = _choose(pool, selection)
         unknown = set(selection.add) - {c.number for c in chosen}
         if unknown:
@@ -186,8 +188,8 @@ def mark(
             )
         gone = set(selection.remove)
         removed = [c for c in members if selection.remove_all or c.number in gone]
-        repos.helfo.add_members(s.id, [c.id or 0 for c in chosen], now)
-        repos.helfo.remove_members(s.id, [c.id or 0 for c in removed])
+        repos.helfo.settlements.add_members(s.id, [c.id or 0 for c in chosen], now)
+        repos.helfo.settlements.remove_members(s.id, [c.id or 0 for c in removed])
         removed_ids = {c.id for c in removed}
         kept = [c for c in members if c.id not in removed_ids]
         detail = f"+{len(chosen)} / -{len(removed)} regninger"
@@ -229,10 +231,12 @@ def delete(
     """Slett: a draft only; its claims return to the pool untouched."""
     now = now_or_current(now)
     with acting_on(db, settlement_id, Action.DELETE, expected) as (repos, s, _):
-        if not repos.helfo.delete_settlement(s.id, s.version):
+        if not repos.helfo.settlements.delete(s.id, s.version):
             raise Conflict(_changed(s))
         detail = f"slettet med {s.count} regninger ({format_nok(s.total)}); regningene venter igjen"
-        repos.helfo.add_event(Event(s.id, now, actor, "delete", s.state.value, None, detail))
+        repos.helfo.settlements.add_event(
+            Event(s.id, now, actor, "delete", s.state.value, None, detail)
+        )
 
 
 # -- control -------------------------------------------------------------------------------
@@ -257,7 +261,7 @@ def _control_context(
     # what Helfo has or will have: claims locked in other settlements, not rejected
     others = [
         c
-        for c in repos.helfo.claims(patient_refs=patients, states=LOCKED)
+        for c in repos.helfo.claims.find(patient_refs=patients, states=LOCKED)
         if c.id not in mine and c.outcome is not Outcome.REJECTED
     ]
     return controls.ControlContext(
@@ -277,10 +281,10 @@ def _control_context(
 
 def _pending_registrations(repos: Repos, s: Settlement) -> list[int]:
     """Unsent co-payment registrations for claims of the settlement's type."""
-    regs = repos.helfo.registrations(unsent=True)
+    regs = repos.helfo.claims.registrations(unsent=True)
     if not regs:
         return []
-    types = {c.id: c.content.type for c in repos.helfo.claims(ids=[r.claim_id for r in regs])}
+    types = {c.id: c.content.type for c in repos.helfo.claims.find(ids=[r.claim_id for r in regs])}
     return [r.id or 0 for r in regs if types.get(r.claim_id) is s.type]
 
 
@@ -302,7 +306,7 @@ def _current_claims(repos: Repos, s: Settlement) -> tuple[list[Claim], ClaimSour
     """The draft's claims, refreshed from the series, appointments and plate, and those
     records (the controls read them too)."""
     src = sources(repos)
-    return refresh(repos, repos.helfo.claims(settlement_id=s.id), src), src
+    return refresh(repos, repos.helfo.claims.find(settlement_id=s.id), src), src
 
 
 def control(
@@ -322,7 +326,7 @@ def control(
         checked = dataclasses.replace(s, **totals)
         result = controls.control(claims, _control_context(repos, checked, claims, src, now))
         version = s.version + 1
-        repos.helfo.save_findings(s.id, version, result.findings)
+        repos.helfo.settlements.save_findings(s.id, version, result.findings)
         detail = f"{result.blocking} blokkerende, {len(result.findings)} funn i alt"
         s = record_change(
             repos,
@@ -353,9 +357,11 @@ def move_blocked_out(
     with acting_on(db, settlement_id, Action.EDIT, expected) as (repos, s, _):
         if s.control_version is None:
             raise UseCaseError("Kjør kontroll først; da vet vi hvilke regninger som må ut.")
-        blocked = {cid for _, cid, f in repos.helfo.findings(s.id) if f.blocking and cid}
-        moved = [c for c in repos.helfo.claims(settlement_id=s.id) if c.id in blocked]
-        repos.helfo.remove_members(s.id, [c.id or 0 for c in moved])
+        blocked = {
+            cid for _, cid, f in repos.helfo.settlements.findings(s.id) if f.blocking and cid
+        }
+        moved = [c for c in repos.helfo.claims.find(settlement_id=s.id) if c.id in blocked]
+        repos.helfo.settlements.remove_members(s.id, [c.id or 0 for c in moved])
         detail = f"flyttet ut {len(moved)} regninger med blokkerende funn"
         s = record_change(repos, s, Action.EDIT, actor, now, detail, **_retotal(repos, s.id))
         return s, [c.number for c in moved]
@@ -396,11 +402,11 @@ def submit(
                 "Rett dem, eller flytt regningene ut.",
             )
         ids = [c.id or 0 for c in claims]
-        repos.helfo.set_claim_flags(
+        repos.helfo.claims.set_flags(
             ids, frozen=True, outcome=None, outcome_code=None, outcome_text=None
         )
         regs = _pending_registrations(repos, s)
-        repos.helfo.attach_registrations(regs, s.id)
+        repos.helfo.claims.attach_registrations(regs, s.id)
         detail = f"{len(claims)} regninger, {format_nok(s.total)}, {len(regs)} egenandeler"
         return record_change(repos, s, Action.SUBMIT, actor, now, detail, after)
 
@@ -416,8 +422,8 @@ def unlock(
     """Lås opp / Markér som ikke innsendt: back to draft, possible until it is sent."""
     now = now_or_current(now)
     with acting_on(db, settlement_id, Action.UNLOCK, expected) as (repos, s, after):
-        regs = [r.id or 0 for r in repos.helfo.registrations(settlement_id=s.id)]
-        repos.helfo.attach_registrations(regs, None)
+        regs = [r.id or 0 for r in repos.helfo.claims.registrations(settlement_id=s.id)]
+        repos.helfo.claims.attach_registrations(regs, None)
         return record_change(
             repos, s, Action.UNLOCK, actor, now, "låst opp", after, control_version=None
         )
@@ -430,14 +436,14 @@ def load_settlement(db: Database, settlement_id: int) -> Settlement:
 
 def claims_in(db: Database, settlement_id: int) -> list[Claim]:
     with db.transaction() as repos:
-        return repos.helfo.claims(settlement_id=load(repos, settlement_id).id)
+        return repos.helfo.claims.find(settlement_id=load(repos, settlement_id).id)
 
 
 def submission(repos: Repos, s: Settlement) -> Submission:
     """The settlement's claims and registrations with the records a message needs."""
-    claims = repos.helfo.claims(settlement_id=s.id)
-    regs = repos.helfo.registrations(settlement_id=s.id)
-    reg_claims = repos.helfo.claims(ids=[r.claim_id for r in regs]) if regs else []
+    claims = repos.helfo.claims.find(settlement_id=s.id)
+    regs = repos.helfo.claims.registrations(settlement_id=s.id)
+    reg_claims = repos.helfo.claims.find(ids=[r.claim_id for r in regs]) if regs else []
     patients = {c.content.patient_ref for c in [*claims, *reg_claims]}
     return Submission(
         s,
@@ -469,12 +475,12 @@ def send(
     now = now_or_current(now)
     action = Action.RESEND if resend else Action.SEND
     with acting_on(db, settlement_id, action, expected) as (repos, s, after):
-        if not repos.helfo.lock_settlement(s.id, s.version):
+        if not repos.helfo.settlements.lock(s.id, s.version):
             raise Conflict(_changed(s))
         content = submission(repos, s)
         result = transport.send(content)
-        repos.helfo.set_claim_flags([c.id or 0 for c in content.claims], sent_on=now.date())
-        repos.helfo.add_sent_message(s.id, result.reference, transport.name, result.detail, now)
+        repos.helfo.claims.set_flags([c.id or 0 for c in content.claims], sent_on=now.date())
+        repos.helfo.messages.add_sent(s.id, result.reference, transport.name, result.detail, now)
         detail = f"sendt via {transport.name}: {result.reference}"
         s = record_change(
             repos,
@@ -528,7 +534,7 @@ def receipt_in(
     """:func:`receipt` inside a caller's transaction (the inbox records the file with it)."""
     s = load(repos, settlement_id)
     after = _check(s, Action.RECEIPT, expected)
-    claims = repos.helfo.claims(settlement_id=s.id)
+    claims = repos.helfo.claims.find(settlement_id=s.id)
     unknown = set(rejected) - {c.number for c in claims}
     if unknown:
         raise UseCaseError(
@@ -541,7 +547,7 @@ def receipt_in(
             outcomes.append((c.id or 0, Outcome.REJECTED, reason[0], reason[1]))
         else:
             outcomes.append((c.id or 0, Outcome.ACCEPTED, None, None))
-    repos.helfo.set_outcomes(outcomes, s.id, now)
+    repos.helfo.claims.set_outcomes(outcomes, s.id, now)
     bad = sum(1 for o in outcomes if o[1] is Outcome.REJECTED)
     detail = f"{len(outcomes) - bad} godkjent, {bad} avvist"
     return record_change(repos, s, Action.RECEIPT, actor, now, detail, after)
@@ -561,7 +567,7 @@ def correct_rejected(
     and go into a new draft with the same claim numbers and GUIDs. Returns (old, new)."""
     now = now_or_current(now)
     with acting_on(db, settlement_id, Action.CORRECT, expected) as (repos, s, _):
-        claims = repos.helfo.claims(settlement_id=s.id)  # credits can be rejected too
+        claims = repos.helfo.claims.find(settlement_id=s.id)  # credits can be rejected too
         if numbers is None:
             chosen = [c for c in claims if c.outcome is Outcome.REJECTED]
         else:
@@ -580,10 +586,10 @@ def correct_rejected(
             for c in chosen
             if c.outcome is not Outcome.REJECTED
         ]
-        repos.helfo.set_outcomes(manual, s.id, now)
+        repos.helfo.claims.set_outcomes(manual, s.id, now)
         ids = [c.id or 0 for c in chosen]
-        repos.helfo.deactivate_members(s.id, ids, now, "avvist, flyttet til retting")
-        nid = repos.helfo.insert_settlement(
+        repos.helfo.settlements.deactivate_members(s.id, ids, now, "avvist, flyttet til retting")
+        nid = repos.helfo.settlements.insert(
             type=s.type.value,
             date=now.date(),
             state=S.DRAFT.value,
@@ -594,10 +600,10 @@ def correct_rejected(
             created_by=actor,
             corrects_id=s.id,
         )
-        repos.helfo.add_event(
+        repos.helfo.settlements.add_event(
             Event(nid, now, actor, "create", None, S.DRAFT.value, f"retting av oppgjør {s.id}")
         )
-        repos.helfo.add_members(nid, ids, now)
+        repos.helfo.settlements.add_members(nid, ids, now)
         fresh = load(repos, nid)
         listed = ", ".join(str(c.number) for c in chosen)
         fresh = record_change(
@@ -633,7 +639,7 @@ def pay(
         accepted = sum(
             (
                 c.amount
-                for c in repos.helfo.claims(settlement_id=s.id)
+                for c in repos.helfo.claims.find(settlement_id=s.id)
                 if c.outcome is Outcome.ACCEPTED
             ),
             Decimal(0),

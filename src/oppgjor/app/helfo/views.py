@@ -32,7 +32,7 @@ def settlements(db: Database, tab: str | None = None) -> list[Settlement]:
     if tab is not None and tab not in TABS:
         raise UseCaseError(f"Ukjent fane «{tab}»; velg {', '.join(TABS)}.")
     with db.transaction() as repos:
-        return repos.helfo.settlements(TABS[tab] if tab else None)
+        return repos.helfo.settlements.find(TABS[tab] if tab else None)
 
 
 @dataclass(frozen=True)
@@ -54,17 +54,17 @@ def detail(db: Database, settlement_id: int) -> SettlementDetail:
     with db.transaction() as repos:
         s = load(repos, settlement_id)
         by_claim: dict[int | None, list[Finding]] = defaultdict(list)
-        stored = repos.helfo.findings(s.id)
+        stored = repos.helfo.settlements.findings(s.id)
         for _, cid, f in stored:
             by_claim[cid].append(f)
         version = stored[0][0] if stored else s.control_version
         return SettlementDetail(
             s,
-            repos.helfo.claims(settlement_id=s.id),
+            repos.helfo.claims.find(settlement_id=s.id),
             dict(by_claim),
             version,
-            repos.helfo.registrations(settlement_id=s.id),
-            repos.helfo.events(s.id),
+            repos.helfo.claims.registrations(settlement_id=s.id),
+            repos.helfo.settlements.events(s.id),
         )
 
 
@@ -82,7 +82,7 @@ def outstanding(db: Database, today: datetime.date) -> list[AgeBucket]:
     """Claims sent but not yet paid (or not yet answered), by days since sending."""
     states = (SettlementState.SENT, SettlementState.RECEIPTED)
     with db.transaction() as repos:
-        claims = repos.helfo.claims(states=states)
+        claims = repos.helfo.claims.find(states=states)
     open_ = [c for c in claims if c.outcome is not Outcome.REJECTED]
     buckets: list[AgeBucket] = []
     for low, high, label in (*AGE_BUCKETS, (61, 10**6, "over 60 dager")):
@@ -103,7 +103,7 @@ def rejections(db: Database) -> tuple[int, list[RejectionReason]]:
     """How many answers Helfo has given on claims (a corrected and resent claim counts each
     time), and the rejections among them by reason."""
     with db.transaction() as repos:
-        answers = repos.helfo.outcome_history()
+        answers = repos.helfo.claims.outcome_history()
     reasons = Counter(
         (code or "", text or "") for outcome, code, text in answers if outcome is Outcome.REJECTED
     )
@@ -121,7 +121,7 @@ class RegistrationView:
 
 def unsent_registrations(db: Database, today: datetime.date) -> list[RegistrationView]:
     with db.transaction() as repos:
-        regs = repos.helfo.registrations(unsent=True)
+        regs = repos.helfo.claims.registrations(unsent=True)
     return [RegistrationView(r, calendar.copayment_overdue(r.paid_on, today)) for r in regs]
 
 
@@ -135,7 +135,7 @@ class ExpiringClaim:
 def expiring(db: Database, today: datetime.date, within_days: int = 30) -> list[ExpiringClaim]:
     """Claims not yet submitted whose deadline at Helfo is within *within_days* (or passed)."""
     with db.transaction() as repos:
-        claims = repos.helfo.claims(kind=ClaimKind.CLAIM)
+        claims = repos.helfo.claims.find(kind=ClaimKind.CLAIM)
     result = []
     for c in claims:
         if c.settlement_state in LOCKED or c.credited or c.outcome is Outcome.ACCEPTED:
@@ -180,7 +180,7 @@ def helfo_calendar(today: datetime.date, months: int = 2) -> CalendarView:
 
 def claims_of(db: Database, numbers: Sequence[int]) -> list[Claim]:
     with db.transaction() as repos:
-        return repos.helfo.claims(numbers=numbers)
+        return repos.helfo.claims.find(numbers=numbers)
 
 
 @dataclass(frozen=True)
@@ -197,10 +197,10 @@ def payouts(db: Database) -> list[PayoutRow]:
     answered = (SettlementState.RECEIPTED, SettlementState.PAID, SettlementState.BOOKED)
     rows = []
     with db.transaction() as repos:
-        for s in repos.helfo.settlements(answered):
-            claims = repos.helfo.claims(settlement_id=s.id)
+        for s in repos.helfo.settlements.find(answered):
+            claims = repos.helfo.claims.find(settlement_id=s.id)
             expected = sum((c.amount for c in claims if c.outcome is Outcome.ACCEPTED), Decimal(0))
-            rejected = repos.helfo.rejected_in(s.id)
+            rejected = repos.helfo.claims.rejected_in(s.id)
             paid = s.payout_amount
             rows.append(
                 PayoutRow(s, expected, paid, None if paid is None else paid - expected, rejected)

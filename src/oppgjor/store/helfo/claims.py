@@ -1,4 +1,4 @@
-"""Claims, settlements, their events, control findings and co-payment registrations."""
+"""Claims, their answers from Helfo and co-payment registrations (BetaltEgenandel)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from sqlalchemy import (
     Select,
     and_,
     bindparam,
-    delete,
     func,
     insert,
     not_,
@@ -22,23 +21,21 @@ from sqlalchemy import (
     update,
 )
 
-from oppgjor.core.findings import Finding, Severity
 from oppgjor.helfo.domain.model import (
     Claim,
     ClaimContent,
     ClaimKind,
     ClaimLine,
     CopaymentRegistration,
-    Event,
     Outcome,
-    Settlement,
     SettlementState,
     SettlementType,
 )
 from oppgjor.store import tables as t
 
 CHUNK = 5000
-_SETTLEMENT_FIELDS = [c.name for c in t.settlement.c]
+
+CHUNK = 5000
 
 
 def _lines_json(lines: Sequence[ClaimLine]) -> str:
@@ -117,15 +114,8 @@ def _claim(row: Any) -> Claim:
     )
 
 
-def _settlement(row: Any) -> Settlement:
-    values = {k: row[k] for k in _SETTLEMENT_FIELDS}
-    values["type"] = SettlementType(values["type"])
-    values["state"] = SettlementState(values["state"])
-    return Settlement(**values)
-
-
-class HelfoRepos:
-    """The Helfo tables of one transaction."""
+class ClaimRepository:
+    """The claim tables of one transaction."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -169,7 +159,7 @@ class HelfoRepos:
         )
         return list(self.conn.scalars(query))
 
-    def insert_claims(self, claims: Sequence[Claim], at: datetime.datetime) -> None:
+    def insert(self, claims: Sequence[Claim], at: datetime.datetime) -> None:
         rows = [
             {
                 "number": c.number,
@@ -208,7 +198,7 @@ class HelfoRepos:
             .outerjoin(s, s.c.id == sc.c.settlement_id)
         )
 
-    def claims(
+    def find(
         self,
         *,
         settlement_id: int | None = None,
@@ -255,7 +245,7 @@ class HelfoRepos:
             result.extend(_claim(r) for r in self.conn.execute(chunk).mappings())
         return sorted(result, key=lambda x: (x.content.service_time, x.number, x.kind.value))
 
-    def set_claim_flags(self, ids: Sequence[int], **values: Any) -> None:
+    def set_flags(self, ids: Sequence[int], **values: Any) -> None:
         c = t.claim
         for i in range(0, len(ids), CHUNK):
             self.conn.execute(update(c).where(c.c.id.in_(ids[i : i + CHUNK])).values(**values))
@@ -289,177 +279,6 @@ class HelfoRepos:
         o = t.claim_outcome
         rows = self.conn.execute(select(o.c.outcome, o.c.code, o.c.text).order_by(o.c.id))
         return [(Outcome(x), code, text) for x, code, text in rows]
-
-    # -- settlements -----------------------------------------------------------------------
-    def insert_settlement(self, **values: Any) -> int:
-        stmt = insert(t.settlement).values(**values).returning(t.settlement.c.id)
-        return int(self.conn.execute(stmt).scalar_one())
-
-    def settlement(self, settlement_id: int) -> Settlement | None:
-        s = t.settlement
-        row = self.conn.execute(select(s).where(s.c.id == settlement_id)).mappings().first()
-        return _settlement(row) if row else None
-
-    def settlements(
-        self, states: Iterable[SettlementState] | None = None, type_: SettlementType | None = None
-    ) -> list[Settlement]:
-        s = t.settlement
-        query = select(s).order_by(s.c.date.desc(), s.c.id.desc())
-        if states is not None:
-            query = query.where(s.c.state.in_([x.value for x in states]))
-        if type_ is not None:
-            query = query.where(s.c.type == type_.value)
-        return [_settlement(r) for r in self.conn.execute(query).mappings()]
-
-    def update_settlement(self, settlement_id: int, expected_version: int, **values: Any) -> bool:
-        """Write *values* and bump the version, only if nobody else has (optimistic lock)."""
-        s = t.settlement
-        stmt = (
-            update(s)
-            .where(and_(s.c.id == settlement_id, s.c.version == expected_version))
-            .values(version=expected_version + 1, **values)
-        )
-        return self.conn.execute(stmt).rowcount == 1
-
-    def lock_settlement(self, settlement_id: int, expected_version: int) -> bool:
-        """Hold the settlement's row until commit, if it still has *expected_version*: a
-        concurrent writer waits and then finds the version changed (used before anything
-        leaves the building, e.g. a file to the outbox)."""
-        s = t.settlement
-        stmt = (
-            update(s)
-            .where(and_(s.c.id == settlement_id, s.c.version == expected_version))
-            .values(version=expected_version)
-        )
-        return self.conn.execute(stmt).rowcount == 1
-
-    def delete_settlement(self, settlement_id: int, expected_version: int) -> bool:
-        s = t.settlement
-        self.conn.execute(
-            delete(t.settlement_claim).where(t.settlement_claim.c.settlement_id == settlement_id)
-        )
-        stmt = delete(s).where(and_(s.c.id == settlement_id, s.c.version == expected_version))
-        return self.conn.execute(stmt).rowcount == 1
-
-    # -- membership ------------------------------------------------------------------------
-    def add_members(
-        self, settlement_id: int, claim_ids: Sequence[int], at: datetime.datetime
-    ) -> None:
-        if claim_ids:
-            rows = [
-                {"settlement_id": settlement_id, "claim_id": cid, "active": True, "added_at": at}
-                for cid in claim_ids
-            ]
-            self.conn.execute(insert(t.settlement_claim), rows)
-
-    def remove_members(self, settlement_id: int, claim_ids: Sequence[int]) -> None:
-        """Take claims out of a draft: the draft was never sent, so no trace is needed."""
-        sc = t.settlement_claim
-        for i in range(0, len(claim_ids), CHUNK):
-            self.conn.execute(
-                delete(sc).where(
-                    and_(
-                        sc.c.settlement_id == settlement_id,
-                        sc.c.claim_id.in_(claim_ids[i : i + CHUNK]),
-                    )
-                )
-            )
-
-    def deactivate_members(
-        self, settlement_id: int, claim_ids: Sequence[int], at: datetime.datetime, reason: str
-    ) -> None:
-        """Take claims out of a sent settlement, keeping the record that they were in it."""
-        sc = t.settlement_claim
-        for i in range(0, len(claim_ids), CHUNK):
-            self.conn.execute(
-                update(sc)
-                .where(
-                    and_(
-                        sc.c.settlement_id == settlement_id,
-                        sc.c.active,
-                        sc.c.claim_id.in_(claim_ids[i : i + CHUNK]),
-                    )
-                )
-                .values(active=False, removed_at=at, removed_reason=reason)
-            )
-
-    def totals(self, settlement_id: int) -> tuple[Decimal, int]:
-        """Σ amount (credits negative) and count of the settlement's active claims."""
-        claims = self.claims(settlement_id=settlement_id)
-        return sum((c.amount for c in claims), Decimal(0)), len(claims)
-
-    # -- events and findings ---------------------------------------------------------------
-    def add_event(self, event: Event) -> None:
-        e = t.settlement_event
-        self.conn.execute(
-            insert(e).values(
-                settlement_id=event.settlement_id,
-                at=event.at,
-                actor=event.actor,
-                action=event.action,
-                before=event.before,
-                after=event.after,
-                detail=event.detail,
-            )
-        )
-
-    def events(self, settlement_id: int) -> list[Event]:
-        e = t.settlement_event
-        query = select(e).where(e.c.settlement_id == settlement_id).order_by(e.c.at, e.c.id)
-        return [
-            Event(
-                r["settlement_id"],
-                r["at"],
-                r["actor"],
-                r["action"],
-                r["before"],
-                r["after"],
-                r["detail"],
-            )
-            for r in self.conn.execute(query).mappings()
-        ]
-
-    def save_findings(
-        self, settlement_id: int, version: int, findings: Sequence[tuple[int | None, Finding]]
-    ) -> None:
-        cf = t.control_finding
-        self.conn.execute(delete(cf).where(cf.c.settlement_id == settlement_id))
-        rows = [
-            {
-                "settlement_id": settlement_id,
-                "version": version,
-                "claim_id": cid,
-                "code": f.code,
-                "severity": f.severity.value,
-                "message": f.message,
-                "location": f.location[:200],
-                "link": f.link,
-                "rule": f.rule[:100],
-            }
-            for cid, f in findings
-        ]
-        if rows:
-            self.conn.execute(insert(cf), rows)
-
-    def findings(self, settlement_id: int) -> list[tuple[int, int | None, Finding]]:
-        """(version, claim id, finding) of the settlement's last control."""
-        cf = t.control_finding
-        query = select(cf).where(cf.c.settlement_id == settlement_id).order_by(cf.c.id)
-        return [
-            (
-                r["version"],
-                r["claim_id"],
-                Finding(
-                    r["code"],
-                    Severity(r["severity"]),
-                    r["message"],
-                    r["location"],
-                    r["rule"],
-                    r["link"],
-                ),
-            )
-            for r in self.conn.execute(query).mappings()
-        ]
 
     # -- co-payment registrations ----------------------------------------------------------
     def add_registration(
@@ -498,49 +317,6 @@ class HelfoRepos:
             self.conn.execute(
                 update(r).where(r.c.id.in_(list(ids))).values(settlement_id=settlement_id)
             )
-
-    # -- messages --------------------------------------------------------------------------
-    def add_sent_message(
-        self, settlement_id: int, msg_id: str, transport: str, location: str, at: datetime.datetime
-    ) -> None:
-        self.conn.execute(
-            insert(t.sent_message).values(
-                settlement_id=settlement_id, msg_id=msg_id, transport=transport,
-                location=location, sent_at=at,
-            )
-        )  # fmt: skip
-
-    def settlement_of_message(self, msg_id: str) -> int | None:
-        m = t.sent_message
-        return self.conn.scalar(select(m.c.settlement_id).where(m.c.msg_id == msg_id))
-
-    def sent_messages(self, settlement_id: int) -> list[tuple[str, str, str, datetime.datetime]]:
-        """(msg_id, transport, location, sent_at) of a settlement's messages, oldest first."""
-        m = t.sent_message
-        query = select(m.c.msg_id, m.c.transport, m.c.location, m.c.sent_at).where(
-            m.c.settlement_id == settlement_id
-        )
-        return [tuple(r) for r in self.conn.execute(query.order_by(m.c.id))]
-
-    def receipt_seen(self, msg_id: str) -> bool:
-        r = t.received_message
-        return self.conn.scalar(select(r.c.id).where(r.c.msg_id == msg_id)) is not None
-
-    def add_received(
-        self,
-        msg_id: str,
-        original: str | None,
-        settlement_id: int | None,
-        status: str,
-        file_name: str,
-        at: datetime.datetime,
-    ) -> None:
-        self.conn.execute(
-            insert(t.received_message).values(
-                msg_id=msg_id, original_msg_id=original, settlement_id=settlement_id,
-                status=status, file_name=file_name[:300], received_at=at,
-            )
-        )  # fmt: skip
 
     def rejected_in(self, settlement_id: int) -> int:
         """How many claims Helfo rejected in this settlement (also those moved out since)."""

@@ -1,0 +1,65 @@
+"""Messages sent to Helfo and receipts read back."""
+
+from __future__ import annotations
+
+import datetime
+
+from sqlalchemy import (
+    Connection,
+    insert,
+    select,
+)
+
+from oppgjor.store import tables as t
+
+CHUNK = 5000
+
+
+class MessageRepository:
+    """The message tables of one transaction."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    # -- messages --------------------------------------------------------------------------
+    def add_sent(
+        self, settlement_id: int, msg_id: str, transport: str, location: str, at: datetime.datetime
+    ) -> None:
+        self.conn.execute(
+            insert(t.sent_message).values(
+                settlement_id=settlement_id, msg_id=msg_id, transport=transport,
+                location=location, sent_at=at,
+            )
+        )  # fmt: skip
+
+    def settlement_of(self, msg_id: str) -> int | None:
+        m = t.sent_message
+        return self.conn.scalar(select(m.c.settlement_id).where(m.c.msg_id == msg_id))
+
+    def sent(self, settlement_id: int) -> list[tuple[str, str, str, datetime.datetime]]:
+        """(msg_id, transport, location, sent_at) of a settlement's messages, oldest first."""
+        m = t.sent_message
+        query = select(m.c.msg_id, m.c.transport, m.c.location, m.c.sent_at).where(
+            m.c.settlement_id == settlement_id
+        )
+        return [tuple(r) for r in self.conn.execute(query.order_by(m.c.id))]
+
+    def receipt_seen(self, msg_id: str) -> bool:
+        r = t.received_message
+        return self.conn.scalar(select(r.c.id).where(r.c.msg_id == msg_id)) is not None
+
+    def add_received(
+        self,
+        msg_id: str,
+        original: str | None,
+        settlement_id: int | None,
+        status: str,
+        file_name: str,
+        at: datetime.datetime,
+    ) -> None:
+        self.conn.execute(
+            insert(t.received_message).values(
+                msg_id=msg_id, original_msg_id=original, settlement_id=settlement_id,
+                status=status, file_name=file_name[:300], received_at=at,
+            )
+        )  # fmt: skip

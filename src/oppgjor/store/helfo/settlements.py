@@ -1,0 +1,215 @@
+"""Settlements, their claims (membership), events and the last control's findings."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    and_,
+    delete,
+    insert,
+    select,
+    update,
+)
+
+from oppgjor.core.findings import Finding, Severity
+from oppgjor.helfo.domain.model import (
+    Event,
+    Settlement,
+    SettlementState,
+    SettlementType,
+)
+from oppgjor.store import tables as t
+from oppgjor.store.helfo.claims import CHUNK, ClaimRepository
+
+_SETTLEMENT_FIELDS = [c.name for c in t.settlement.c]
+
+
+def _settlement(row: Any) -> Settlement:
+    values = {k: row[k] for k in _SETTLEMENT_FIELDS}
+    values["type"] = SettlementType(values["type"])
+    values["state"] = SettlementState(values["state"])
+    return Settlement(**values)
+
+
+class SettlementRepository:
+    """The settlement tables of one transaction."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self._claims = ClaimRepository(conn)
+
+    # -- settlements -----------------------------------------------------------------------
+    def insert(self, **values: Any) -> int:
+        stmt = insert(t.settlement).values(**values).returning(t.settlement.c.id)
+        return int(self.conn.execute(stmt).scalar_one())
+
+    def get(self, settlement_id: int) -> Settlement | None:
+        s = t.settlement
+        row = self.conn.execute(select(s).where(s.c.id == settlement_id)).mappings().first()
+        return _settlement(row) if row else None
+
+    def find(
+        self, states: Iterable[SettlementState] | None = None, type_: SettlementType | None = None
+    ) -> list[Settlement]:
+        s = t.settlement
+        query = select(s).order_by(s.c.date.desc(), s.c.id.desc())
+        if states is not None:
+            query = query.where(s.c.state.in_([x.value for x in states]))
+        if type_ is not None:
+            query = query.where(s.c.type == type_.value)
+        return [_settlement(r) for r in self.conn.execute(query).mappings()]
+
+    def update(self, settlement_id: int, expected_version: int, **values: Any) -> bool:
+        """Write *values* and bump the version, only if nobody else has (optimistic lock)."""
+        s = t.settlement
+        stmt = (
+            update(s)
+            .where(and_(s.c.id == settlement_id, s.c.version == expected_version))
+            .values(version=expected_version + 1, **values)
+        )
+        return self.conn.execute(stmt).rowcount == 1
+
+    def lock(self, settlement_id: int, expected_version: int) -> bool:
+        """Hold the settlement's row until commit, if it still has *expected_version*: a
+        concurrent writer waits and then finds the version changed (used before anything
+        leaves the building, e.g. a file to the outbox)."""
+        s = t.settlement
+        stmt = (
+            update(s)
+            .where(and_(s.c.id == settlement_id, s.c.version == expected_version))
+            .values(version=expected_version)
+        )
+        return self.conn.execute(stmt).rowcount == 1
+
+    def delete(self, settlement_id: int, expected_version: int) -> bool:
+        s = t.settlement
+        self.conn.execute(
+            delete(t.settlement_claim).where(t.settlement_claim.c.settlement_id == settlement_id)
+        )
+        stmt = delete(s).where(and_(s.c.id == settlement_id, s.c.version == expected_version))
+        return self.conn.execute(stmt).rowcount == 1
+
+    # -- membership ------------------------------------------------------------------------
+    def add_members(
+        self, settlement_id: int, claim_ids: Sequence[int], at: datetime.datetime
+    ) -> None:
+        if claim_ids:
+            rows = [
+                {"settlement_id": settlement_id, "claim_id": cid, "active": True, "added_at": at}
+                for cid in claim_ids
+            ]
+            self.conn.execute(insert(t.settlement_claim), rows)
+
+    def remove_members(self, settlement_id: int, claim_ids: Sequence[int]) -> None:
+        """Take claims out of a draft: the draft was never sent, so no trace is needed."""
+        sc = t.settlement_claim
+        for i in range(0, len(claim_ids), CHUNK):
+            self.conn.execute(
+                delete(sc).where(
+                    and_(
+                        sc.c.settlement_id == settlement_id,
+                        sc.c.claim_id.in_(claim_ids[i : i + CHUNK]),
+                    )
+                )
+            )
+
+    def deactivate_members(
+        self, settlement_id: int, claim_ids: Sequence[int], at: datetime.datetime, reason: str
+    ) -> None:
+        """Take claims out of a sent settlement, keeping the record that they were in it."""
+        sc = t.settlement_claim
+        for i in range(0, len(claim_ids), CHUNK):
+            self.conn.execute(
+                update(sc)
+                .where(
+                    and_(
+                        sc.c.settlement_id == settlement_id,
+                        sc.c.active,
+                        sc.c.claim_id.in_(claim_ids[i : i + CHUNK]),
+                    )
+                )
+                .values(active=False, removed_at=at, removed_reason=reason)
+            )
+
+    def totals(self, settlement_id: int) -> tuple[Decimal, int]:
+        """Σ amount (credits negative) and count of the settlement's active claims."""
+        claims = self._claims.find(settlement_id=settlement_id)
+        return sum((c.amount for c in claims), Decimal(0)), len(claims)
+
+    # -- events and findings ---------------------------------------------------------------
+    def add_event(self, event: Event) -> None:
+        e = t.settlement_event
+        self.conn.execute(
+            insert(e).values(
+                settlement_id=event.settlement_id,
+                at=event.at,
+                actor=event.actor,
+                action=event.action,
+                before=event.before,
+                after=event.after,
+                detail=event.detail,
+            )
+        )
+
+    def events(self, settlement_id: int) -> list[Event]:
+        e = t.settlement_event
+        query = select(e).where(e.c.settlement_id == settlement_id).order_by(e.c.at, e.c.id)
+        return [
+            Event(
+                r["settlement_id"],
+                r["at"],
+                r["actor"],
+                r["action"],
+                r["before"],
+                r["after"],
+                r["detail"],
+            )
+            for r in self.conn.execute(query).mappings()
+        ]
+
+    def save_findings(
+        self, settlement_id: int, version: int, findings: Sequence[tuple[int | None, Finding]]
+    ) -> None:
+        cf = t.control_finding
+        self.conn.execute(delete(cf).where(cf.c.settlement_id == settlement_id))
+        rows = [
+            {
+                "settlement_id": settlement_id,
+                "version": version,
+                "claim_id": cid,
+                "code": f.code,
+                "severity": f.severity.value,
+                "message": f.message,
+                "location": f.location[:200],
+                "link": f.link,
+                "rule": f.rule[:100],
+            }
+            for cid, f in findings
+        ]
+        if rows:
+            self.conn.execute(insert(cf), rows)
+
+    def findings(self, settlement_id: int) -> list[tuple[int, int | None, Finding]]:
+        """(version, claim id, finding) of the settlement's last control."""
+        cf = t.control_finding
+        query = select(cf).where(cf.c.settlement_id == settlement_id).order_by(cf.c.id)
+        return [
+            (
+                r["version"],
+                r["claim_id"],
+                Finding(
+                    r["code"],
+                    Severity(r["severity"]),
+                    r["message"],
+                    r["location"],
+                    r["rule"],
+                    r["link"],
+                ),
+            )
+            for r in self.conn.execute(query).mappings()
+        ]
