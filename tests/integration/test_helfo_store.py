@@ -55,7 +55,9 @@ def test_two_sessions_on_one_settlement_exactly_one_wins(clinic):
     def act(name: str, day: datetime.date) -> None:
         barrier.wait()
         try:
-            outcome[name] = st.change_date(clinic, s.id, day, expected=s.version, actor=name)
+            outcome[name] = st.change_date(
+                clinic, s.id, day, expected=s.version, actor=name, now=NOW
+            )
         except (Conflict, StoreError) as exc:
             outcome[name] = exc
 
@@ -121,7 +123,7 @@ def test_two_sessions_sending_at_once_send_once(clinic):
     def act(name: str) -> None:
         barrier.wait()
         try:
-            outcome[name] = st.send(clinic, s.id, Slow(), expected=s.version, actor=name)
+            outcome[name] = st.send(clinic, s.id, Slow(), expected=s.version, actor=name, now=NOW)
         except (Conflict, StoreError) as exc:
             outcome[name] = exc
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
@@ -10,6 +11,7 @@ import typer
 
 from oppgjor.app.errors import Rejected, UseCaseError
 from oppgjor.cli.render import err, print_findings, print_json
+from oppgjor.core.clock import SystemClock
 from oppgjor.store import Database, StoreError
 
 # Exit codes (also in the README)
@@ -56,3 +58,11 @@ def handled(as_json: bool = False) -> Iterator[None]:
     except OSError as exc:
         err.print(f"[bold red]Filfeil:[/] {exc.strerror}: {exc.filename}")
         raise typer.Exit(USAGE) from None
+
+
+CLOCK = SystemClock()
+
+
+def now() -> datetime.datetime:
+    """The time of the user's action: the one place the command line reads the clock."""
+    return CLOCK.now()

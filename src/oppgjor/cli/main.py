@@ -16,7 +16,7 @@ from oppgjor.app.helfo import booking
 from oppgjor.app.helfo import demo as demo_helfo
 from oppgjor.cli.clinic import create
 from oppgjor.cli.clinic.records import add_record_commands
-from oppgjor.cli.common import JsonOption, database, handled, set_database_url
+from oppgjor.cli.common import JsonOption, database, handled, now, set_database_url
 from oppgjor.cli.helfo import claim as helfo_claims
 from oppgjor.cli.helfo import sending as helfo_messages
 from oppgjor.cli.helfo import settlement as helfo
@@ -121,7 +121,7 @@ def demo_helfo_flow(
     folder: Annotated[str, typer.Option(help="Mappe for utboks/innboks/arkiv.")] = "var/helfo",
 ) -> None:
     with handled():
-        for line in demo_helfo.run(database(), Path(folder)):
+        for line in demo_helfo.run(database(), now(), Path(folder)):
             out.print(line)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from oppgjor.app.clinic.tabular import DUPLICATE_ROW
 from oppgjor.clinic.domain import planner, records, series
 from oppgjor.clinic.domain.model import Appointment, DiagnosisSystem, TreatmentSeries
+from oppgjor.clinic.domain.ports import ClinicRecords
 from oppgjor.clinic.domain.tariffs import TariffPlate, check_tariff
 from oppgjor.core import codes
 from oppgjor.core.findings import Finding, FindingCode, Severity
@@ -90,7 +91,7 @@ def _references(repos: Repos, kind: str, items: Labelled, checked: list[Any]) ->
 
 
 def series_context(
-    repos: Repos, today: datetime.date, plate: TariffPlate | None = None
+    repos: ClinicRecords, today: datetime.date, plate: TariffPlate | None = None
 ) -> series.SeriesContext:
     return series.SeriesContext(
         referrers={r.ref: r for r in repos.referrers()},

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from oppgjor.app.errors import UseCaseError
-from oppgjor.app.helfo.settlements import acting_on, load, now_or_current, record_change
+from oppgjor.app.helfo.unit import deciding, load, save
 from oppgjor.core.money import nok
+from oppgjor.helfo.domain import settlement as aggregate
 from oppgjor.helfo.domain.model import ClaimKind, Outcome, Settlement, SettlementState
+from oppgjor.helfo.domain.ports import Repositories, UnitOfWork
 from oppgjor.helfo.domain.workflow import Action
 from oppgjor.store import Database
-from oppgjor.store.repos import Repos
 
 S = SettlementState
 
@@ -45,7 +46,7 @@ class BookingLine:
     text: str
 
 
-def booking_lines(repos: Repos, s: Settlement) -> list[BookingLine]:
+def booking_lines(repos: Repositories, s: Settlement) -> list[BookingLine]:
     """The payout into the bank (debit) against the accepted claims as income (credit)."""
     accounts = {k: repos.get_setting(k) or v for k, v in DEFAULT_ACCOUNTS.items()}
     day = s.payout_date or s.date
@@ -84,24 +85,22 @@ def booking_lines(repos: Repos, s: Settlement) -> list[BookingLine]:
 
 
 def book(
-    db: Database,
+    db: UnitOfWork,
     settlement_id: int,
     *,
     expected: int | None = None,
     actor: str,
-    now: datetime.datetime | None = None,
+    now: datetime.datetime,
 ) -> tuple[Settlement, list[BookingLine]]:
     """Bokfør: lock the paid settlement for good and return its accounting lines."""
-    now = now_or_current(now)
-    with acting_on(db, settlement_id, Action.BOOK, expected) as (repos, s, after):
+    with deciding(db, settlement_id) as (repos, s):
+        aggregate.check(s, Action.BOOK, expected)
         lines = booking_lines(repos, s)
-        s = record_change(
-            repos, s, Action.BOOK, actor, now, f"{len(lines)} posteringer", after, booked_at=now
-        )
-        return s, lines
+        change = aggregate.book(s, len(lines), expected=expected, actor=actor, now=now)
+        return save(repos, s, change), lines
 
 
-def accounting(db: Database, settlement_id: int) -> list[BookingLine]:
+def accounting(db: UnitOfWork, settlement_id: int) -> list[BookingLine]:
     with db.transaction() as repos:
         s = load(repos, settlement_id)
         if s.state is not S.BOOKED:

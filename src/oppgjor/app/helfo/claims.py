@@ -13,6 +13,7 @@ from oppgjor.clinic.domain.tariffs import TariffPlate
 from oppgjor.helfo.domain import calendar
 from oppgjor.helfo.domain.claims import ClaimSources, derive
 from oppgjor.helfo.domain.model import Claim, ClaimContent, ClaimKind, Outcome, SettlementState
+from oppgjor.helfo.domain.ports import Repositories
 from oppgjor.store import Database
 from oppgjor.store.repos import Repos
 
@@ -21,7 +22,7 @@ LOCKED = tuple(s for s in SettlementState if s is not SettlementState.DRAFT)
 CHUNK = 5000
 
 
-def sources(repos: Repos) -> ClaimSources:
+def sources(repos: Repositories) -> ClaimSources:
     return ClaimSources(
         series={s.ref: s for s in repos.series()},
         practitioners={p.ref: p for p in repos.practitioners()},
@@ -29,7 +30,9 @@ def sources(repos: Repos) -> ClaimSources:
     )
 
 
-def sync_claims(repos: Repos, now: datetime.datetime, src: ClaimSources | None = None) -> int:
+def sync_claims(
+    repos: Repositories, now: datetime.datetime, src: ClaimSources | None = None
+) -> int:
     """Create a claim for every attended appointment with tariffs that has none; numbers are
     assigned in order of treatment time. Returns how many were created."""
     ids = repos.helfo.claims.unclaimed_appointment_ids()
@@ -57,7 +60,9 @@ def sync_claims(repos: Repos, now: datetime.datetime, src: ClaimSources | None =
     return len(claims)
 
 
-def refresh(repos: Repos, claims: Sequence[Claim], src: ClaimSources | None = None) -> list[Claim]:
+def refresh(
+    repos: Repositories, claims: Sequence[Claim], src: ClaimSources | None = None
+) -> list[Claim]:
     """Re-derive the content of claims that are not locked in a submitted settlement, so a fix
     in a series or on the plate reaches them; returns the claims as they now are."""
     open_ = [
@@ -132,7 +137,7 @@ def credit(db: Database, number: int, now: datetime.datetime) -> Claim:
             credit_of=original.id,
         )
         repos.helfo.claims.insert([credit_claim], now)
-        repos.helfo.claims.set_flags([original.id or 0], credited=True)
+        repos.helfo.claims.mark_credited(original.id or 0)
         return get_claim(repos, number, ClaimKind.CREDIT)
 
 
@@ -148,7 +153,7 @@ def copayment_paid(
             raise UseCaseError(f"Regning {number} har ingen egenandel å betale.")
         if claim.copayment_paid:
             raise Conflict(f"Egenandelen på regning {number} er allerede registrert betalt.")
-        repos.helfo.claims.set_flags([claim.id or 0], copayment_paid=True)
+        repos.helfo.claims.mark_copayment_paid(claim.id or 0)
         if claim.content.pure_copayment:
             repos.helfo.claims.add_registration(claim.id or 0, paid_on, False, now)
             return "Betalt egenandel registrert; den sendes med neste oppgjør."

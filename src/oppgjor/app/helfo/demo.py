@@ -40,11 +40,11 @@ def _certificate(db: Database, folder: Path, now: datetime.datetime) -> None:
     hx.set_settings(db, certificate=str(cert), password_file=str(secret))
 
 
-def _draft(db: Database) -> int:
+def _draft(db: Database, now: datetime.datetime) -> int:
     drafts = _drafts(db)
     if not drafts:
-        s = st.new(db, SettlementType.BKM, actor=WHO)
-        st.mark(db, s.id, st.Selection(add_all=True), actor=WHO)
+        s = st.new(db, SettlementType.BKM, actor=WHO, now=now)
+        st.mark(db, s.id, st.Selection(add_all=True), actor=WHO, now=now)
         return s.id
     return drafts[0]
 
@@ -55,15 +55,15 @@ def _drafts(db: Database) -> list[int]:
     return [s.id for s in found if s.count]
 
 
-def _control_and_submit(db: Database, sid: int) -> None:
-    if st.control(db, sid, actor=WHO).blocking:
-        st.move_blocked_out(db, sid, actor=WHO)
-        if st.control(db, sid, actor=WHO).blocking:
+def _control_and_submit(db: Database, sid: int, now: datetime.datetime) -> None:
+    if st.control(db, sid, actor=WHO, now=now).blocking:
+        st.move_blocked_out(db, sid, actor=WHO, now=now)
+        if st.control(db, sid, actor=WHO, now=now).blocking:
             raise UseCaseError(f"Oppgjør {sid} har fortsatt blokkerende funn.")
-    st.submit(db, sid, actor=WHO)
+    st.submit(db, sid, actor=WHO, now=now)
 
 
-def run(db: Database, base: Path | None = None) -> list[str]:
+def run(db: Database, now: datetime.datetime, base: Path | None = None) -> list[str]:
     """Run the flow once (a test installation only); say where the files went."""
     if not installation.is_test_installation(db):
         raise UseCaseError("Demo-flyten kjøres bare i en testinstallasjon.")
@@ -76,25 +76,24 @@ def run(db: Database, base: Path | None = None) -> list[str]:
     folders = hx.folders(settings)
     if done:
         return [f"Helfo-demo er kjørt før ({done}); filene ligger i {folders.outbox.parent}."]
-    now = datetime.datetime.now().replace(microsecond=0)
     _certificate(db, folders.outbox.parent / "sertifikat", now)
-    sid = _draft(db)
-    _control_and_submit(db, sid)
-    first = hx.create_file(db, sid, actor=WHO)
+    sid = _draft(db, now)
+    _control_and_submit(db, sid, now)
+    first = hx.create_file(db, sid, actor=WHO, now=now)
     claims = st.claims_in(db, sid)
     rejected = {c.number: ("07", "Feil i henvisning (simulert)") for c in claims[:2]}
-    hx.simulate_receipt(db, sid, rejected)
-    hx.read_inbox(db, actor=WHO)
-    old, fix = st.correct_rejected(db, sid, actor=WHO)
-    _control_and_submit(db, fix.id)
-    second = hx.create_file(db, fix.id, actor=WHO)
-    hx.simulate_receipt(db, fix.id, {})
-    hx.read_inbox(db, actor=WHO)
+    hx.simulate_receipt(db, sid, rejected, now=now)
+    hx.read_inbox(db, actor=WHO, now=now)
+    old, fix = st.correct_rejected(db, sid, actor=WHO, now=now)
+    _control_and_submit(db, fix.id, now)
+    second = hx.create_file(db, fix.id, actor=WHO, now=now)
+    hx.simulate_receipt(db, fix.id, {}, now=now)
+    hx.read_inbox(db, actor=WHO, now=now)
     today = now.date()
     for s in (old, fix):
         fresh = st.load_settlement(db, s.id)
-        st.pay(db, s.id, fresh.total, today, actor=WHO)
-        booking.book(db, s.id, actor=WHO)
+        st.pay(db, s.id, fresh.total, today, actor=WHO, now=now)
+        booking.book(db, s.id, actor=WHO, now=now)
     with db.transaction() as repos:
         repos.set_setting(DONE, now.isoformat())
     numbers = ", ".join(str(n) for n in rejected)

@@ -156,11 +156,10 @@ def create_file(
     secret: str | None = None,
     resend: bool = False,
     actor: str,
-    now: datetime.datetime | None = None,
+    now: datetime.datetime,
 ) -> FileResult:
     """Lag fil til innsending: the signed BKM in the outbox, once per settlement unless the
     user resends; what is missing is said in one list before anything is written."""
-    now = now or datetime.datetime.now().replace(microsecond=0)
     gaps = missing(db)
     if gaps:
         raise UseCaseError("Fyll ut før filen kan lages: " + "; ".join(gaps) + ".")
@@ -184,11 +183,10 @@ def portal_file(
     *,
     secret: str | None = None,
     actor: str,
-    now: datetime.datetime | None = None,
+    now: datetime.datetime,
 ) -> FileResult:
     """Without Norsk Helsenett: the same message as a file for Helfo's portal, signed when a
     certificate is set up; the settlement is recorded as sent that way."""
-    now = now or datetime.datetime.now().replace(microsecond=0)
     settings = get_settings(db)
     gaps = [g for g in missing(db) if "sertifikat" not in g]
     if gaps:
@@ -234,11 +232,10 @@ class InboxReport:
     findings: list[Finding] = field(default_factory=list)
 
 
-def read_inbox(db: Database, *, actor: str, now: datetime.datetime | None = None) -> InboxReport:
+def read_inbox(db: Database, *, actor: str, now: datetime.datetime) -> InboxReport:
     """Read every AppRec in the inbox once: apply it to the settlement it answers, archive the
     file; anything unreadable, unknown or already applied goes to quarantine with the reason,
     and no claim changes."""
-    now = now or datetime.datetime.now().replace(microsecond=0)
     target = folders(get_settings(db))
     target.ensure()
     report = InboxReport()
@@ -329,11 +326,10 @@ def simulate_receipt(
     settlement_id: int,
     rejected: dict[int, tuple[str, str]],
     *,
-    now: datetime.datetime | None = None,
+    now: datetime.datetime,
 ) -> Path:
     """A Helfo-shaped AppRec for the settlement's last message, dropped into the inbox: for
     the demo and tests of a test installation only."""
-    now = now or datetime.datetime.now().replace(microsecond=0)
     if not installation.is_test_installation(db):
         raise UseCaseError("Simulerte kvitteringer lages bare i en testinstallasjon.")
     with db.transaction() as repos:

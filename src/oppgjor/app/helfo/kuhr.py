@@ -78,7 +78,7 @@ def client(db: Database, provider: kuhr.TokenProvider | None = None) -> kuhr.Kuh
 
 def send(
     db: Database, settlement_id: int, api: kuhr.KuhrClient, *, actor: str,
-    now: datetime.datetime | None = None,
+    now: datetime.datetime,
 ) -> Settlement:  # fmt: skip
     try:
         s, _ = st.send(db, settlement_id, api, actor=actor, now=now)
@@ -96,7 +96,7 @@ class PollResult:
 
 def poll(
     db: Database, settlement_id: int, api: kuhr.KuhrClient, *, actor: str,
-    now: datetime.datetime | None = None,
+    now: datetime.datetime,
 ) -> PollResult:  # fmt: skip
     """Read the message's status; apply the control result per claim once it is final, and
     the payout once it is paid."""
@@ -126,7 +126,7 @@ def poll(
     if status.paid_out and s.state is SettlementState.RECEIPTED:
         payout = status.payout
         amount = status.paid if status.paid is not None else (payout.amount if payout else None)
-        day = (payout.date if payout else None) or (now or datetime.datetime.now()).date()
+        day = (payout.date if payout else None) or now.date()
         if amount is not None:
             parts = [f"vedtak {status.decision_id}" if status.decision_id else ""]
             if payout and payout.account:

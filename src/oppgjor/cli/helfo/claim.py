@@ -13,7 +13,7 @@ from oppgjor.app.errors import UseCaseError
 from oppgjor.app.helfo import claims as claim_actions
 from oppgjor.app.helfo import settlements as st
 from oppgjor.app.helfo import views
-from oppgjor.cli.common import JsonOption, database, handled
+from oppgjor.cli.common import JsonOption, database, handled, now
 from oppgjor.cli.helfo.common import (
     claim_app,
     claim_dict,
@@ -34,7 +34,7 @@ def waiting(
     as_json: JsonOption = False,
 ) -> None:
     with handled(as_json):
-        found = st.waiting(database(), settlement_type_of(type_) if type_ else None)
+        found = st.waiting(database(), settlement_type_of(type_) if type_ else None, now=now())
         if as_json:
             print_json([claim_dict(c) for c in found])
             return
@@ -65,7 +65,7 @@ def credit(
     number: Annotated[int, typer.Argument(help="Regningsnummer.")], as_json: JsonOption = False
 ) -> None:
     with handled(as_json):
-        c = claim_actions.credit(database(), number, datetime.datetime.now().replace(microsecond=0))
+        c = claim_actions.credit(database(), number, now())
         if as_json:
             print_json(claim_dict(c))
             return
@@ -81,9 +81,9 @@ def copayment_paid(
     date: Annotated[str | None, typer.Option(help="Betalingsdato (standard i dag).")] = None,
 ) -> None:
     with handled():
-        now = datetime.datetime.now().replace(microsecond=0)
+        at = now()
         message = claim_actions.copayment_paid(
-            database(), number, day_option(date) or now.date(), now
+            database(), number, day_option(date) or at.date(), at
         )
         out.print(message)
 

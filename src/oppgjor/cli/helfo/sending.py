@@ -12,7 +12,7 @@ import typer
 from oppgjor.app.helfo import exchange as hx
 from oppgjor.app.helfo import kuhr as kuhr_app
 from oppgjor.app.helfo import views
-from oppgjor.cli.common import JsonOption, database, handled
+from oppgjor.cli.common import JsonOption, database, handled, now
 from oppgjor.cli.helfo.common import (
     Id,
     User,
@@ -107,7 +107,7 @@ def send_file(
     with handled(as_json):
         result = hx.create_file(
             database(), settlement_id, secret=_secret(ask_password), resend=resend,
-            actor=actor_name(user),
+            actor=actor_name(user), now=now(),
         )  # fmt: skip
         if as_json:
             print_json({**settlement_dict(result.settlement), "file": result.path,
@@ -131,7 +131,12 @@ def portal(
 ) -> None:
     with handled(as_json):
         result = hx.portal_file(
-            database(), settlement_id, output, secret=_secret(ask_password), actor=actor_name(user)
+            database(),
+            settlement_id,
+            output,
+            secret=_secret(ask_password),
+            actor=actor_name(user),
+            now=now(),
         )
         if as_json:
             print_json({**settlement_dict(result.settlement), "file": result.path})
@@ -148,7 +153,7 @@ def inbox(
 ) -> None:
     with handled(as_json):
         while True:
-            report = hx.read_inbox(database(), actor=actor_name(user))
+            report = hx.read_inbox(database(), actor=actor_name(user), now=now())
             if as_json:
                 print_json({"applied": report.applied, "quarantined": report.quarantined})
             else:
@@ -173,7 +178,9 @@ def simulate(
     ] = None,
 ) -> None:
     with handled():
-        path = hx.simulate_receipt(database(), settlement_id, rejection_reasons(rejected))
+        path = hx.simulate_receipt(
+            database(), settlement_id, rejection_reasons(rejected), now=now()
+        )
         out.print(f"Simulert kvittering lagt i innboksen: {path}")
 
 
@@ -202,7 +209,11 @@ def kuhr_settings(
 def kuhr_send(settlement_id: Id, user: User = None, as_json: JsonOption = False) -> None:
     with handled(as_json):
         s = kuhr_app.send(
-            database(), settlement_id, kuhr_app.client(database()), actor=actor_name(user)
+            database(),
+            settlement_id,
+            kuhr_app.client(database()),
+            actor=actor_name(user),
+            now=now(),
         )
         print_settlement(s, as_json)
 
@@ -211,7 +222,11 @@ def kuhr_send(settlement_id: Id, user: User = None, as_json: JsonOption = False)
 def kuhr_status(settlement_id: Id, user: User = None, as_json: JsonOption = False) -> None:
     with handled(as_json):
         result = kuhr_app.poll(
-            database(), settlement_id, kuhr_app.client(database()), actor=actor_name(user)
+            database(),
+            settlement_id,
+            kuhr_app.client(database()),
+            actor=actor_name(user),
+            now=now(),
         )
         x = result.status
         if as_json:

@@ -16,7 +16,7 @@ from rich.table import Table
 from oppgjor.app.errors import UseCaseError
 from oppgjor.app.helfo import booking, views
 from oppgjor.app.helfo import settlements as st
-from oppgjor.cli.common import JsonOption, database, handled
+from oppgjor.cli.common import JsonOption, database, handled, now
 from oppgjor.cli.helfo.common import (
     Id,
     User,
@@ -48,7 +48,11 @@ def new(
 ) -> None:
     with handled(as_json):
         s = st.new(
-            database(), settlement_type_of(type_), date=day_option(date), actor=actor_name(user)
+            database(),
+            settlement_type_of(type_),
+            date=day_option(date),
+            actor=actor_name(user),
+            now=now(),
         )
         print_settlement(s, as_json)
 
@@ -163,7 +167,14 @@ def mark(
         first, last = day_option(from_), day_option(to)
         period = (first, last) if first and last else None
         selection = st.Selection(all_, none, period, claim_numbers(add), claim_numbers(remove))
-        s = st.mark(database(), settlement_id, selection, expected=version, actor=actor_name(user))
+        s = st.mark(
+            database(),
+            settlement_id,
+            selection,
+            expected=version,
+            actor=actor_name(user),
+            now=now(),
+        )
         print_settlement(s, as_json)
 
 
@@ -178,7 +189,9 @@ def change_date(
     with handled(as_json):
         day = day_option(date)
         assert day is not None
-        s = st.change_date(database(), settlement_id, day, expected=version, actor=actor_name(user))
+        s = st.change_date(
+            database(), settlement_id, day, expected=version, actor=actor_name(user), now=now()
+        )
         print_settlement(s, as_json)
 
 
@@ -187,7 +200,9 @@ def control(
     settlement_id: Id, version: Version = None, user: User = None, as_json: JsonOption = False
 ) -> None:
     with handled(as_json):
-        report = st.control(database(), settlement_id, expected=version, actor=actor_name(user))
+        report = st.control(
+            database(), settlement_id, expected=version, actor=actor_name(user), now=now()
+        )
         if as_json:
             print_json(
                 {
@@ -212,7 +227,9 @@ def _simple(action: Any, help_text: str, name: str) -> None:
         settlement_id: Id, version: Version = None, user: User = None, as_json: JsonOption = False
     ) -> None:
         with handled(as_json):
-            s = action(database(), settlement_id, expected=version, actor=actor_name(user))
+            s = action(
+                database(), settlement_id, expected=version, actor=actor_name(user), now=now()
+            )
             print_settlement(s, as_json)
 
 
@@ -226,7 +243,7 @@ def move_blocked(
 ) -> None:
     with handled(as_json):
         s, moved = st.move_blocked_out(
-            database(), settlement_id, expected=version, actor=actor_name(user)
+            database(), settlement_id, expected=version, actor=actor_name(user), now=now()
         )
         if as_json:
             print_json({**settlement_dict(s), "moved": moved})
@@ -240,7 +257,7 @@ def delete(
     settlement_id: Id, version: Version = None, user: User = None, as_json: JsonOption = False
 ) -> None:
     with handled(as_json):
-        st.delete(database(), settlement_id, expected=version, actor=actor_name(user))
+        st.delete(database(), settlement_id, expected=version, actor=actor_name(user), now=now())
         if as_json:
             print_json({"deleted": settlement_id})
         else:
@@ -264,6 +281,7 @@ def sent(
             ManualTransport(ref),
             expected=version,
             actor=actor_name(user),
+            now=now(),
         )
         print_settlement(s, as_json)
 
@@ -290,7 +308,7 @@ def receipt(
             whole = (code, text)
         s = st.receipt(
             database(), settlement_id, rejection_reasons(rejected), whole_rejected=whole,
-            expected=version, actor=actor_name(user),
+            expected=version, actor=actor_name(user), now=now(),
         )  # fmt: skip
         print_settlement(s, as_json)
 
@@ -308,7 +326,7 @@ def correct(
     with handled(as_json):
         numbers = claim_numbers(claims) or None
         old, fresh = st.correct_rejected(
-            database(), settlement_id, numbers, expected=version, actor=actor_name(user)
+            database(), settlement_id, numbers, expected=version, actor=actor_name(user), now=now()
         )
         if as_json:
             print_json({"old": settlement_dict(old), "new": settlement_dict(fresh)})
@@ -334,7 +352,15 @@ def pay(
             raise UseCaseError(f"«{amount}» er ikke et beløp.") from None
         day = day_option(date)
         assert day is not None
-        s = st.pay(database(), settlement_id, value, day, expected=version, actor=actor_name(user))
+        s = st.pay(
+            database(),
+            settlement_id,
+            value,
+            day,
+            expected=version,
+            actor=actor_name(user),
+            now=now(),
+        )
         print_settlement(s, as_json)
 
 
@@ -369,7 +395,9 @@ def book(
     user: User = None,
 ) -> None:
     with handled():
-        _, lines = booking.book(database(), settlement_id, expected=version, actor=actor_name(user))
+        _, lines = booking.book(
+            database(), settlement_id, expected=version, actor=actor_name(user), now=now()
+        )
         _write_lines(lines, output)
 
 

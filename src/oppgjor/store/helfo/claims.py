@@ -245,10 +245,25 @@ class ClaimRepository:
             result.extend(_claim(r) for r in self.conn.execute(chunk).mappings())
         return sorted(result, key=lambda x: (x.content.service_time, x.number, x.kind.value))
 
-    def set_flags(self, ids: Sequence[int], **values: Any) -> None:
+    def _set(self, ids: Sequence[int], values: dict[str, Any]) -> None:
         c = t.claim
         for i in range(0, len(ids), CHUNK):
             self.conn.execute(update(c).where(c.c.id.in_(ids[i : i + CHUNK])).values(**values))
+
+    def freeze(self, ids: Sequence[int]) -> None:
+        """Submitted: the content no longer follows the records; an earlier answer is void."""
+        self._set(
+            ids, {"frozen": True, "outcome": None, "outcome_code": None, "outcome_text": None}
+        )
+
+    def mark_sent(self, ids: Sequence[int], on: datetime.date) -> None:
+        self._set(ids, {"sent_on": on})
+
+    def mark_credited(self, claim_id: int) -> None:
+        self._set([claim_id], {"credited": True})
+
+    def mark_copayment_paid(self, claim_id: int) -> None:
+        self._set([claim_id], {"copayment_paid": True})
 
     def set_outcomes(
         self,

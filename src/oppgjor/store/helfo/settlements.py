@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -29,6 +30,13 @@ from oppgjor.store.helfo.claims import CHUNK, ClaimRepository
 _SETTLEMENT_FIELDS = [c.name for c in t.settlement.c]
 
 
+def _row(settlement: Settlement) -> dict[str, Any]:
+    row = {k: getattr(settlement, k) for k in _SETTLEMENT_FIELDS}
+    row["type"] = settlement.type.value
+    row["state"] = settlement.state.value
+    return row
+
+
 def _settlement(row: Any) -> Settlement:
     values = {k: row[k] for k in _SETTLEMENT_FIELDS}
     values["type"] = SettlementType(values["type"])
@@ -44,9 +52,12 @@ class SettlementRepository:
         self._claims = ClaimRepository(conn)
 
     # -- settlements -----------------------------------------------------------------------
-    def insert(self, **values: Any) -> int:
-        stmt = insert(t.settlement).values(**values).returning(t.settlement.c.id)
-        return int(self.conn.execute(stmt).scalar_one())
+    def add(self, settlement: Settlement) -> Settlement:
+        """Store a new settlement; returns it with its id (ids are never reused)."""
+        row = _row(settlement)
+        del row["id"]
+        stmt = insert(t.settlement).values(**row).returning(t.settlement.c.id)
+        return dataclasses.replace(settlement, id=int(self.conn.execute(stmt).scalar_one()))
 
     def get(self, settlement_id: int) -> Settlement | None:
         s = t.settlement
@@ -64,13 +75,16 @@ class SettlementRepository:
             query = query.where(s.c.type == type_.value)
         return [_settlement(r) for r in self.conn.execute(query).mappings()]
 
-    def update(self, settlement_id: int, expected_version: int, **values: Any) -> bool:
-        """Write *values* and bump the version, only if nobody else has (optimistic lock)."""
+    def save(self, settlement: Settlement, expected_version: int) -> bool:
+        """Write the settlement as it now is, only if the stored one still has
+        *expected_version* (optimistic lock)."""
         s = t.settlement
+        row = _row(settlement)
+        del row["id"]
         stmt = (
             update(s)
-            .where(and_(s.c.id == settlement_id, s.c.version == expected_version))
-            .values(version=expected_version + 1, **values)
+            .where(and_(s.c.id == settlement.id, s.c.version == expected_version))
+            .values(**row)
         )
         return self.conn.execute(stmt).rowcount == 1
 
@@ -86,12 +100,13 @@ class SettlementRepository:
         )
         return self.conn.execute(stmt).rowcount == 1
 
-    def delete(self, settlement_id: int, expected_version: int) -> bool:
+    def remove(self, settlement: Settlement) -> bool:
+        """Delete the settlement and its membership, if it still has its version."""
         s = t.settlement
         self.conn.execute(
-            delete(t.settlement_claim).where(t.settlement_claim.c.settlement_id == settlement_id)
+            delete(t.settlement_claim).where(t.settlement_claim.c.settlement_id == settlement.id)
         )
-        stmt = delete(s).where(and_(s.c.id == settlement_id, s.c.version == expected_version))
+        stmt = delete(s).where(and_(s.c.id == settlement.id, s.c.version == settlement.version))
         return self.conn.execute(stmt).rowcount == 1
 
     # -- membership ------------------------------------------------------------------------
