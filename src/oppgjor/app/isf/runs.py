@@ -14,7 +14,9 @@ import yaml
 from oppgjor.app.errors import UseCaseError
 from oppgjor.core import parameters
 from oppgjor.isf.adapters import batch
-from oppgjor.isf.domain import deadlines, grouper, prices, weights
+from oppgjor.isf.domain import deadlines, prices, weights
+from oppgjor.isf.domain.grouper.definitions import Definitions
+from oppgjor.isf.domain.grouper.matching import Grouping, group, parse_case
 
 
 def read_settings(path: Path | None, year: int) -> dict[str, Any]:
@@ -63,7 +65,7 @@ class GroupedCase:
     number: str
     expected_drg: str
     expected_row: str
-    found: grouper.Grouping | None
+    found: Grouping | None
 
     @property
     def passed(self) -> bool:
@@ -77,7 +79,7 @@ def group_regression_file(definitions: Path, cases: Path) -> list[GroupedCase]:
     """Group every case of a file in the NordDRG regression format
     (``RegelNr;DRGKode;DRGGrupperingsregel;DRGGrupperingsstreng;Returkode``)."""
     try:
-        defs = grouper.Definitions.load(definitions)
+        defs = Definitions.load(definitions)
     except (OSError, ValueError, KeyError, StopIteration) as exc:
         raise UseCaseError(f"Kan ikke lese definisjonsdata {definitions}: {exc}") from None
     try:
@@ -92,10 +94,10 @@ def group_regression_file(definitions: Path, cases: Path) -> list[GroupedCase]:
         if len(parts) < 4:
             raise UseCaseError(f"{cases.name} linje {n}: forventet RegelNr;DRGKode;regel;streng.")
         try:
-            case = grouper.parse_case(parts[3])
+            case = parse_case(parts[3])
         except ValueError as exc:
             raise UseCaseError(f"{cases.name} linje {n}: {exc}") from None
-        result.append(GroupedCase(parts[0], parts[1], parts[2], grouper.group(case, defs)))
+        result.append(GroupedCase(parts[0], parts[1], parts[2], group(case, defs)))
     return result
 
 
@@ -142,7 +144,7 @@ def compute(
     defs = None
     if definitions is not None:
         try:
-            defs = grouper.Definitions.load(definitions)
+            defs = Definitions.load(definitions)
         except (OSError, ValueError, KeyError, StopIteration) as exc:
             raise UseCaseError(f"Kan ikke lese definisjonsdata {definitions}: {exc}") from None
     elif regroup:

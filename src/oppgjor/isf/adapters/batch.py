@@ -20,8 +20,9 @@ import polars as pl
 
 from oppgjor.isf.adapters import npr
 from oppgjor.isf.domain import findings as F
-from oppgjor.isf.domain import grouper
 from oppgjor.isf.domain import weights as weight_tables
+from oppgjor.isf.domain.grouper.definitions import Definitions
+from oppgjor.isf.domain.grouper.matching import group, parse_case
 from oppgjor.isf.domain.prices import Area, Prices
 from oppgjor.isf.rules import patient, record
 
@@ -133,13 +134,13 @@ GROUPING_INPUT = ("sex", "age_days", "date_in", "date_out", "main_condition",
 
 
 def assign_drg(
-    frame: pl.LazyFrame, definitions: grouper.Definitions, regroup: bool = False
+    frame: pl.LazyFrame, definitions: Definitions, regroup: bool = False
 ) -> pl.LazyFrame:
     """Group records that arrive without a DRG (all of them with *regroup*); a record the
     grouper cannot place keeps no DRG and is reported as a bad row."""
 
     def group_one(row: dict[str, str | None]) -> str | None:
-        found = grouper.group(grouper.parse_case(_case_text(row)), definitions)
+        found = group(parse_case(_case_text(row)), definitions)
         return found.drg if found else None
 
     needs = pl.lit(True) if regroup else (pl.col("drg").is_null() | (pl.col("drg") == ""))
@@ -150,7 +151,7 @@ def assign_drg(
 
 
 def split(
-    frame: pl.LazyFrame, definitions: grouper.Definitions | None = None, regroup: bool = False
+    frame: pl.LazyFrame, definitions: Definitions | None = None, regroup: bool = False
 ) -> tuple[pl.LazyFrame, pl.LazyFrame]:
     """(usable records, bad rows with ``row`` and ``reason``): nothing is dropped silently.
     With *definitions*, records without a DRG are grouped first."""
