@@ -13,7 +13,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from oppgjor.isf.domain import grouper
+from oppgjor.isf.domain.grouper.definitions import Definitions
+from oppgjor.isf.domain.grouper.matching import group, parse_case
 from reference import shared
 
 SIZE = 200_000
@@ -90,7 +91,7 @@ def main() -> None:
         return
     norddrg = shared() / "reference" / "isf" / "norddrg"
     t0 = time.perf_counter()
-    defs = grouper.Definitions.load(norddrg / "DefinitionData_NOR_2015_Pr1cN.zip")
+    defs = Definitions.load(norddrg / "DefinitionData_NOR_2015_Pr1cN.zip")
     loaded = time.perf_counter() - t0
     rows = list(csv.reader((norddrg / "grouper_testcases_small.csv").open(encoding="utf-8-sig"),
                            delimiter=";"))[1:]  # fmt: skip
@@ -98,7 +99,7 @@ def main() -> None:
     texts = texts[:SIZE]
     t0 = time.perf_counter()
     for text in texts:
-        grouper.group(grouper.parse_case(text), defs)
+        group(parse_case(text), defs)
     seconds = time.perf_counter() - t0
     print("ISF grouper (NordDRG 2015 tables, one core):")
     print(f"  tables loaded in {loaded:.2f} s ({len(defs.rows)} decision rows)")

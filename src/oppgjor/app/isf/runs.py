@@ -2,51 +2,33 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from oppgjor.app.errors import UseCaseError
 from oppgjor.core import parameters
-from oppgjor.isf.adapters import batch
-from oppgjor.isf.domain import deadlines, grouper, prices, weights
+from oppgjor.isf.adapters import batch, settings_file, summary_file
+from oppgjor.isf.domain import deadlines, prices, weights
+from oppgjor.isf.domain.grouper.definitions import Definitions
+from oppgjor.isf.domain.grouper.matching import Grouping, group, parse_case
 
 
-def read_settings(path: Path | None, year: int) -> dict[str, Any]:
-    """The user's values for *year* from a YAML file: ``2021: {somatic: {unit_price: ..,
-    share: ..}, phv_tsb: {...}}``."""
+def _settings(path: Path | None, year: int) -> dict[str, Any]:
+    """The user's values for *year* from the settings file, if one is given."""
     if path is None:
         return {}
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise UseCaseError(f"Kan ikke lese innstillingsfilen {path.name}: {exc}") from None
-    if not isinstance(data, dict):
-        raise UseCaseError(f"{path.name}: forventet år som nøkler (f.eks. 2021:).")
-    year_values = data.get(year) or data.get(str(year)) or {}
-    for area, values in year_values.items():
-        if area not in {a.value for a in prices.Area} or not isinstance(values, dict):
-            raise UseCaseError(f"{path.name}: ukjent område «{area}» for {year}.")
-        for key in ("unit_price", "share"):
-            try:
-                Decimal(str(values[key]))
-            except (KeyError, InvalidOperation):
-                raise UseCaseError(
-                    f"{path.name}: {year}.{area}.{key} mangler eller er ikke et tall."
-                ) from None
-    return dict(year_values)
+        return settings_file.read(path, year)
+    except settings_file.SettingsError as exc:
+        raise UseCaseError(str(exc)) from None
 
 
 def price(year: int, total_points: Decimal, area: prices.Area, settings: Path | None) -> Decimal:
     try:
-        return prices.Prices.for_year(year, read_settings(settings, year)).refund(
-            total_points, area
-        )
+        return prices.Prices.for_year(year, _settings(settings, year)).refund(total_points, area)
     except prices.MissingPrices as exc:
         raise UseCaseError(str(exc)) from None
 
@@ -63,7 +45,7 @@ class GroupedCase:
     number: str
     expected_drg: str
     expected_row: str
-    found: grouper.Grouping | None
+    found: Grouping | None
 
     @property
     def passed(self) -> bool:
@@ -77,7 +59,7 @@ def group_regression_file(definitions: Path, cases: Path) -> list[GroupedCase]:
     """Group every case of a file in the NordDRG regression format
     (``RegelNr;DRGKode;DRGGrupperingsregel;DRGGrupperingsstreng;Returkode``)."""
     try:
-        defs = grouper.Definitions.load(definitions)
+        defs = Definitions.load(definitions)
     except (OSError, ValueError, KeyError, StopIteration) as exc:
         raise UseCaseError(f"Kan ikke lese definisjonsdata {definitions}: {exc}") from None
     try:
@@ -92,10 +74,10 @@ def group_regression_file(definitions: Path, cases: Path) -> list[GroupedCase]:
         if len(parts) < 4:
             raise UseCaseError(f"{cases.name} linje {n}: forventet RegelNr;DRGKode;regel;streng.")
         try:
-            case = grouper.parse_case(parts[3])
+            case = parse_case(parts[3])
         except ValueError as exc:
             raise UseCaseError(f"{cases.name} linje {n}: {exc}") from None
-        result.append(GroupedCase(parts[0], parts[1], parts[2], grouper.group(case, defs)))
+        result.append(GroupedCase(parts[0], parts[1], parts[2], group(case, defs)))
     return result
 
 
@@ -133,7 +115,7 @@ def compute(
     :func:`combine_summaries` adds the parts up)."""
     if partition is not None and not (partition[1] >= 1 and 0 <= partition[0] < partition[1]):
         raise UseCaseError("Partisjon må være K/N med 0 <= K < N, f.eks. 0/4.")
-    prices_ = prices.Prices.for_year(year, read_settings(settings, year))
+    prices_ = prices.Prices.for_year(year, _settings(settings, year))
     try:
         table = weights.load(weights_file) if weights_file else weights.shipped("demo")
     except (OSError, weights.WeightTableError) as exc:
@@ -142,7 +124,7 @@ def compute(
     defs = None
     if definitions is not None:
         try:
-            defs = grouper.Definitions.load(definitions)
+            defs = Definitions.load(definitions)
         except (OSError, ValueError, KeyError, StopIteration) as exc:
             raise UseCaseError(f"Kan ikke lese definisjonsdata {definitions}: {exc}") from None
     elif regroup:
@@ -196,7 +178,16 @@ def write_demo_activity(year: int, records: int, output: Path) -> int:
     return frame.height
 
 
-SUMMARY_HEADER = ["area", "month", "code", "institution", "records", "points", "kroner"]
+def _read_summaries(parts: list[Path]) -> list[batch.SummaryRow]:
+    rows: list[batch.SummaryRow] = []
+    for path in parts:
+        try:
+            rows += summary_file.read(path)
+        except summary_file.SummaryFileError as exc:
+            raise UseCaseError(str(exc)) from None
+        except OSError as exc:
+            raise UseCaseError(f"Kan ikke lese {path}: {exc.strerror}") from None
+    return rows
 
 
 def combine_summaries(
@@ -205,24 +196,12 @@ def combine_summaries(
     """Add up the summaries of a split run (``--partition``): records and points per area,
     month, code and institution; kroner computed again from the summed points, rounded
     once. A file that is not such a summary is refused by name, nothing is written."""
-    prices_ = prices.Prices.for_year(year, read_settings(settings, year))
-    sums: dict[tuple[str, str, str, str], list[Any]] = {}
-    for path in parts:
-        try:
-            with path.open(encoding="utf-8", newline="") as handle:
-                reader = csv.DictReader(handle)
-                if reader.fieldnames != SUMMARY_HEADER:
-                    raise UseCaseError(f"{path.name} er ikke et ISF-sammendrag fra oppgjor.")
-                for n, row in enumerate(reader, start=2):
-                    key = (row["area"], row["month"], row["code"], row["institution"])
-                    entry = sums.setdefault(key, [0, Decimal(0)])
-                    try:
-                        entry[0] += int(row["records"])
-                        entry[1] += Decimal(row["points"])
-                    except (ValueError, InvalidOperation):
-                        raise UseCaseError(f"{path.name} linje {n}: ugyldig tall.") from None
-        except OSError as exc:
-            raise UseCaseError(f"Kan ikke lese {path}: {exc.strerror}") from None
+    prices_ = prices.Prices.for_year(year, _settings(settings, year))
+    sums: dict[tuple[str, str, str, str], tuple[int, Decimal]] = {}
+    for r in _read_summaries(parts):
+        key = (r.area, r.month, r.code, r.institution)
+        records, points = sums.get(key, (0, Decimal(0)))
+        sums[key] = (records + r.records, points + r.points)
     rows = []
     for (area, month, code, institution), (records, points) in sorted(sums.items()):
         try:
@@ -240,9 +219,5 @@ def combine_summaries(
 
 
 def write_summary(rows: list[batch.SummaryRow], path: Path) -> None:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(SUMMARY_HEADER)
-        for r in rows:
-            writer.writerow([r.area, r.month, r.code, r.institution, r.records, r.points,
-                             "" if r.kroner is None else r.kroner])  # fmt: skip
+    """The summary file (``--summary``) of a run or of combined parts."""
+    summary_file.write(rows, path)

@@ -1,10 +1,11 @@
 """The ISF batch engine on Polars (lazy): read activity, report bad rows, price pre-grouped
 records with the year's weights, unit price and ISF share, and summarise.
 
-The only module that imports Polars. Points are Decimal with 3 decimals; kroner are computed
-from summed points and rounded to øre once, at the end. Each record says which table and
-parameter versions produced its points. Work is partitioned by patient (``partition``), so a
-national run can be split across machines and the summaries added up.
+With the year rules (``isf.rules``), the only code that imports Polars (ADR 0010). Points
+are Decimal with 3 decimals; kroner are computed from summed points and rounded to øre once,
+at the end. Each record says which table and parameter versions produced its points. Work is
+partitioned by patient (``partition``), so a national run can be split across machines and
+the summaries added up.
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ from pathlib import Path
 
 import polars as pl
 
-from oppgjor.isf import rules
 from oppgjor.isf.adapters import npr
 from oppgjor.isf.domain import findings as F
-from oppgjor.isf.domain import grouper
 from oppgjor.isf.domain import weights as weight_tables
+from oppgjor.isf.domain.grouper.definitions import Definitions
+from oppgjor.isf.domain.grouper.matching import group, parse_case
 from oppgjor.isf.domain.prices import Area, Prices
+from oppgjor.isf.rules import patient, record
 
 # The documented input columns (docs/isf-activity.md); only the first four are required.
 COLUMNS = {
@@ -132,13 +134,13 @@ GROUPING_INPUT = ("sex", "age_days", "date_in", "date_out", "main_condition",
 
 
 def assign_drg(
-    frame: pl.LazyFrame, definitions: grouper.Definitions, regroup: bool = False
+    frame: pl.LazyFrame, definitions: Definitions, regroup: bool = False
 ) -> pl.LazyFrame:
     """Group records that arrive without a DRG (all of them with *regroup*); a record the
     grouper cannot place keeps no DRG and is reported as a bad row."""
 
     def group_one(row: dict[str, str | None]) -> str | None:
-        found = grouper.group(grouper.parse_case(_case_text(row)), definitions)
+        found = group(parse_case(_case_text(row)), definitions)
         return found.drg if found else None
 
     needs = pl.lit(True) if regroup else (pl.col("drg").is_null() | (pl.col("drg") == ""))
@@ -149,7 +151,7 @@ def assign_drg(
 
 
 def split(
-    frame: pl.LazyFrame, definitions: grouper.Definitions | None = None, regroup: bool = False
+    frame: pl.LazyFrame, definitions: Definitions | None = None, regroup: bool = False
 ) -> tuple[pl.LazyFrame, pl.LazyFrame]:
     """(usable records, bad rows with ``row`` and ``reason``): nothing is dropped silently.
     With *definitions*, records without a DRG are grouped first."""
@@ -174,7 +176,7 @@ def only_partition(frame: pl.LazyFrame, part: int, parts: int) -> pl.LazyFrame:
 
 
 def weights_frame(table: Sequence[weight_tables.Weight]) -> pl.LazyFrame:
-    """DRG, STG and TFG weights (special-code weights are looked up by ``isf.rules``)."""
+    """DRG, STG and TFG weights (special-code weights are looked up by the patient rules)."""
     groups = [w for w in table if w.system != "SÆRKODE"]
     return pl.LazyFrame(
         {
@@ -189,21 +191,21 @@ def weights_frame(table: Sequence[weight_tables.Weight]) -> pl.LazyFrame:
 def price(
     good: pl.LazyFrame, table: Sequence[weight_tables.Weight], table_name: str, year: int
 ) -> pl.LazyFrame:
-    """Points per record: the year's rules (``isf.rules``) first, then the weight of the DRG
-    and of any STG given in addition, plus supplements; then the rules over a patient's
-    records (team special codes, care pathways). A DRG without a weight in the year's table
-    is a finding (points 0), not a silent zero. A pathway's trigger carries the TFG weight
-    and its members give no points of their own."""
+    """Points per record: the year's record rules (``isf.rules.record``) first, then the
+    weight of the DRG and of any STG given in addition, plus supplements; then the rules over
+    a patient's records (``isf.rules.patient``: team special codes, care pathways). A DRG
+    without a weight in the year's table is a finding (points 0), not a silent zero. A
+    pathway's trigger carries the TFG weight and its members give no points of their own."""
     weighted = weights_frame(table)
     extra = weighted.rename({"drg": "extra_code", "weight": "extra_weight"}).drop("surgical")
     by_code = weight_tables.lookup(table)
-    joined = rules.provider_types(
-        rules.apply(good.with_row_index("_id"), year)
+    joined = record.provider_types(
+        record.apply(good.with_row_index("_id"), year)
         .join(weighted, on=["drg", "area"], how="left")
         .join(extra, on=["extra_code", "area"], how="left"),
         year,
     )
-    joined = rules.care_pathways(rules.team_codes(joined, year, by_code), year, by_code)
+    joined = patient.care_pathways(patient.team_codes(joined, year, by_code), year, by_code)
     unknown = pl.col("weight").is_null() & pl.col("counted") & pl.col("pathway").is_null()
     base = (
         pl.when(pl.col("tfg").is_not_null()).then(pl.col("tfg_weight"))
