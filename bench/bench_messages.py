@@ -31,7 +31,7 @@ from oppgjor.clinic.domain.model import Practice
 from oppgjor.helfo.adapters import folders as exchange
 from oppgjor.helfo.adapters import signing
 from oppgjor.helfo.adapters.messages import apprec, xml
-from oppgjor.helfo.domain.model import SettlementState, SettlementType
+from oppgjor.helfo.domain.model import Settlement, SettlementState, SettlementType
 from oppgjor.store import Database
 
 NOW = datetime.datetime(2026, 5, 5, 12)
@@ -82,13 +82,22 @@ def apprec_figures(tmp: Path, files: int = 1000) -> dict[str, float]:
     hx.set_settings(db, folder=str(tmp / "helfo"))
     folders = hx.folders(hx.get_settings(db))
     folders.ensure()
-    claims = st.waiting(db, SettlementType.BKM, NOW)
+    claims = st.waiting(db, SettlementType.BKM, now=NOW)
     with db.transaction() as repos:  # set-up: one sent settlement per claim, straight in
         for n, claim in enumerate(claims[:files]):
-            sid = repos.helfo.settlements.insert(
-                type="BKM", date=NOW.date(), state=SettlementState.SENT.value, version=1,
-                total=claim.amount, count=1, created_at=NOW, created_by="bench",
-            )  # fmt: skip
+            sid = repos.helfo.settlements.add(
+                Settlement(
+                    0,
+                    SettlementType.BKM,
+                    NOW.date(),
+                    SettlementState.SENT,
+                    1,
+                    claim.amount,
+                    1,
+                    NOW,
+                    "bench",
+                )
+            ).id
             repos.helfo.settlements.add_members(sid, [claim.id or 0], NOW)
             msg_id = str(uuid.uuid4())
             repos.helfo.messages.add_sent(sid, msg_id, "utboks", "bench", NOW)

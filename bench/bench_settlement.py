@@ -130,7 +130,7 @@ def measure(claims: int, kind: str) -> dict[str, float]:
             figures[name + "_sql"] = statements["n"]
             return result
 
-        timed("claims", lambda: st.waiting(db, SettlementType.BKM, now))
+        timed("claims", lambda: st.waiting(db, SettlementType.BKM, now=now))
 
         def build():  # type: ignore[no-untyped-def]
             s = st.new(db, SettlementType.BKM, actor="bench", now=now)
