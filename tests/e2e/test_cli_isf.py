@@ -1,11 +1,12 @@
 """The `isf` commands: deadlines, pricing, a year without public values, a bad settings file."""
 
 import json
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from typer.testing import CliRunner
 
 from oppgjor.cli.main import app
+from oppgjor.core.money import format_nok
 
 runner = CliRunner()
 
@@ -105,3 +106,28 @@ def test_a_run_split_by_patient_partition_adds_up_to_the_whole(tmp_path):
                                       str(tmp_path / "x.csv"), str(activity)])  # fmt: skip
     assert not_summary.exit_code == 1 and "ikke et ISF-sammendrag" in not_summary.output
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_the_top_codes_table_prices_a_codes_summed_points_once(tmp_path):
+    """Three stays of one DRG in three months are three summary rows; the table's kroner for
+    the DRG come from its summed points, rounded once, not from the rows' rounded kroner."""
+    weight, unit_price, share = Decimal("1.234"), Decimal(45808), Decimal("0.5")
+    table, settings, activity = tmp_path / "w.csv", tmp_path / "isf.yaml", tmp_path / "a.csv"
+    table.write_text("code,system,area,weight,trim_point,day_weight,day,outpatient,surgical\n"
+                     f"442,DRG,somatic,{weight},,,0,0,0\n")  # fmt: skip
+    settings.write_text(f"2020:\n  somatic: {{unit_price: {unit_price}, share: {share}}}\n")
+    activity.write_text(
+        "patient_id,institution,date_in,date_out,drg,care_level\n"
+        + "".join(f"P{m},HF1,2020-0{m}-10,2020-0{m}-12,442,1\n" for m in (1, 2, 3))
+    )
+    cent = Decimal("0.01")
+    once = (3 * weight * unit_price * share).quantize(cent, rounding=ROUND_HALF_UP)
+    per_row = 3 * (weight * unit_price * share).quantize(cent, rounding=ROUND_HALF_UP)
+    assert once != per_row  # the records do tell the two apart
+    done = runner.invoke(app, ["isf", "compute", "--year", "2020", "--input", str(activity),
+                               "--weights", str(table), "--settings", str(settings)])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    top = done.output[done.output.index("Største DRG/STG/TFG") :]
+    row = next(line for line in top.splitlines() if " 442 " in line)
+    assert f"{3 * weight}" in row and format_nok(once) in row
+    assert format_nok(per_row) not in done.output

@@ -46,6 +46,17 @@ def test_a_year_without_public_values_is_refused_by_name_and_can_be_supplied():
         Prices.for_year(2020, {}).refund(Decimal("1"), Area.PHV_TSB)
 
 
+def test_points_in_two_areas_are_priced_each_at_its_own_price_and_rounded_once():
+    supplied = {"somatic": {"unit_price": "45808", "share": "0.5"},
+                "phv_tsb": {"unit_price": "45808", "share": "0.5"}}  # fmt: skip
+    price = Prices.for_year(2021, supplied)
+    both = {Area.SOMATIC: Decimal("0.001"), Area.PHV_TSB: Decimal("0.001")}
+    assert price.refund_by_area(both) == Decimal("45.81")  # 2 × 22.904, rounded once
+    assert price.refund(Decimal("0.001"), Area.SOMATIC) == Decimal("22.90")
+    with pytest.raises(MissingPrices, match="phv_tsb"):
+        Prices.for_year(2020, {}).refund_by_area(both)
+
+
 def published_2019_2020():
     rows = csv.DictReader((ISF / "npr_reporting_deadlines_2019_2020.csv").open(encoding="utf-8"))
     for row in rows:

@@ -173,9 +173,8 @@ def compute(
                 definitions=definitions, regroup=regroup, partition=part,
                 step=lambda text: progress.update(task, description=text),
             )  # fmt: skip
-        rows = result.summary
         if summary is not None:
-            isf_app.write_summary(rows, summary)
+            isf_app.write_summary(result.summary, summary)
         totals = result.totals
         if as_json:
             per_area = {a: {"points": str(p), "kroner": str(k)} for a, (p, k) in totals.items()}
@@ -189,17 +188,11 @@ def compute(
         for area, (points, kroner) in totals.items():
             table.add_row(area, f"{points}", format_nok(kroner))
         out.print(table)
-        by_code: dict[str, list[Decimal]] = {}
-        for r in rows:
-            t = by_code.setdefault(r.code, [Decimal(0), Decimal(0)])
-            t[0] += r.points
-            t[1] += r.kroner or Decimal(0)
-        top = sorted(by_code.items(), key=lambda item: -item[1][0])[:10]
         codes = Table(title="Største DRG/STG/TFG etter poeng")
         for column in ("kode", "poeng", "kroner"):
             codes.add_column(column)
-        for code, (points, kroner) in top:
-            codes.add_row(code, f"{points}", format_nok(kroner))
+        for top in result.top_codes:
+            codes.add_row(top.code, f"{top.points}", format_nok(top.kroner))
         out.print(codes)
         if result.findings:
             out.print(f"[yellow]{result.findings} poster med funn (se kolonnen finding):[/]")

@@ -90,6 +90,7 @@ class ComputeResult:
     output: Path | None
     # per area: (points, kroner from the summed points, rounded to øre once)
     totals: dict[str, tuple[Decimal, Decimal]]
+    top_codes: list[batch.CodeTotal]  # the codes with the most points, kroner rounded once
 
     @property
     def findings(self) -> int:
@@ -161,7 +162,8 @@ def compute(
         points[row.area] = points.get(row.area, Decimal(0)) + row.points
     totals = {a: (p, prices_.refund(p, prices.Area(a))) for a, p in sorted(points.items())}
     records = priced.select("row").collect().height
-    return ComputeResult(records, bad_rows, findings, summary, output, totals)
+    top = batch.top_codes(summary, prices_)
+    return ComputeResult(records, bad_rows, findings, summary, output, totals, top)
 
 
 def write_demo_activity(year: int, records: int, output: Path) -> int:

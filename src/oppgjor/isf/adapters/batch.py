@@ -277,6 +277,30 @@ def summarise(priced: pl.LazyFrame, prices: Prices) -> list[SummaryRow]:
     return rows
 
 
+@dataclass(frozen=True)
+class CodeTotal:
+    code: str  # a DRG, STG or TFG, over every area, month and institution
+    points: Decimal
+    kroner: Decimal  # from the summed points, rounded to øre once
+
+
+def top_codes(rows: Sequence[SummaryRow], prices: Prices, count: int = 10) -> list[CodeTotal]:
+    """The *count* codes with the most points in a summary (ties in the rows' order): points
+    summed per code, then kroner from the summed points with the year's prices (each area at
+    its own), rounded once; never a sum of the rows' rounded kroner. Every area in *rows*
+    must have a price (:func:`oppgjor.app.isf.runs.compute` refuses a run without)."""
+    by_code: dict[str, dict[Area, Decimal]] = {}
+    for r in rows:
+        per_area = by_code.setdefault(r.code, {})
+        area = Area(r.area)
+        per_area[area] = per_area.get(area, Decimal(0)) + r.points
+    totals = [
+        CodeTotal(code, sum(per_area.values(), Decimal(0)), prices.refund_by_area(per_area))
+        for code, per_area in by_code.items()
+    ]
+    return sorted(totals, key=lambda total: -total.points)[:count]
+
+
 def count_findings(priced: pl.LazyFrame) -> dict[str, int]:
     """Records with a finding, per finding code (the text before the first colon)."""
     counted = (

@@ -81,8 +81,15 @@ class Prices:
 
     def refund(self, total_points: Decimal, area: Area) -> Decimal:
         """Kroner for *total_points*, rounded to øre once, at the end."""
-        price = self.area(area)
-        exact = points(total_points) * price.unit_price * price.share
+        return self.refund_by_area({area: total_points})
+
+    def refund_by_area(self, total_points: Mapping[Area, Decimal]) -> Decimal:
+        """Kroner for points summed per area, each area at its own price, rounded to øre
+        once over them all."""
+        exact = Decimal(0)
+        for area, summed in total_points.items():
+            price = self.area(area)
+            exact += points(summed) * price.unit_price * price.share
         return exact.quantize(ORE, rounding=ROUND_HALF_UP)
 
 
