@@ -4,6 +4,10 @@ Two ordered registries: ``CLAIM_CONTROLS`` (``controls.claim``) look at one clai
 and ``SETTLEMENT_CONTROLS`` (``controls.settlement``) look at the claims together; both read a
 ``ControlContext`` (``controls.context``). :func:`control` runs them in order and keeps, with
 each finding, the id of the claim it is about, read from the finding's location.
+
+A control that reads a dated parameter names the version it used in the finding's ``rule``:
+``name@YYYY-MM-DD`` (the value's start date), several joined by ``;``, e.g.
+``claim_expiry_months@1997-05-01``.
 """
 
 from __future__ import annotations

@@ -190,21 +190,20 @@ def control_dates(claim: Claim, ctx: ControlContext) -> Iterable[Finding]:
     if claim.kind is ClaimKind.CLAIM:
         expiry = calendar.claim_expiry(day, ctx.params)
         left = (expiry - ctx.today).days
-        rule = ctx.params["claim_expiry_months"].version(day)
         warn_days = int(ctx.params["claim_expiry_warning_days"].at(ctx.today))
         if left < 0:
             yield EXPIRED(
                 f"Regning {claim.number} ({day:%d.%m.%Y}) ble foreldet {expiry:%d.%m.%Y}; Helfo "
                 "betaler den ikke. Flytt den ut av oppgjøret.",
                 claim_at(claim, "service_time"),
-                rule,
+                ctx.rule(("claim_expiry_months", day)),
             )
         elif left <= warn_days:
             yield EXPIRING(
                 f"Regning {claim.number} må være hos Helfo senest {expiry:%d.%m.%Y} "
                 f"({left} dager igjen); send den nå.",
                 claim_at(claim, "service_time"),
-                rule,
+                ctx.rule(("claim_expiry_months", day), ("claim_expiry_warning_days", ctx.today)),
             )
 
 

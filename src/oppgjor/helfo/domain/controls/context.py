@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from oppgjor.clinic.domain.model import Patient, Practitioner, TreatmentSeries
 from oppgjor.clinic.domain.series import SeriesContext
 from oppgjor.clinic.domain.tariffs import TariffPlate
+from oppgjor.core import parameters
 from oppgjor.core.findings import Finding, Location
 from oppgjor.core.parameters import Parameter
 from oppgjor.helfo.domain.model import Claim, Settlement
@@ -48,6 +49,11 @@ class ControlContext:
         if key not in self._cache:
             self._cache[key] = list(compute())
         return self._cache[key]
+
+    def rule(self, *used: tuple[str, datetime.date]) -> str:
+        """The ``rule`` of a finding that read dated parameters (name, day read for): the
+        versions used, ``name@YYYY-MM-DD`` joined by ``;`` (see core.parameters.versions)."""
+        return parameters.versions(*((self.params[name], day) for name, day in used))
 
 
 def claim_at(claim: Claim, path: str = "") -> Location:

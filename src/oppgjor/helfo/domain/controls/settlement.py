@@ -126,7 +126,7 @@ def control_fbv_period(claims: Sequence[Claim], ctx: ControlContext) -> Iterable
             "er avviklet, og Helfo oppgir at slike krav ikke tas imot; avklar med Helfo før "
             "innsending.",
             settlement_at(ctx.settlement),
-            param.version(late[0].content.service_date),
+            ctx.rule(*(("fbv_last_service_date", c.content.service_date) for c in late)),
         )
 
 
