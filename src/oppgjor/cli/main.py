@@ -18,6 +18,7 @@ from oppgjor.cli.clinic import create
 from oppgjor.cli.clinic.records import add_record_commands
 from oppgjor.cli.common import JsonOption, database, handled, now, set_database_url
 from oppgjor.cli.helfo import claim as helfo_claims
+from oppgjor.cli.helfo import outcome as helfo_outcome
 from oppgjor.cli.helfo import sending as helfo_messages
 from oppgjor.cli.helfo import settlement as helfo
 from oppgjor.cli.helfo.common import claim_app, helfo_app, settlement_app
@@ -74,7 +75,7 @@ template_app = typer.Typer(
 create.register_templates(template_app)
 app.add_typer(template_app, name="template")
 
-assert helfo and helfo_claims and helfo_messages  # their commands register on the groups
+assert helfo and helfo_outcome and helfo_claims and helfo_messages  # they register commands
 app.add_typer(settlement_app, name="settlement")
 app.add_typer(claim_app, name="claim")
 app.add_typer(helfo_app, name="helfo")

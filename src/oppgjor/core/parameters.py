@@ -15,6 +15,11 @@ A file maps parameter names to::
 >>> p = Parameter("x", "", ((d(2020, 1, 1), 1), (d(2022, 1, 1), 2)), "doc")
 >>> p.at(d(2021, 6, 1)), p.at(d(2022, 1, 1)), p.version(d(2023, 1, 1))
 (1, 2, 'x@2022-01-01')
+
+A finding or amount that used dated values names them, ``name@start`` joined by ``;``:
+
+>>> versions((p, d(2021, 6, 1)), (p, d(2022, 3, 1)), (p, d(2021, 1, 1)))
+'x@2020-01-01;x@2022-01-01'
 """
 
 from __future__ import annotations
@@ -55,6 +60,12 @@ class Parameter:
     def version(self, day: datetime.date) -> str:
         """``name@start``: which dated value applies on *day* (for traceability)."""
         return f"{self.name}@{self._entry(day)[0].isoformat()}"
+
+
+def versions(*used: tuple[Parameter, datetime.date]) -> str:
+    """Which dated values were used (each parameter with the day it was read for): their
+    versions ``name@YYYY-MM-DD``, each once, in the order first used, joined by ``;``."""
+    return ";".join(dict.fromkeys(p.version(day) for p, day in used))
 
 
 def _parse(name: str, raw: Any, source: str) -> Parameter:

@@ -339,7 +339,11 @@ control_finding = Table(
     Column("code", String(48), nullable=False),
     Column("severity", String(10), nullable=False),
     Column("message", Text, nullable=False),
-    Column("location", String(200), nullable=False),
+    Column("location", String(200), nullable=False),  # as rendered, for people reading SQL
+    Column("location_kind", String(20), nullable=False),  # core.findings.Location, structured
+    Column("location_ref", String(64)),
+    Column("location_field", String(200), nullable=False),
+    Column("location_row", Integer),
     Column("link", String(100), nullable=False),
     Column("rule", String(100), nullable=False),
     Index("ix_control_finding_settlement_version", "settlement_id", "version"),

@@ -115,7 +115,7 @@ def apply_in(
 
 
 def _rows_in(findings: Sequence[Finding]) -> int:
-    return len({f.location.split(".")[0] for f in findings if f.location.startswith("rad ")})
+    return len({f.where.row for f in findings if f.where.row is not None})
 
 
 def _check_mode(repos: Repos, kind: str, records: Sequence[Any], mode: Mode) -> None:

@@ -7,21 +7,22 @@ from collections.abc import Callable
 
 from oppgjor.clinic.domain import findings as F
 from oppgjor.core import codes
-from oppgjor.core.findings import Finding, FindingCode
+from oppgjor.core.findings import Finding, FindingCode, Location
 from oppgjor.core.ids import InvalidIdentifier
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class Checker:
-    """Collects findings for one record located at *location* (e.g. ``pasient[P1]``)."""
+    """Collects findings for one record: *kind* and, for a record with a key, its *ref*
+    (located e.g. ``pasient[P1].id_value``)."""
 
-    def __init__(self, location: str) -> None:
-        self.location = location
+    def __init__(self, kind: str, ref: str | None = None) -> None:
+        self.location = Location(kind, ref)
         self.findings: list[Finding] = []
 
     def add(self, code: FindingCode, field: str, message: str) -> None:
-        self.findings.append(code(message, f"{self.location}.{field}"))
+        self.findings.append(code(message, self.location.child(field)))
 
     def required(self, field: str, value: object, label: str) -> bool:
         if value is None or (isinstance(value, str) and not value.strip()):

@@ -44,7 +44,7 @@ def check_practice(practice: Practice) -> tuple[Practice, list[Finding]]:
 
 
 def check_department(department: Department) -> tuple[Department, list[Finding]]:
-    c = Checker(f"avdeling[{department.ref}]")
+    c = Checker("avdeling", department.ref)
     c.required("ref", department.ref, "Avdelingsnummer")
     c.required("name", department.name, "Navn")
     checked = dataclasses.replace(
@@ -63,7 +63,7 @@ def hpr_required(profession: str) -> bool:
 
 
 def check_practitioner(practitioner: Practitioner) -> tuple[Practitioner, list[Finding]]:
-    c = Checker(f"behandler[{practitioner.ref}]")
+    c = Checker("behandler", practitioner.ref)
     c.required("ref", practitioner.ref, "Behandlernummer")
     c.required("name", practitioner.name, "Navn")
     if c.required("profession", practitioner.profession, "Profesjon"):
@@ -82,7 +82,7 @@ def check_practitioner(practitioner: Practitioner) -> tuple[Practitioner, list[F
 def check_patient(
     patient: Patient, *, allow_synthetic: bool, today: datetime.date | None = None
 ) -> tuple[Patient, list[Finding]]:
-    c = Checker(f"pasient[{patient.ref}]")
+    c = Checker("pasient", patient.ref)
     c.required("ref", patient.ref, "Pasientnummer")
     c.required("first_name", patient.first_name, "Fornavn")
     c.required("last_name", patient.last_name, "Etternavn")
@@ -126,7 +126,7 @@ def _check_national_id(
 
 
 def check_referrer(referrer: Referrer) -> tuple[Referrer, list[Finding]]:
-    c = Checker(f"kontakt[{referrer.ref}]")
+    c = Checker("kontakt", referrer.ref)
     c.required("ref", referrer.ref, "Kontaktnummer")
     c.required("name", referrer.name, "Navn")
     org = c.ident("org_nr", referrer.org_nr, orgnr.validate, F.ORGNR_INVALID)

@@ -15,7 +15,7 @@ from oppgjor.clinic.domain import findings as F
 from oppgjor.clinic.domain.model import DiagnosisSystem, Referrer, TreatmentSeries
 from oppgjor.clinic.domain.tariffs import TariffPlate
 from oppgjor.core import codes
-from oppgjor.core.findings import Finding, FindingCode, Severity, run_controls
+from oppgjor.core.findings import Finding, FindingCode, Location, Severity, run_controls
 
 B, W, INFO = Severity.BLOCKING, Severity.WARNING, Severity.INFO
 FBV_DEBTOR = "90"  # NPR debitor 90 = godkjent fritt behandlingsvalg (FBV manual §1.1)
@@ -77,8 +77,8 @@ def is_fbv(series: TreatmentSeries) -> bool:
     return bool(series.fbv) or series.npr_debtor == FBV_DEBTOR
 
 
-def _loc(series: TreatmentSeries, field: str) -> str:
-    return f"serie[{series.ref}].{field}"
+def _loc(series: TreatmentSeries, field: str) -> Location:
+    return Location("serie", series.ref, field)
 
 
 def rule_department(s: TreatmentSeries, ctx: SeriesContext) -> Iterable[Finding]:
@@ -205,4 +205,4 @@ SERIES_RULES = [
 
 
 def check_series(series: TreatmentSeries, ctx: SeriesContext) -> list[Finding]:
-    return run_controls(SERIES_RULES, series, ctx, f"serie[{series.ref}]")
+    return run_controls(SERIES_RULES, series, ctx, Location("serie", series.ref))

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from oppgjor.clinic.domain import findings as F
 from oppgjor.clinic.domain.checks import Checker
 from oppgjor.clinic.domain.model import Tariff
-from oppgjor.core.findings import Finding, FindingCode, Severity
+from oppgjor.core.findings import Finding, FindingCode, Location, Severity
 
 TARIFF_HISTORY_CONFLICT = FindingCode(
     "TARIFF_HISTORY_CONFLICT",
@@ -28,8 +28,13 @@ def tariff_key(t: Tariff) -> tuple[str, str, datetime.date]:
     return (t.code, t.specialty, t.valid_from)
 
 
+def tariff_ref(t: Tariff) -> str:
+    """A tariff period's ref in a finding's location: ``code/specialty/valid_from``."""
+    return f"{t.code}/{t.specialty}/{t.valid_from}"
+
+
 def check_tariff(tariff: Tariff) -> tuple[Tariff, list[Finding]]:
-    c = Checker(f"takst[{tariff.code}/{tariff.specialty}/{tariff.valid_from}]")
+    c = Checker("takst", tariff_ref(tariff))
     c.required("code", tariff.code, "Takstkode")
     if c.required("specialty", tariff.specialty, "Fagområde"):
         c.code("specialty", tariff.specialty, "fagomraader.csv", "Fagområde")
@@ -101,7 +106,7 @@ class TariffPlate:
         findings: list[Finding] = []
         for t in sorted(incoming, key=lambda t: t.valid_from):
             key = tariff_key(t)
-            location = f"takst[{t.code}/{t.specialty}/{t.valid_from}]"
+            location = Location("takst", tariff_ref(t))
             old = stored.get(key)
             if old is not None:
                 if _same(old, t):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 
 from oppgjor.clinic.domain.model import DiagnosisSystem, SeriesTemplate, TreatmentSeries
-from oppgjor.core.findings import Finding, FindingCode, Severity
+from oppgjor.core.findings import Finding, FindingCode, Location, Severity
 
 TEMPLATE_FIELDS: tuple[str, ...] = (
     "department_ref",
@@ -54,7 +54,7 @@ def template_from_series(name: str, series: TreatmentSeries) -> SeriesTemplate:
 
 def check_template(template: SeriesTemplate) -> list[Finding]:
     if _empty(template.name):
-        return [TEMPLATE_NAME("Gi malen et navn.", "seriemal.name")]
+        return [TEMPLATE_NAME("Gi malen et navn.", Location("seriemal", field="name"))]
     return []
 
 
@@ -77,7 +77,7 @@ def apply_template(
             findings.append(
                 VALUE_KEPT(
                     f"{field}: beholdt «{current}», malen «{template.name}» har «{value}».",
-                    f"serie[{series.ref}].{field}",
+                    Location("serie", series.ref, field),
                 )
             )
     return dataclasses.replace(series, **changes), findings  # type: ignore[arg-type]

@@ -17,7 +17,7 @@ from sqlalchemy import (
     update,
 )
 
-from oppgjor.core.findings import Finding, Severity
+from oppgjor.core.findings import Finding, Location, Severity
 from oppgjor.helfo.domain.model import (
     Event,
     Settlement,
@@ -201,6 +201,10 @@ class SettlementRepository:
                 "severity": f.severity.value,
                 "message": f.message,
                 "location": f.location[:200],
+                "location_kind": f.where.kind[:20],
+                "location_ref": None if f.where.ref is None else f.where.ref[:64],
+                "location_field": f.where.field[:200],
+                "location_row": f.where.row,
                 "link": f.link,
                 "rule": f.rule[:100],
             }
@@ -221,7 +225,12 @@ class SettlementRepository:
                     r["code"],
                     Severity(r["severity"]),
                     r["message"],
-                    r["location"],
+                    Location(
+                        r["location_kind"],
+                        r["location_ref"],
+                        r["location_field"],
+                        r["location_row"],
+                    ),
                     r["rule"],
                     r["link"],
                 ),

@@ -1,0 +1,207 @@
+"""CLI: the `settlement` commands after submission: a settlement sent by other means,
+Helfo's receipt, correcting rejected claims, the payout, booking and its export, and payouts
+against what was approved. They register on the same ``settlement`` group as
+``cli.helfo.settlement``, after its commands, so ``--help`` lists the workflow in order."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import sys
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from oppgjor.app.errors import UseCaseError
+from oppgjor.app.helfo import booking, views
+from oppgjor.app.helfo import settlements as st
+from oppgjor.cli.common import JsonOption, database, handled, now
+from oppgjor.cli.helfo import settlement as _before  # noqa: F401  (its commands list first)
+from oppgjor.cli.helfo.common import (
+    Id,
+    User,
+    Version,
+    actor_name,
+    claim_numbers,
+    day_option,
+    print_settlement,
+    rejection_reasons,
+    settlement_app,
+    settlement_dict,
+)
+from oppgjor.cli.render import out, print_json
+from oppgjor.core.money import format_nok
+from oppgjor.helfo.domain.transport import ManualTransport
+
+
+@settlement_app.command("sent", help="Registrer at et innsendt oppgjør er sendt utenom oppgjor.")
+def sent(
+    settlement_id: Id,
+    ref: Annotated[str, typer.Option("--ref", help="Referanse (melding, fil, portal-kvittering).")],
+    version: Version = None,
+    user: User = None,
+    as_json: JsonOption = False,
+) -> None:
+    with handled(as_json):
+        if not ref.strip():
+            raise UseCaseError("Oppgi en referanse med --ref.")
+        s, _ = st.send(
+            database(),
+            settlement_id,
+            ManualTransport(ref),
+            expected=version,
+            actor=actor_name(user),
+            now=now(),
+        )
+        print_settlement(s, as_json)
+
+
+@settlement_app.command(
+    "receipt", help="Registrer Helfos svar: avviste regninger, resten godkjent."
+)
+def receipt(
+    settlement_id: Id,
+    rejected: Annotated[
+        list[str] | None, typer.Option("--rejected", help="REGNINGSNR:KODE[:TEKST], gjentas.")
+    ] = None,
+    all_rejected: Annotated[
+        str | None, typer.Option("--all-rejected", help="KODE[:TEKST]: hele meldingen avvist.")
+    ] = None,
+    version: Version = None,
+    user: User = None,
+    as_json: JsonOption = False,
+) -> None:
+    with handled(as_json):
+        whole = None
+        if all_rejected:
+            code, _, text = all_rejected.partition(":")
+            whole = (code, text)
+        s = st.receipt(
+            database(), settlement_id, rejection_reasons(rejected), whole_rejected=whole,
+            expected=version, actor=actor_name(user), now=now(),
+        )  # fmt: skip
+        print_settlement(s, as_json)
+
+
+@settlement_app.command("correct", help="Rett avviste regninger: flytt dem til et nytt utkast.")
+def correct(
+    settlement_id: Id,
+    claims: Annotated[
+        list[str] | None, typer.Option("--claims", help="Regningsnumre fra utbetalingsvedtaket.")
+    ] = None,
+    version: Version = None,
+    user: User = None,
+    as_json: JsonOption = False,
+) -> None:
+    with handled(as_json):
+        numbers = claim_numbers(claims) or None
+        old, fresh = st.correct_rejected(
+            database(), settlement_id, numbers, expected=version, actor=actor_name(user), now=now()
+        )
+        if as_json:
+            print_json({"old": settlement_dict(old), "new": settlement_dict(fresh)})
+            return
+        print_settlement(old, False)
+        print_settlement(fresh, False)
+        out.print(f"Rett årsakene, så: oppgjor settlement control {fresh.id}")
+
+
+@settlement_app.command("pay", help="Registrer utbetalingsvedtaket (beløp og dato).")
+def pay(
+    settlement_id: Id,
+    amount: Annotated[str, typer.Option(help="Utbetalt beløp, f.eks. 12345,50.")],
+    date: Annotated[str, typer.Option(help="Utbetalingsdato.")],
+    version: Version = None,
+    user: User = None,
+    as_json: JsonOption = False,
+) -> None:
+    with handled(as_json):
+        try:
+            value = Decimal(amount.replace(" ", "").replace(",", "."))
+        except InvalidOperation:
+            raise UseCaseError(f"«{amount}» er ikke et beløp.") from None
+        day = day_option(date)
+        assert day is not None
+        s = st.pay(
+            database(),
+            settlement_id,
+            value,
+            day,
+            expected=version,
+            actor=actor_name(user),
+            now=now(),
+        )
+        print_settlement(s, as_json)
+
+
+def _write_lines(lines: list[booking.BookingLine], output: Path | None) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
+    writer.writerow(["dato", "konto", "belop", "oppgjor", "regning", "tekst"])
+    for x in lines:
+        writer.writerow(
+            [
+                x.date.isoformat(),
+                x.account,
+                str(x.amount),
+                x.settlement_id,
+                x.claim_number or "",
+                x.text,
+            ]
+        )
+    if output is None:
+        sys.stdout.write(buffer.getvalue())
+        return
+    tmp = output.with_name(output.name + ".tmp")
+    tmp.write_text(buffer.getvalue(), encoding="utf-8")
+    os.replace(tmp, output)
+
+
+@settlement_app.command("book", help="Bokfør et utbetalt oppgjør og skriv posteringene (CSV).")
+def book(
+    settlement_id: Id,
+    output: Annotated[Path | None, typer.Option(help="CSV-fil for regnskapet.")] = None,
+    version: Version = None,
+    user: User = None,
+) -> None:
+    with handled():
+        _, lines = booking.book(
+            database(), settlement_id, expected=version, actor=actor_name(user), now=now()
+        )
+        _write_lines(lines, output)
+
+
+@settlement_app.command("export", help="Posteringene til et bokført oppgjør (CSV).")
+def export(
+    settlement_id: Id,
+    output: Annotated[Path | None, typer.Option(help="CSV-fil (standard: skjerm).")] = None,
+) -> None:
+    with handled():
+        _write_lines(booking.accounting(database(), settlement_id), output)
+
+
+@settlement_app.command("payouts", help="Forventet (godkjent) mot utbetalt per oppgjør.")
+def payouts(as_json: JsonOption = False) -> None:
+    with handled(as_json):
+        rows = views.payouts(database())
+        if as_json:
+            print_json([{"id": r.settlement.id, "status": r.settlement.label,
+                         "expected": str(r.expected), "rejected": r.rejected,
+                         "paid": None if r.paid is None else str(r.paid),
+                         "difference": None if r.difference is None else str(r.difference)}
+                        for r in rows])  # fmt: skip
+            return
+        table = Table(title="Utbetalinger")
+        for column in ("oppgjør", "status", "godkjent", "avviste", "utbetalt", "avvik"):
+            table.add_column(column)
+        for r in rows:
+            table.add_row(
+                str(r.settlement.id), r.settlement.label, format_nok(r.expected), str(r.rejected),
+                "" if r.paid is None else format_nok(r.paid),
+                "" if not r.difference else f"[red]{format_nok(r.difference)}[/]",
+            )  # fmt: skip
+        out.print(table)
