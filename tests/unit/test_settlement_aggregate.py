@@ -12,6 +12,7 @@ import pytest
 
 from oppgjor.app.errors import Conflict, UseCaseError
 from oppgjor.app.helfo import settlements as st
+from oppgjor.helfo.domain import answers as after_sending
 from oppgjor.helfo.domain import settlement as aggregate
 from oppgjor.helfo.domain.model import Event, Settlement, SettlementState, SettlementType
 from oppgjor.helfo.domain.workflow import InvalidTransition
@@ -40,7 +41,7 @@ def test_a_stale_version_is_refused():
 
 def test_an_action_the_state_does_not_allow_is_refused():
     with pytest.raises(InvalidTransition, match="Kan ikke registrere utbetaling"):
-        aggregate.pay(a_draft(), Decimal(1), NOW.date(), Decimal(1), reference="",
+        after_sending.pay(a_draft(), Decimal(1), NOW.date(), Decimal(1), reference="",
                       expected=None, actor="ola", now=NOW)  # fmt: skip
 
 
@@ -64,13 +65,23 @@ def test_submit_needs_a_control_at_this_version_on_unchanged_content():
 
 def test_a_payout_that_differs_from_the_approved_total_is_recorded_with_the_difference():
     s = a_draft(state=SettlementState.RECEIPTED)
-    change = aggregate.pay(s, Decimal("900"), NOW.date(), Decimal("1000.50"), reference="KID 1",
+    change = after_sending.pay(s, Decimal("900"), NOW.date(), Decimal("1000.50"), reference="KID 1",
                            expected=None, actor="ola", now=NOW)  # fmt: skip
     assert change.after.payout_amount == Decimal("900.00")
     assert "avvik" in change.event.detail and "KID 1" in change.event.detail
-    same = aggregate.pay(s, Decimal("1000.50"), NOW.date(), Decimal("1000.50"), reference="",
+    same = after_sending.pay(s, Decimal("1000.50"), NOW.date(), Decimal("1000.50"), reference="",
                          expected=None, actor="ola", now=NOW)  # fmt: skip
     assert "avvik" not in same.event.detail
+
+
+def test_correcting_needs_rejected_claims_and_records_the_manual_rejections():
+    s = a_draft(state=SettlementState.SENT)
+    with pytest.raises(aggregate.NotReady, match="ingen avviste regninger"):
+        after_sending.to_correct(s, [], None, expected=None)
+    with pytest.raises(aggregate.NotReady, match="Regning 1042 er ikke i oppgjør 7"):
+        after_sending.to_correct(s, [], [1042], expected=None)
+    with pytest.raises(aggregate.NotReady, match="Regning 9 er ikke i oppgjør 7"):
+        after_sending.outcomes([], {9: ("07", "Feil")}, None, 7)
 
 
 def test_deleting_a_draft_leaves_no_settlement_and_an_event():

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from oppgjor.app.errors import Conflict
 from oppgjor.app.helfo.unit import create, deciding, load, refusals, save
+from oppgjor.helfo.domain import answers as after_sending
 from oppgjor.helfo.domain import settlement as aggregate
 from oppgjor.helfo.domain.model import Outcome, Settlement
 from oppgjor.helfo.domain.ports import Repositories, UnitOfWork
@@ -97,8 +98,8 @@ def receipt_in(
         s = load(repos, settlement_id)
         aggregate.check(s, Action.RECEIPT, expected)
         claims = repos.helfo.claims.find(settlement_id=s.id)
-        answers = aggregate.outcomes(claims, rejected, whole_rejected, s.id)
-        change = aggregate.receipt(s, answers, expected=expected, actor=actor, now=now)
+        answers = after_sending.outcomes(claims, rejected, whole_rejected, s.id)
+        change = after_sending.receipt(s, answers, expected=expected, actor=actor, now=now)
         repos.helfo.claims.set_outcomes(answers, s.id, now)
         return save(repos, s, change)
 
@@ -117,7 +118,7 @@ def correct_rejected(
     and go into a new draft with the same claim numbers and GUIDs. Returns (old, new)."""
     with deciding(db, settlement_id) as (repos, s):
         claims = repos.helfo.claims.find(settlement_id=s.id)  # credits can be rejected too
-        chosen, manual = aggregate.to_correct(s, claims, numbers, expected=expected)
+        chosen, manual = after_sending.to_correct(s, claims, numbers, expected=expected)
         repos.helfo.claims.set_outcomes(manual, s.id, now)
         ids = [c.id or 0 for c in chosen]
         repos.helfo.settlements.deactivate_members(s.id, ids, now, "avvist, flyttet til retting")
@@ -125,7 +126,7 @@ def correct_rejected(
         repos.helfo.settlements.add_members(fresh.id, ids, now)
         moved = {c.id for c in chosen}
         remaining = [c for c in claims if c.id not in moved]
-        old, new = aggregate.corrected(
+        old, new = after_sending.corrected(
             s, chosen, remaining, fresh, expected=expected, actor=actor, now=now
         )
         fresh = save(repos, fresh, new)
@@ -148,7 +149,7 @@ def pay(
     with deciding(db, settlement_id) as (repos, s):
         claims = repos.helfo.claims.find(settlement_id=s.id)
         accepted = sum((c.amount for c in claims if c.outcome is Outcome.ACCEPTED), Decimal(0))
-        change = aggregate.pay(
+        change = after_sending.pay(
             s, amount, date, accepted, reference=reference, expected=expected, actor=actor,
             now=now,
         )  # fmt: skip

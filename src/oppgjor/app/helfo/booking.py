@@ -9,6 +9,7 @@ from decimal import Decimal
 from oppgjor.app.errors import UseCaseError
 from oppgjor.app.helfo.unit import deciding, load, save
 from oppgjor.core.money import nok
+from oppgjor.helfo.domain import answers as after_sending
 from oppgjor.helfo.domain import settlement as aggregate
 from oppgjor.helfo.domain.model import ClaimKind, Outcome, Settlement, SettlementState
 from oppgjor.helfo.domain.ports import Repositories, UnitOfWork
@@ -96,7 +97,7 @@ def book(
     with deciding(db, settlement_id) as (repos, s):
         aggregate.check(s, Action.BOOK, expected)
         lines = booking_lines(repos, s)
-        change = aggregate.book(s, len(lines), expected=expected, actor=actor, now=now)
+        change = after_sending.book(s, len(lines), expected=expected, actor=actor, now=now)
         return save(repos, s, change), lines
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -31,7 +31,6 @@ from oppgjor.core.money import format_nok, nok
 from oppgjor.helfo.domain.model import (
     Claim,
     Event,
-    Outcome,
     Settlement,
     SettlementState,
     SettlementType,
@@ -39,8 +38,6 @@ from oppgjor.helfo.domain.model import (
 from oppgjor.helfo.domain.workflow import Action, transition
 
 S = SettlementState
-ClaimOutcome = tuple[int, Outcome, str | None, str | None]  # claim id, outcome, code, text
-MANUAL_REJECTION = ("MANUELL", "Avvist i utbetalingsvedtaket")
 
 
 class SettlementRefused(ValueError):
@@ -87,7 +84,7 @@ def check(s: Settlement, action: Action, expected: int | None) -> SettlementStat
     return transition(s.state, action)  # raises InvalidTransition
 
 
-def _change(
+def change(
     s: Settlement,
     action: Action,
     expected: int | None,
@@ -184,8 +181,8 @@ def mark(
     removed_ids = {c.id for c in removed}
     total, count = totals([*(c for c in members if c.id not in removed_ids), *chosen])
     detail = f"+{len(chosen)} / -{len(removed)} regninger"
-    change = _change(s, Action.EDIT, expected, actor, now, detail, total=total, count=count)
-    return Marked(change, chosen, removed)
+    decided = change(s, Action.EDIT, expected, actor, now, detail, total=total, count=count)
+    return Marked(decided, chosen, removed)
 
 
 def unknown_numbers(wanted: Iterable[int], found: Iterable[Claim], where: str) -> None:
@@ -205,7 +202,7 @@ def change_date(
     now: datetime.datetime,
 ) -> Change:
     detail = f"dato {s.date:%d.%m.%Y} -> {date:%d.%m.%Y}"
-    return _change(s, Action.EDIT, expected, actor, now, detail, date=date)
+    return change(s, Action.EDIT, expected, actor, now, detail, date=date)
 
 
 def delete(s: Settlement, *, expected: int | None, actor: str, now: datetime.datetime) -> Change:
@@ -232,7 +229,7 @@ def record_control(
     version and the content it passed (or failed) at."""
     total, count = totals(claims)
     detail = f"kontroll: {blocking} blokkerende, {findings} funn i alt"
-    return _change(
+    return change(
         s, Action.EDIT, expected, actor, now, detail, total=total, count=count,
         control_version=s.version + 1, control_key=content_key(claims), control_blocking=blocking,
     )  # fmt: skip
@@ -253,7 +250,7 @@ def move_blocked_out(
         raise NotReady("Kjør kontroll først; da vet vi hvilke regninger som må ut.")
     total, count = totals(remaining)
     detail = f"flyttet ut {len(moved)} regninger med blokkerende funn"
-    return _change(s, Action.EDIT, expected, actor, now, detail, total=total, count=count)
+    return change(s, Action.EDIT, expected, actor, now, detail, total=total, count=count)
 
 
 # -- submit, unlock, send --------------------------------------------------------------------
@@ -292,12 +289,12 @@ def submit(
             "Rett dem, eller flytt regningene ut."
         )
     detail = f"{claims} regninger, {format_nok(s.total)}, {registrations} egenandeler"
-    return _change(s, Action.SUBMIT, expected, actor, now, detail)
+    return change(s, Action.SUBMIT, expected, actor, now, detail)
 
 
 def unlock(s: Settlement, *, expected: int | None, actor: str, now: datetime.datetime) -> Change:
     """Lås opp: back to draft until it is sent; the control no longer holds."""
-    return _change(s, Action.UNLOCK, expected, actor, now, "låst opp", control_version=None)
+    return change(s, Action.UNLOCK, expected, actor, now, "låst opp", control_version=None)
 
 
 def send(
@@ -314,120 +311,7 @@ def send(
     """The settlement left the building through *transport* (message id *reference*)."""
     action = Action.RESEND if resend else Action.SEND
     text = f"sendt via {transport}: {reference}" + (f" ({detail})" if detail else "")
-    return _change(
+    return change(
         s, action, expected, actor, now, text, sent_at=now, sent_total=s.total,
         sent_count=s.count, transport=transport, transport_ref=reference,
     )  # fmt: skip
-
-
-# -- receipt, corrections, payout, booking -----------------------------------------------------
-
-
-def outcomes(
-    claims: Sequence[Claim],
-    rejected: Mapping[int, tuple[str, str]],
-    whole_rejected: tuple[str, str] | None,
-    settlement_id: int,
-) -> list[ClaimOutcome]:
-    """Helfo's answer per claim: those named in *rejected* (or all, *whole_rejected*) are
-    rejected with (code, text), the rest accepted."""
-    unknown_numbers(rejected, claims, f"er ikke i oppgjør {settlement_id}.")
-    result: list[ClaimOutcome] = []
-    for c in claims:
-        reason = whole_rejected or rejected.get(c.number)
-        if reason:
-            result.append((c.id or 0, Outcome.REJECTED, reason[0], reason[1]))
-        else:
-            result.append((c.id or 0, Outcome.ACCEPTED, None, None))
-    return result
-
-
-def receipt(
-    s: Settlement,
-    answers: Sequence[ClaimOutcome],
-    *,
-    expected: int | None,
-    actor: str,
-    now: datetime.datetime,
-) -> Change:
-    bad = sum(1 for a in answers if a[1] is Outcome.REJECTED)
-    detail = f"{len(answers) - bad} godkjent, {bad} avvist"
-    return _change(s, Action.RECEIPT, expected, actor, now, detail)
-
-
-def to_correct(
-    s: Settlement, claims: Sequence[Claim], numbers: Sequence[int] | None, *, expected: int | None
-) -> tuple[list[Claim], list[ClaimOutcome]]:
-    """Rett avviste: the claims to move into a correction (the rejected ones, or *numbers*
-    typed in from the payout decision) and the rejections to record for those that the
-    receipt had not rejected."""
-    check(s, Action.CORRECT, expected)
-    if numbers is None:
-        chosen = [c for c in claims if c.outcome is Outcome.REJECTED]
-    else:
-        chosen = [c for c in claims if c.number in set(numbers)]
-        unknown_numbers(numbers, chosen, f"er ikke i oppgjør {s.id}.")
-    if not chosen:
-        raise NotReady(f"Oppgjør {s.id} har ingen avviste regninger å rette.")
-    code, text = MANUAL_REJECTION
-    manual: list[ClaimOutcome] = [
-        (c.id or 0, Outcome.REJECTED, code, text)
-        for c in chosen
-        if c.outcome is not Outcome.REJECTED
-    ]
-    return chosen, manual
-
-
-def corrected(
-    s: Settlement,
-    moved: Sequence[Claim],
-    remaining: Sequence[Claim],
-    correction: Settlement,
-    *,
-    expected: int | None,
-    actor: str,
-    now: datetime.datetime,
-) -> tuple[Change, Change]:
-    """The sent settlement without the *moved* claims (its total is then what Helfo
-    approved), and the *correction* draft holding them: (old, new)."""
-    listed = ", ".join(str(c.number) for c in moved)
-    detail = f"{len(moved)} avviste regninger flyttet til oppgjør {correction.id}: {listed}"
-    total, count = totals(remaining)
-    old = _change(s, Action.CORRECT, expected, actor, now, detail, total=total, count=count)
-    total, count = totals(moved)
-    new = _change(
-        correction, Action.EDIT, None, actor, now, f"avviste: {listed}", total=total, count=count
-    )
-    return old, new
-
-
-def pay(
-    s: Settlement,
-    amount: Decimal,
-    date: datetime.date,
-    accepted: Decimal,
-    *,
-    reference: str,
-    expected: int | None,
-    actor: str,
-    now: datetime.datetime,
-) -> Change:
-    """Utbetalingsvedtak: a payout that differs from the *accepted* total is recorded with
-    the difference in the event."""
-    detail = f"utbetalt {format_nok(amount)} {date:%d.%m.%Y}" + (
-        f" ({reference})" if reference else ""
-    )
-    if nok(amount) != nok(accepted):
-        detail += (
-            f"; godkjent sum er {format_nok(accepted)} (avvik {format_nok(amount - accepted)})"
-        )
-    return _change(
-        s, Action.PAY, expected, actor, now, detail, payout_amount=nok(amount), payout_date=date
-    )
-
-
-def book(
-    s: Settlement, lines: int, *, expected: int | None, actor: str, now: datetime.datetime
-) -> Change:
-    """Bokfør: locked for good."""
-    return _change(s, Action.BOOK, expected, actor, now, f"{lines} posteringer", booked_at=now)
