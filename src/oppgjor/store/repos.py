@@ -43,6 +43,19 @@ _SERIES_LINKS = {
 }
 
 
+# the table of each kind of record, by the key the registry (oppgjor.app.clinic.kinds) uses
+KIND_TABLES: dict[str, Table] = {
+    "departments": t.department,
+    "practitioners": t.practitioner,
+    "patients": t.patient,
+    "referrers": t.referrer,
+    "tariffs": t.tariff,
+    "series": t.treatment_series,
+    "templates": t.series_template,
+    "appointments": t.appointment,
+}
+
+
 def _plain_row(record: Any, table: Table) -> dict[str, Any]:
     values = dataclasses.asdict(record)
     return {k: v for k, v in values.items() if k in table.c and k != "id"}
@@ -77,22 +90,29 @@ class Repos:
         else:
             self.conn.execute(update(t.practice).where(t.practice.c.id == 1).values(**row))
 
-    # -- generic keyed records -------------------------------------------------------------
-    def ids(self, table: Table) -> dict[str, int]:
+    # -- any kind of record, by the registry's key (oppgjor.app.clinic.kinds) ---------------
+    def count(self, kind: str) -> int:
+        """How many records of *kind* (``departments``, ``templates``, …) are stored."""
+        table = KIND_TABLES[kind]
+        return int(self.conn.scalar(select(func.count()).select_from(table)) or 0)
+
+    def refs(self, kind: str) -> set[str]:
+        """The refs of every stored record of *kind*."""
+        table = KIND_TABLES[kind]
+        return set(self.conn.scalars(select(table.c.ref)))
+
+    def exists(self, kind: str, ref: str) -> bool:
+        return self._id_of(KIND_TABLES[kind], ref) is not None
+
+    def _ids(self, table: Table) -> dict[str, int]:
         return {ref: id_ for ref, id_ in self.conn.execute(select(table.c.ref, table.c.id))}
 
-    def id_of(self, table: Table, ref: str) -> int | None:
+    def _id_of(self, table: Table, ref: str) -> int | None:
         return self.conn.scalar(select(table.c.id).where(table.c.ref == ref))
-
-    def exists(self, table: Table, ref: str) -> bool:
-        return self.id_of(table, ref) is not None
-
-    def count(self, table: Table) -> int:
-        return int(self.conn.scalar(select(func.count()).select_from(table)) or 0)
 
     def _upsert(self, table: Table, ref: str, row: dict[str, Any]) -> bool:
         """Insert, or update the row with this ref. True when inserted."""
-        existing = self.id_of(table, ref)
+        existing = self._id_of(table, ref)
         if existing is None:
             self.conn.execute(insert(table).values(**row))
             return True
@@ -119,7 +139,7 @@ class Repos:
         row = _plain_row(p, t.practitioner)
         row["modules"] = ",".join(sorted(m.value for m in p.modules))
         row["department_id"] = (
-            self.id_of(t.department, p.department_ref) if p.department_ref else None
+            self._id_of(t.department, p.department_ref) if p.department_ref else None
         )
         return self._upsert(t.practitioner, p.ref, row)
 
@@ -171,7 +191,7 @@ class Repos:
         row = _plain_row(series, t.treatment_series)
         for field, (column, table) in _SERIES_LINKS.items():
             ref = getattr(series, field)
-            row[column] = self.id_of(table, ref) if ref else None
+            row[column] = self._id_of(table, ref) if ref else None
         if series.diagnosis_system is not None:
             row["diagnosis_system"] = series.diagnosis_system.value
         return self._upsert(t.treatment_series, series.ref, row)
@@ -221,9 +241,9 @@ class Repos:
         """Insert appointments and their tariff lines in bulk; return the new ids in order."""
         if not appointments:
             return []
-        practitioners = self.ids(t.practitioner)
-        patients = self.ids(t.patient)
-        series = self.ids(t.treatment_series)
+        practitioners = self._ids(t.practitioner)
+        patients = self._ids(t.patient)
+        series = self._ids(t.treatment_series)
         rows = [
             {
                 "ref": a.ref,
