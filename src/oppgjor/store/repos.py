@@ -6,7 +6,7 @@ import dataclasses
 import datetime
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Table, and_, delete, func, insert, or_, select, update
@@ -54,6 +54,32 @@ KIND_TABLES: dict[str, Table] = {
     "templates": t.series_template,
     "appointments": t.appointment,
 }
+
+
+_APPOINTMENT_COLUMNS = (
+    "ref",
+    "practitioner_id",
+    "patient_id",
+    "series_id",
+    "start_at",
+    "end_at",
+    "refund_type",
+    "status",
+)
+_LINE_COLUMNS = ("appointment_id", "position", "code", "quantity")
+
+
+def _processed(process: Callable[[Any], Any], values: Sequence[Any]) -> tuple[Any, ...]:
+    """*values* through a bind processor, each distinct value once (many share a time)."""
+    done: dict[Any, Any] = {}
+    out = []
+    for value in values:
+        try:
+            out.append(done[value])
+        except KeyError:
+            done[value] = converted = process(value)
+            out.append(converted)
+    return tuple(out)
 
 
 def _plain_row(record: Any, table: Table) -> dict[str, Any]:
@@ -245,41 +271,63 @@ class Repos:
         patients = self._ids(t.patient)
         series = self._ids(t.treatment_series)
         rows = [
-            {
-                "ref": a.ref,
-                "practitioner_id": practitioners[a.practitioner_ref],
-                "patient_id": patients[a.patient_ref],
-                "series_id": series[a.series_ref] if a.series_ref else None,
-                "start_at": a.start,
-                "end_at": a.end,
-                "refund_type": a.refund_type,
-                "status": a.status.value,
-            }
+            (
+                a.ref,
+                practitioners[a.practitioner_ref],
+                patients[a.patient_ref],
+                series[a.series_ref] if a.series_ref else None,
+                a.start,
+                a.end,
+                a.refund_type,
+                a.status.value,
+            )
             for a in appointments
         ]
-        ids = self._insert_with_ids(t.appointment, rows)
+        ids = self._insert_with_ids(t.appointment, _APPOINTMENT_COLUMNS, rows)
         lines = [
-            {"appointment_id": id_, "position": n, "code": line.code, "quantity": line.quantity}
+            (id_, n, line.code, line.quantity)
             for id_, a in zip(ids, appointments, strict=True)
             for n, line in enumerate(a.lines)
         ]
-        if lines:
-            self.conn.execute(insert(t.appointment_line), lines)
+        self._insert_many(t.appointment_line, _LINE_COLUMNS, lines)
         return ids
 
-    def _insert_with_ids(self, table: Table, rows: list[dict[str, Any]]) -> list[int]:
+    def _insert_with_ids(
+        self, table: Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+    ) -> list[int]:
         """Bulk insert returning the new ids in order. PostgreSQL batches RETURNING; SQLite
         would insert row by row, so there the ids are assigned from max(id) inside this
         transaction (a concurrent writer then fails on the primary key and rolls back)."""
         if self.conn.dialect.name == "postgresql":
             stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-            return list(self.conn.scalars(stmt, rows))
+            return list(self.conn.scalars(stmt, [dict(zip(columns, r, strict=True)) for r in rows]))
         first = int(self.conn.scalar(select(func.max(table.c.id))) or 0) + 1
         ids = list(range(first, first + len(rows)))
-        self.conn.execute(
-            insert(table), [{**row, "id": id_} for row, id_ in zip(rows, ids, strict=True)]
+        self._insert_many(
+            table, ("id", *columns), [(id_, *r) for id_, r in zip(ids, rows, strict=True)]
         )
         return ids
+
+    def _insert_many(
+        self, table: Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+    ) -> None:
+        """Insert *rows* (tuples in *columns* order). On SQLite they go to the driver's
+        executemany as they are, after the columns' own bind processors (SQLAlchemy's work per
+        row and parameter costs more than SQLite's insert; bench/bench_import.py)."""
+        if not rows:
+            return
+        dialect = self.conn.dialect
+        if dialect.name != "sqlite":
+            self.conn.execute(insert(table), [dict(zip(columns, r, strict=True)) for r in rows])
+            return
+        compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
+        values = list(zip(*rows, strict=True))
+        for n, name in enumerate(columns):
+            process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+            if process is not None:
+                values[n] = _processed(process, values[n])
+        ordered = (values[columns.index(name)] for name in compiled.positiontup or ())
+        self.conn.exec_driver_sql(compiled.string, list(zip(*ordered, strict=True)))
 
     def appointments(
         self,
@@ -329,8 +377,13 @@ class Repos:
         return [_appointment(r, lines.get(r["id"], ())) for r in rows]
 
     def appointment_refs(self, refs: Iterable[str]) -> set[str]:
+        """Which of *refs* are stored. Many refs against a table not much larger are matched
+        in one pass over the table's refs rather than in thousands of bound parameters."""
         a = t.appointment
         wanted = list(refs)
+        if len(wanted) * 4 >= self.count("appointments"):
+            stored = self.conn.scalars(select(a.c.ref).where(a.c.ref.is_not(None)))
+            return set(wanted).intersection(stored)
         found: set[str] = set()
         for i in range(0, len(wanted), 5000):
             query = select(a.c.ref).where(a.c.ref.in_(wanted[i : i + 5000]))

@@ -58,9 +58,8 @@ def read_csv(spec: RowSpec, text: str) -> Parsed:
     text = text.lstrip("\ufeff")
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = [h.strip() for h in reader.fieldnames or []]
-    reader.fieldnames = header
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = [h.strip() for h in next(reader, [])]
     unknown = [h for h in header if h not in spec.columns]
     if not header or unknown:
         message = (
@@ -69,7 +68,9 @@ def read_csv(spec: RowSpec, text: str) -> Parsed:
             else "Filen har ingen overskriftsrad."
         )
         return [], [FILE_INVALID(f"{message} Gyldige kolonner: {', '.join(spec.columns)}.", "fil")]
-    return _build_rows(spec, ((n, row) for n, row in enumerate(reader, start=2)))
+    # as csv.DictReader: blank lines are not rows; missing fields read as empty
+    rows = (dict(zip(header, row, strict=False)) for row in reader if row)
+    return _build_rows(spec, enumerate(rows, start=2))
 
 
 def read_json(spec: RowSpec, text: str) -> Parsed:

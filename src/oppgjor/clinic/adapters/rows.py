@@ -7,6 +7,7 @@ every bad field of every row, not just the first.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -112,6 +113,7 @@ def parse_date(value: str) -> datetime.date:
     raise ValueError(value)
 
 
+@functools.lru_cache(maxsize=65536)  # an import's appointments share few distinct times
 def parse_datetime(value: str) -> datetime.datetime:
     value = value.replace("T", " ")
     if len(value) in (16, 19) and value[4] == "-":
@@ -133,6 +135,7 @@ def parse_bool(value: str) -> bool:
     raise ValueError(value)
 
 
+@functools.lru_cache(maxsize=4096)  # and few distinct tariff lines
 def parse_lines(value: str) -> tuple[TariffLine, ...]:
     """``"FBV1 A2*2"`` → two lines; quantity after ``*``."""
     lines = []
