@@ -6,7 +6,7 @@ import dataclasses
 import datetime
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Table, and_, delete, func, insert, or_, select, update
@@ -28,6 +28,7 @@ from oppgjor.clinic.domain.model import (
     TariffLine,
     TreatmentSeries,
 )
+from oppgjor.store import bulk
 from oppgjor.store import tables as t
 from oppgjor.store.helfo import HelfoStore
 
@@ -67,19 +68,6 @@ _APPOINTMENT_COLUMNS = (
     "status",
 )
 _LINE_COLUMNS = ("appointment_id", "position", "code", "quantity")
-
-
-def _processed(process: Callable[[Any], Any], values: Sequence[Any]) -> tuple[Any, ...]:
-    """*values* through a bind processor, each distinct value once (many share a time)."""
-    done: dict[Any, Any] = {}
-    out = []
-    for value in values:
-        try:
-            out.append(done[value])
-        except KeyError:
-            done[value] = converted = process(value)
-            out.append(converted)
-    return tuple(out)
 
 
 def _plain_row(record: Any, table: Table) -> dict[str, Any]:
@@ -283,51 +271,14 @@ class Repos:
             )
             for a in appointments
         ]
-        ids = self._insert_with_ids(t.appointment, _APPOINTMENT_COLUMNS, rows)
+        ids = bulk.insert_with_ids(self.conn, t.appointment, _APPOINTMENT_COLUMNS, rows)
         lines = [
             (id_, n, line.code, line.quantity)
             for id_, a in zip(ids, appointments, strict=True)
             for n, line in enumerate(a.lines)
         ]
-        self._insert_many(t.appointment_line, _LINE_COLUMNS, lines)
+        bulk.insert_many(self.conn, t.appointment_line, _LINE_COLUMNS, lines)
         return ids
-
-    def _insert_with_ids(
-        self, table: Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
-    ) -> list[int]:
-        """Bulk insert returning the new ids in order. PostgreSQL batches RETURNING; SQLite
-        would insert row by row, so there the ids are assigned from max(id) inside this
-        transaction (a concurrent writer then fails on the primary key and rolls back)."""
-        if self.conn.dialect.name == "postgresql":
-            stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-            return list(self.conn.scalars(stmt, [dict(zip(columns, r, strict=True)) for r in rows]))
-        first = int(self.conn.scalar(select(func.max(table.c.id))) or 0) + 1
-        ids = list(range(first, first + len(rows)))
-        self._insert_many(
-            table, ("id", *columns), [(id_, *r) for id_, r in zip(ids, rows, strict=True)]
-        )
-        return ids
-
-    def _insert_many(
-        self, table: Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
-    ) -> None:
-        """Insert *rows* (tuples in *columns* order). On SQLite they go to the driver's
-        executemany as they are, after the columns' own bind processors (SQLAlchemy's work per
-        row and parameter costs more than SQLite's insert; bench/bench_import.py)."""
-        if not rows:
-            return
-        dialect = self.conn.dialect
-        if dialect.name != "sqlite":
-            self.conn.execute(insert(table), [dict(zip(columns, r, strict=True)) for r in rows])
-            return
-        compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
-        values = list(zip(*rows, strict=True))
-        for n, name in enumerate(columns):
-            process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-            if process is not None:
-                values[n] = _processed(process, values[n])
-        ordered = (values[columns.index(name)] for name in compiled.positiontup or ())
-        self.conn.exec_driver_sql(compiled.string, list(zip(*ordered, strict=True)))
 
     def appointments(
         self,
