@@ -7,7 +7,7 @@ import random
 
 from oppgjor.app import installation
 from oppgjor.app.clinic import records
-from oppgjor.app.clinic.demo import build_patients
+from oppgjor.app.clinic.demo_records import build_patients
 from oppgjor.clinic.domain.model import Practitioner
 from oppgjor.store import Database
 

@@ -10,7 +10,7 @@ import typer
 from oppgjor.app import installation
 from oppgjor.app.clinic import actions as clinic_actions
 from oppgjor.app.clinic import demo
-from oppgjor.app.clinic.tabular import SPECS, parse_date
+from oppgjor.app.clinic.kinds import KINDS, RecordKind
 from oppgjor.app.errors import NotFound
 from oppgjor.app.helfo import booking
 from oppgjor.app.helfo import demo as demo_helfo
@@ -23,7 +23,8 @@ from oppgjor.cli.helfo import sending as helfo_messages
 from oppgjor.cli.helfo import settlement as helfo
 from oppgjor.cli.helfo.common import claim_app, helfo_app, settlement_app
 from oppgjor.cli.isf import isf_group
-from oppgjor.cli.render import out, print_json, print_records
+from oppgjor.cli.render import out, print_json, print_records, row_of
+from oppgjor.clinic.adapters.rows import parse_date
 from oppgjor.clinic.domain.model import Practice
 
 app = typer.Typer(
@@ -32,15 +33,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-GROUPS = {
-    "department": ("departments", "avdelinger", "Avdelinger i praksisen."),
-    "practitioner": ("practitioners", "behandlere", "Behandlere (HPR, profesjon, tilganger)."),
-    "patient": ("patients", "pasienter", "Pasienter (fødselsnummer, D-nummer m.m.)."),
-    "referrer": ("referrers", "kontakter", "Adresseregisteret: henvisere og vurderere."),
-    "tariff": ("tariffs", "takstperioder", "Takstplakaten: hva en takst koster på en dato."),
-    "series": ("series", "serier", "Behandlingsserier (FBV-felter, diagnose, NPR-koder)."),
-    "appointment": ("appointments", "avtaler", "Avtaler i planleggeren."),
-}
+# the commands of the registry's kinds that have no files, by the kind's name
+EXTRA_COMMANDS = {"template": create.register_templates}
 
 
 @app.callback()
@@ -57,11 +51,21 @@ def main_options(
     set_database_url(db_url)
 
 
-for name, (kind, title, help_text) in GROUPS.items():
-    group = typer.Typer(help=help_text, no_args_is_help=True)
-    add_record_commands(group, kind, title)
-    create.register(name, group)
-    app.add_typer(group, name=name)
+def _record_group(kind: RecordKind) -> typer.Typer:
+    """A kind's commands: list/show/import/export and create for a kind with files, else its
+    own (EXTRA_COMMANDS)."""
+    group = typer.Typer(help=kind.help, no_args_is_help=True)
+    if kind.rows is None:
+        EXTRA_COMMANDS[kind.name](group)
+    else:
+        add_record_commands(group, kind.key, kind.title)
+        create.register(kind, group)
+    return group
+
+
+# the kinds with files, the practice, then the other kinds (the order of `oppgjor --help`)
+for kind in (k for k in KINDS.values() if k.rows is not None):
+    app.add_typer(_record_group(kind), name=kind.name)
 
 practice_app = typer.Typer(
     help="Praksisen: navn, org.nr, HER-id, kontonummer.", no_args_is_help=True
@@ -69,11 +73,8 @@ practice_app = typer.Typer(
 create.register_practice(practice_app)
 app.add_typer(practice_app, name="practice")
 
-template_app = typer.Typer(
-    help="Seriemaler: lagre og bruk standardverdier for serier.", no_args_is_help=True
-)
-create.register_templates(template_app)
-app.add_typer(template_app, name="template")
+for kind in (k for k in KINDS.values() if k.rows is None):
+    app.add_typer(_record_group(kind), name=kind.name)
 
 assert helfo and helfo_outcome and helfo_claims and helfo_messages  # they register commands
 app.add_typer(settlement_app, name="settlement")
@@ -168,13 +169,13 @@ def patient_overview(
         if as_json:
             print_json(
                 {
-                    "series": [SPECS["series"].row_of(s) for s in series],
-                    "appointments": [SPECS["appointments"].row_of(a) for a in appointments],
+                    "series": [row_of("series", s) for s in series],
+                    "appointments": [row_of("appointments", a) for a in appointments],
                 }
             )
             return
-        print_records("series", series, False, "Serier")
-        print_records("appointments", appointments, False, "Avtaler")
+        print_records("series", series, False, KINDS["series"].title.capitalize())
+        print_records("appointments", appointments, False, KINDS["appointments"].title.capitalize())
 
 
 @app.command("config", help="Innstillinger for installasjonen.")

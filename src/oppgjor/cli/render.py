@@ -9,7 +9,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from oppgjor.app.clinic.tabular import SPECS
+from oppgjor.app.clinic.kinds import KINDS
 from oppgjor.core.findings import Finding
 from oppgjor.core.ids import national_id
 
@@ -17,28 +17,17 @@ out = Console()
 err = Console(stderr=True)
 
 SEVERITY_STYLE = {"BLOCKING": "bold red", "WARNING": "yellow", "INFO": "cyan"}
-LIST_COLUMNS = {
-    "departments": ("ref", "name", "org_nr", "her_id", "reports_npr_bkm"),
-    "practitioners": ("ref", "name", "profession", "hpr_number", "modules", "department_ref"),
-    "patients": ("ref", "id_type", "id_value", "first_name", "last_name", "birth_date"),
-    "referrers": ("ref", "name", "kind", "org_nr", "hpr_number", "category"),
-    "tariffs": (
-        "code",
-        "specialty",
-        "text",
-        "fee",
-        "refund",
-        "copayment",
-        "valid_from",
-        "valid_to",
-    ),
-    "series": ("ref", "patient_ref", "department_ref", "diagnosis_code", "fbv", "start_date"),
-    "appointments": ("ref", "practitioner_ref", "patient_ref", "start", "lines", "status"),
-}
+
+
+def row_of(kind: str, record: Any) -> dict[str, str]:
+    """*record* as its file row (every column as text), national ids as stored."""
+    spec = KINDS[kind].rows
+    assert spec is not None, f"{kind} has no rows"
+    return spec.row_of(record)
 
 
 def masked_row(kind: str, record: Any) -> dict[str, str]:
-    row = SPECS[kind].row_of(record)
+    row = row_of(kind, record)
     if "id_value" in row and row.get("id_type") in ("FNR", "DNR", "HNR"):
         row["id_value"] = national_id.mask(row["id_value"])
     return row
@@ -53,7 +42,7 @@ def print_records(kind: str, records: Sequence[Any], as_json: bool, title: str) 
     if as_json:
         print_json(rows)
         return
-    columns = LIST_COLUMNS[kind]
+    columns = KINDS[kind].list_columns
     table = Table(title=f"{title} ({len(rows)})")
     for column in columns:
         table.add_column(column)
@@ -63,7 +52,7 @@ def print_records(kind: str, records: Sequence[Any], as_json: bool, title: str) 
 
 
 def print_record(kind: str, record: Any, as_json: bool) -> None:
-    row = SPECS[kind].row_of(record)
+    row = row_of(kind, record)
     if as_json:
         print_json(row)
         return

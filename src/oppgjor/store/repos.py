@@ -28,6 +28,7 @@ from oppgjor.clinic.domain.model import (
     TariffLine,
     TreatmentSeries,
 )
+from oppgjor.store import bulk
 from oppgjor.store import tables as t
 from oppgjor.store.helfo import HelfoStore
 
@@ -41,6 +42,32 @@ _SERIES_LINKS = {
     "referred_from_ref": ("referred_from_id", t.referrer),
     "assessed_by_ref": ("assessed_by_id", t.referrer),
 }
+
+
+# the table of each kind of record, by the key the registry (oppgjor.app.clinic.kinds) uses
+KIND_TABLES: dict[str, Table] = {
+    "departments": t.department,
+    "practitioners": t.practitioner,
+    "patients": t.patient,
+    "referrers": t.referrer,
+    "tariffs": t.tariff,
+    "series": t.treatment_series,
+    "templates": t.series_template,
+    "appointments": t.appointment,
+}
+
+
+_APPOINTMENT_COLUMNS = (
+    "ref",
+    "practitioner_id",
+    "patient_id",
+    "series_id",
+    "start_at",
+    "end_at",
+    "refund_type",
+    "status",
+)
+_LINE_COLUMNS = ("appointment_id", "position", "code", "quantity")
 
 
 def _plain_row(record: Any, table: Table) -> dict[str, Any]:
@@ -77,22 +104,29 @@ class Repos:
         else:
             self.conn.execute(update(t.practice).where(t.practice.c.id == 1).values(**row))
 
-    # -- generic keyed records -------------------------------------------------------------
-    def ids(self, table: Table) -> dict[str, int]:
+    # -- any kind of record, by the registry's key (oppgjor.app.clinic.kinds) ---------------
+    def count(self, kind: str) -> int:
+        """How many records of *kind* (``departments``, ``templates``, …) are stored."""
+        table = KIND_TABLES[kind]
+        return int(self.conn.scalar(select(func.count()).select_from(table)) or 0)
+
+    def refs(self, kind: str) -> set[str]:
+        """The refs of every stored record of *kind*."""
+        table = KIND_TABLES[kind]
+        return set(self.conn.scalars(select(table.c.ref)))
+
+    def exists(self, kind: str, ref: str) -> bool:
+        return self._id_of(KIND_TABLES[kind], ref) is not None
+
+    def _ids(self, table: Table) -> dict[str, int]:
         return {ref: id_ for ref, id_ in self.conn.execute(select(table.c.ref, table.c.id))}
 
-    def id_of(self, table: Table, ref: str) -> int | None:
+    def _id_of(self, table: Table, ref: str) -> int | None:
         return self.conn.scalar(select(table.c.id).where(table.c.ref == ref))
-
-    def exists(self, table: Table, ref: str) -> bool:
-        return self.id_of(table, ref) is not None
-
-    def count(self, table: Table) -> int:
-        return int(self.conn.scalar(select(func.count()).select_from(table)) or 0)
 
     def _upsert(self, table: Table, ref: str, row: dict[str, Any]) -> bool:
         """Insert, or update the row with this ref. True when inserted."""
-        existing = self.id_of(table, ref)
+        existing = self._id_of(table, ref)
         if existing is None:
             self.conn.execute(insert(table).values(**row))
             return True
@@ -119,7 +153,7 @@ class Repos:
         row = _plain_row(p, t.practitioner)
         row["modules"] = ",".join(sorted(m.value for m in p.modules))
         row["department_id"] = (
-            self.id_of(t.department, p.department_ref) if p.department_ref else None
+            self._id_of(t.department, p.department_ref) if p.department_ref else None
         )
         return self._upsert(t.practitioner, p.ref, row)
 
@@ -171,7 +205,7 @@ class Repos:
         row = _plain_row(series, t.treatment_series)
         for field, (column, table) in _SERIES_LINKS.items():
             ref = getattr(series, field)
-            row[column] = self.id_of(table, ref) if ref else None
+            row[column] = self._id_of(table, ref) if ref else None
         if series.diagnosis_system is not None:
             row["diagnosis_system"] = series.diagnosis_system.value
         return self._upsert(t.treatment_series, series.ref, row)
@@ -221,44 +255,29 @@ class Repos:
         """Insert appointments and their tariff lines in bulk; return the new ids in order."""
         if not appointments:
             return []
-        practitioners = self.ids(t.practitioner)
-        patients = self.ids(t.patient)
-        series = self.ids(t.treatment_series)
+        practitioners = self._ids(t.practitioner)
+        patients = self._ids(t.patient)
+        series = self._ids(t.treatment_series)
         rows = [
-            {
-                "ref": a.ref,
-                "practitioner_id": practitioners[a.practitioner_ref],
-                "patient_id": patients[a.patient_ref],
-                "series_id": series[a.series_ref] if a.series_ref else None,
-                "start_at": a.start,
-                "end_at": a.end,
-                "refund_type": a.refund_type,
-                "status": a.status.value,
-            }
+            (
+                a.ref,
+                practitioners[a.practitioner_ref],
+                patients[a.patient_ref],
+                series[a.series_ref] if a.series_ref else None,
+                a.start,
+                a.end,
+                a.refund_type,
+                a.status.value,
+            )
             for a in appointments
         ]
-        ids = self._insert_with_ids(t.appointment, rows)
+        ids = bulk.insert_with_ids(self.conn, t.appointment, _APPOINTMENT_COLUMNS, rows)
         lines = [
-            {"appointment_id": id_, "position": n, "code": line.code, "quantity": line.quantity}
+            (id_, n, line.code, line.quantity)
             for id_, a in zip(ids, appointments, strict=True)
             for n, line in enumerate(a.lines)
         ]
-        if lines:
-            self.conn.execute(insert(t.appointment_line), lines)
-        return ids
-
-    def _insert_with_ids(self, table: Table, rows: list[dict[str, Any]]) -> list[int]:
-        """Bulk insert returning the new ids in order. PostgreSQL batches RETURNING; SQLite
-        would insert row by row, so there the ids are assigned from max(id) inside this
-        transaction (a concurrent writer then fails on the primary key and rolls back)."""
-        if self.conn.dialect.name == "postgresql":
-            stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-            return list(self.conn.scalars(stmt, rows))
-        first = int(self.conn.scalar(select(func.max(table.c.id))) or 0) + 1
-        ids = list(range(first, first + len(rows)))
-        self.conn.execute(
-            insert(table), [{**row, "id": id_} for row, id_ in zip(rows, ids, strict=True)]
-        )
+        bulk.insert_many(self.conn, t.appointment_line, _LINE_COLUMNS, lines)
         return ids
 
     def appointments(
@@ -309,8 +328,13 @@ class Repos:
         return [_appointment(r, lines.get(r["id"], ())) for r in rows]
 
     def appointment_refs(self, refs: Iterable[str]) -> set[str]:
+        """Which of *refs* are stored. Many refs against a table not much larger are matched
+        in one pass over the table's refs rather than in thousands of bound parameters."""
         a = t.appointment
         wanted = list(refs)
+        if len(wanted) * 4 >= self.count("appointments"):
+            stored = self.conn.scalars(select(a.c.ref).where(a.c.ref.is_not(None)))
+            return set(wanted).intersection(stored)
         found: set[str] = set()
         for i in range(0, len(wanted), 5000):
             query = select(a.c.ref).where(a.c.ref.in_(wanted[i : i + 5000]))

@@ -6,14 +6,14 @@ import dataclasses
 import datetime
 from typing import Any
 
-from oppgjor.app.clinic.records import Report, apply
+from oppgjor.app.clinic.kinds import KINDS
+from oppgjor.app.clinic.records import Report, save
 from oppgjor.app.clinic.validation import diagnosis_system_of, series_context
 from oppgjor.app.errors import NotFound, Rejected
 from oppgjor.clinic.domain import records, series, templates
 from oppgjor.clinic.domain.model import Appointment, Practice, SeriesTemplate, TreatmentSeries
 from oppgjor.core.findings import Finding, has_blocking
 from oppgjor.store import Database
-from oppgjor.store import tables as t
 
 
 def save_practice(db: Database, practice: Practice) -> list[Finding]:
@@ -55,7 +55,7 @@ def save_series(
     kept: list[Finding] = []
     if template:
         s, kept = templates.apply_template(s, get_template(db, template))
-    report = apply(db, "series", [(f"serie[{s.ref}]", s)], mode=mode)
+    report = save(db, "series", s, mode=mode)
     report.findings = [*kept, *report.findings]
     return report
 
@@ -97,8 +97,7 @@ def delete_template(db: Database, name: str) -> None:
 
 
 def add_appointment(db: Database, appointment: Appointment) -> Report:
-    label = f"avtale[{appointment.ref or appointment.start:%Y-%m-%d %H:%M}]"
-    return apply(db, "appointments", [(label, appointment)])
+    return save(db, "appointments", appointment)
 
 
 def patient_overview(
@@ -115,14 +114,6 @@ def patient_overview(
 
 
 def counts(db: Database) -> dict[str, int]:
+    """How many records of each kind there are, by the kind's Norwegian title."""
     with db.transaction() as repos:
-        return {
-            "avdelinger": repos.count(t.department),
-            "behandlere": repos.count(t.practitioner),
-            "pasienter": repos.count(t.patient),
-            "kontakter": repos.count(t.referrer),
-            "takstperioder": repos.count(t.tariff),
-            "serier": repos.count(t.treatment_series),
-            "seriemaler": repos.count(t.series_template),
-            "avtaler": repos.count(t.appointment),
-        }
+        return {kind.title: repos.count(kind.key) for kind in KINDS.values()}

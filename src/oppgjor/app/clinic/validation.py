@@ -1,7 +1,8 @@
 """Validate a batch of records of one kind against the domain rules and what is stored.
 
-The same function serves a single save from the CLI and a whole CSV import, so both give the
-same findings. Returns the records normalised and the findings; it writes nothing.
+One validator per kind of record (the registry, :mod:`oppgjor.app.clinic.kinds`, says which);
+the same function serves a single save from the CLI and a whole CSV import, so both give the
+same findings. Each returns the records normalised and the findings; it writes nothing.
 """
 
 from __future__ import annotations
@@ -9,16 +10,15 @@ from __future__ import annotations
 import dataclasses
 import datetime
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
-from oppgjor.app.clinic.tabular import DUPLICATE_ROW
+from oppgjor.clinic.adapters.rows import DUPLICATE_ROW
 from oppgjor.clinic.domain import planner, records, series
 from oppgjor.clinic.domain.model import Appointment, DiagnosisSystem, TreatmentSeries
 from oppgjor.clinic.domain.ports import ClinicRecords
 from oppgjor.clinic.domain.tariffs import TariffPlate, check_tariff
 from oppgjor.core import codes
 from oppgjor.core.findings import Finding, FindingCode, Severity
-from oppgjor.store import tables
 from oppgjor.store.repos import Repos
 
 UNKNOWN_REFERENCE = FindingCode(
@@ -32,62 +32,69 @@ DUPLICATE_IDENTITY = FindingCode(
 CODES = (UNKNOWN_REFERENCE, DUPLICATE_IDENTITY)
 
 # Findings that stop a series from being saved at all: it would point at nothing.
-SERIES_STRUCTURAL = {series.UNKNOWN_REFERENCE.code, UNKNOWN_REFERENCE.code}
+SERIES_STRUCTURAL = frozenset({series.UNKNOWN_REFERENCE.code, UNKNOWN_REFERENCE.code})
 
 Labelled = Sequence[tuple[str, Any]]
+Checked = tuple[list[Any], list[Finding]]
 
 
-def validate(
-    repos: Repos, kind: str, items: Labelled, *, allow_synthetic: bool, today: datetime.date
-) -> tuple[list[Any], list[Finding]]:
-    if kind == "series":
-        return _series(repos, items, today)
-    if kind == "appointments":
-        return _appointments(repos, items)
+class Validator(Protocol):
+    def __call__(
+        self, repos: Repos, items: Labelled, *, allow_synthetic: bool, today: datetime.date
+    ) -> Checked: ...
+
+
+def _each(check: Callable[[Any], tuple[Any, list[Finding]]], items: Labelled) -> Checked:
     checked: list[Any] = []
     findings: list[Finding] = []
     for label, record in items:
-        if kind == "patients":
-            record, found = records.check_patient(
-                record, allow_synthetic=allow_synthetic, today=today
-            )
-        else:
-            record, found = CHECKS[kind](record)
+        record, found = check(record)
         findings.extend(f.at(label) for f in found)
         checked.append(record)
-    findings.extend(_references(repos, kind, items, checked))
     return checked, findings
 
 
-CHECKS: dict[str, Callable[[Any], tuple[Any, list[Finding]]]] = {
-    "departments": records.check_department,
-    "practitioners": records.check_practitioner,
-    "referrers": records.check_referrer,
-    "tariffs": check_tariff,
-}
+def departments(repos: Repos, items: Labelled, **_: Any) -> Checked:
+    return _each(records.check_department, items)
 
 
-def _references(repos: Repos, kind: str, items: Labelled, checked: list[Any]) -> list[Finding]:
-    findings: list[Finding] = []
-    if kind == "practitioners":
-        departments = repos.ids(tables.department)
-        for (label, _), p in zip(items, checked, strict=True):
-            if p.department_ref and p.department_ref not in departments:
-                findings.append(
-                    UNKNOWN_REFERENCE(
-                        f"Avdeling «{p.department_ref}» finnes ikke.", f"{label}.department_ref"
-                    )
+def referrers(repos: Repos, items: Labelled, **_: Any) -> Checked:
+    return _each(records.check_referrer, items)
+
+
+def tariffs(repos: Repos, items: Labelled, **_: Any) -> Checked:
+    return _each(check_tariff, items)
+
+
+def practitioners(repos: Repos, items: Labelled, **_: Any) -> Checked:
+    checked, findings = _each(records.check_practitioner, items)
+    known = repos.refs("departments")
+    for (label, _), p in zip(items, checked, strict=True):
+        if p.department_ref and p.department_ref not in known:
+            findings.append(
+                UNKNOWN_REFERENCE(
+                    f"Avdeling «{p.department_ref}» finnes ikke.", f"{label}.department_ref"
                 )
-    if kind == "patients":
-        for (label, _), p in zip(items, checked, strict=True):
-            other = repos.patient_by_identity(p.id_type.value, p.id_value)
-            if other is not None and other != p.ref:
-                findings.append(
-                    DUPLICATE_IDENTITY(
-                        f"Pasient «{other}» har allerede dette ID-nummeret.", f"{label}.id_value"
-                    )
+            )
+    return checked, findings
+
+
+def patients(
+    repos: Repos, items: Labelled, *, allow_synthetic: bool, today: datetime.date
+) -> Checked:
+    def check(p: Any) -> tuple[Any, list[Finding]]:
+        return records.check_patient(p, allow_synthetic=allow_synthetic, today=today)
+
+    checked, findings = _each(check, items)
+    for (label, _), p in zip(items, checked, strict=True):
+        other = repos.patient_by_identity(p.id_type.value, p.id_value)
+        if other is not None and other != p.ref:
+            findings.append(
+                DUPLICATE_IDENTITY(
+                    f"Pasient «{other}» har allerede dette ID-nummeret.", f"{label}.id_value"
                 )
-    return findings
+            )
+    return checked, findings
 
 
 def series_context(
@@ -106,24 +113,24 @@ def diagnosis_system_of(profession: str | None) -> DiagnosisSystem:
     return DiagnosisSystem(row["diagnosis_system"]) if row else DiagnosisSystem.ICD10
 
 
-def _series(repos: Repos, items: Labelled, today: datetime.date) -> tuple[list[Any], list[Finding]]:
+def treatment_series(repos: Repos, items: Labelled, *, today: datetime.date, **_: Any) -> Checked:
     ctx = series_context(repos, today)
-    patients = repos.ids(tables.patient)
-    practitioners = {p.ref: p for p in repos.practitioners()}
+    patient_refs = repos.refs("patients")
+    owners = {p.ref: p for p in repos.practitioners()}
     findings: list[Finding] = []
     checked: list[TreatmentSeries] = []
     for label, s in items:
-        if s.patient_ref not in patients:
+        if s.patient_ref not in patient_refs:
             findings.append(
                 UNKNOWN_REFERENCE(f"Pasient «{s.patient_ref}» finnes ikke.", f"{label}.patient_ref")
             )
-        if s.practitioner_ref and s.practitioner_ref not in practitioners:
+        if s.practitioner_ref and s.practitioner_ref not in owners:
             findings.append(
                 UNKNOWN_REFERENCE(
                     f"Behandler «{s.practitioner_ref}» finnes ikke.", f"{label}.practitioner_ref"
                 )
             )
-        own = practitioners.get(s.practitioner_ref or "")
+        own = owners.get(s.practitioner_ref or "")
         system = diagnosis_system_of(own.profession if own else None)
         local = dataclasses.replace(ctx, default_diagnosis_system=system)
         findings.extend(f.at(label) for f in series.check_series(s, local))
@@ -153,13 +160,13 @@ def planner_context(
     return planner.PlannerContext(
         plate=TariffPlate(repos.tariffs()),
         practitioners={p.ref: p for p in repos.practitioners()},
-        patient_refs=set(repos.ids(tables.patient)),
+        patient_refs=repos.refs("patients"),
         series={s.ref: s for s in repos.series()},
         existing=existing,
     )
 
 
-def _appointments(repos: Repos, items: Labelled) -> tuple[list[Any], list[Finding]]:
+def appointments(repos: Repos, items: Labelled, **_: Any) -> Checked:
     new = [a for _, a in items]
     taken = {a.ref for a in new if a.ref}
     findings: list[Finding] = []

@@ -9,115 +9,23 @@ import typer
 
 from oppgjor.app.clinic import actions as clinic_actions
 from oppgjor.app.clinic import records
+from oppgjor.app.clinic.kinds import RecordKind
 from oppgjor.app.clinic.records import Mode
-from oppgjor.app.clinic.tabular import SPECS, RowReader
 from oppgjor.cli.clinic.records import report_result
 from oppgjor.cli.common import REJECTED, JsonOption, database, handled
 from oppgjor.cli.render import err, out, print_findings, print_json
+from oppgjor.clinic.adapters.rows import RowReader
 from oppgjor.clinic.domain.model import Practice
 
 Opt = typer.Option
 
-# per kind: (field, help) — every field is given as text and read like an import row, so the
-# CLI and imports accept exactly the same values and give the same messages.
-FIELDS: dict[str, list[tuple[str, str]]] = {
-    "department": [
-        ("ref", "Avdelingens nøkkel"),
-        ("name", "Navn"),
-        ("org_nr", "Org.nr"),
-        ("her_id", "HER-id"),
-        ("resh_id", "RESH-id"),
-        ("reports_npr_bkm", "Rapporterer NPR BKM (ja/nei)"),
-        ("contact_email", "E-post for utbetalingsvedtak"),
-    ],
-    "practitioner": [
-        ("ref", "Behandlerens nøkkel"),
-        ("name", "Navn"),
-        ("profession", "Profesjon (LE, PS, FY, KI, NA, …)"),
-        ("hpr_number", "HPR-nummer"),
-        ("modules", "Moduler: planner settlement isf admin"),
-        ("department_ref", "Avdeling"),
-        ("active", "Aktiv (ja/nei)"),
-    ],
-    "patient": [
-        ("ref", "Pasientnummer"),
-        ("id_type", "ID-type: FNR DNR HNR PNR UID DUF"),
-        ("id_value", "ID-nummer"),
-        ("first_name", "Fornavn"),
-        ("last_name", "Etternavn"),
-        ("birth_date", "Fødselsdato (ÅÅÅÅ-MM-DD)"),
-        ("sex", "Kjønn: 1 mann, 2 kvinne, 9"),
-        ("nationality", "Nasjonalitet (landkode)"),
-    ],
-    "referrer": [
-        ("ref", "Kontaktens nøkkel"),
-        ("name", "Navn"),
-        ("kind", "organisation eller person"),
-        ("org_nr", "Org.nr (påkrevd for henvisere i FBV)"),
-        ("hpr_number", "HPR-nummer"),
-        ("her_id", "HER-id"),
-        ("category", "Kategori"),
-    ],
-    "tariff": [
-        ("code", "Takstkode"),
-        ("specialty", "Fagområde (FBV, FY, PS, …)"),
-        ("text", "Tekst"),
-        ("fee", "Honorar"),
-        ("refund", "Refusjon"),
-        ("copayment", "Egenandel"),
-        ("valid_from", "Gyldig fra"),
-        ("valid_to", "Gyldig til"),
-        ("max_per_patient_day", "Maks antall per pasient per dag"),
-        ("source", "Kilde"),
-    ],
-    "series": [
-        ("ref", "Seriens nøkkel"),
-        ("patient_ref", "Pasient"),
-        ("department_ref", "Avdeling"),
-        ("practitioner_ref", "Ansvarlig behandler"),
-        ("title", "Tittel"),
-        ("start_date", "Startdato"),
-        ("end_date", "Sluttdato"),
-        ("referral_date", "Henvist dato"),
-        ("referred_from_ref", "Henvist fra (kontakt)"),
-        ("referrer_category", "Kategori"),
-        ("diagnosis_system", "ICD10 eller ICPC2"),
-        ("diagnosis_code", "Diagnose"),
-        ("stay_type", "Oppholdstype (2 = dagbehandling)"),
-        ("npr_debtor", "NPR debitor (90 = FBV)"),
-        ("npr_specialty", "NPR fagområde"),
-        ("fbv", "Fritt behandlingsvalg (ja/nei)"),
-        ("fbv_tariff", "FBV-takst"),
-        ("rights_assessment_date", "Dato for rettighetsvurdering"),
-        ("assessed_by_ref", "Vurdert av (kontakt)"),
-        ("refund_type", "Refusjonstype (0 ordinær, 1 frikort)"),
-    ],
-    "appointment": [
-        ("ref", "Avtalens nøkkel"),
-        ("practitioner_ref", "Behandler"),
-        ("patient_ref", "Pasient"),
-        ("start", "Start (ÅÅÅÅ-MM-DD TT:MM)"),
-        ("end", "Slutt (ÅÅÅÅ-MM-DD TT:MM)"),
-        ("lines", "Takster, f.eks. «FBV01» eller «A2a*2 LE2»"),
-        ("refund_type", "Refusjonstype"),
-        ("series_ref", "Serie"),
-        ("status", "planned, attended, no_show, cancelled"),
-    ],
-}
-KINDS = {
-    "department": "departments",
-    "practitioner": "practitioners",
-    "patient": "patients",
-    "referrer": "referrers",
-    "tariff": "tariffs",
-    "series": "series",
-    "appointment": "appointments",
-}
 
-
-def _record_from(kind: str, values: dict[str, Any]) -> Any:
+def _record_from(kind: RecordKind, values: dict[str, Any]) -> Any:
+    """Every field is given as text and read like an import row, so the CLI and imports accept
+    exactly the same values and give the same messages."""
+    assert kind.rows is not None
     reader = RowReader({k: v for k, v in values.items() if v is not None}, "kommandolinjen")
-    record = SPECS[kind].build(reader)
+    record = kind.rows.build(reader)
     if reader.findings:
         print_findings(reader.findings, err)
         raise typer.Exit(REJECTED)
@@ -130,9 +38,8 @@ def _param(name: str, default: Any, annotation: Any) -> inspect.Parameter:
     )
 
 
-def _make_create(name: str) -> Any:
-    kind = KINDS[name]
-    template_option = name == "series"
+def _make_create(kind: RecordKind) -> Any:
+    assert kind.rows is not None
 
     def create(**kwargs: Any) -> None:
         as_json = kwargs.pop("as_json")
@@ -142,24 +49,20 @@ def _make_create(name: str) -> Any:
             record = _record_from(kind, kwargs)
             db = database()
             mode: Mode = "update" if update else "create"
-            if kind == "series":
+            if template is not None:
                 report = clinic_actions.save_series(db, record, mode=mode, template=template)
-            elif kind == "tariffs":
-                report = records.save(db, kind, record, mode="upsert")
-            elif kind == "appointments":
-                report = clinic_actions.add_appointment(db, record)
             else:
-                report = records.save(db, kind, record, mode=mode)
+                report = records.save(db, kind.key, record, mode=mode)
             report_result(report, as_json, "Lagret")
 
     params = [
         _param(field, None, Annotated[str | None, Opt(f"--{field.replace('_', '-')}", help=text)])
-        for field, text in FIELDS[name]
+        for field, text in kind.rows.columns.items()
     ]
-    if template_option:
+    if kind.templated:
         help_ = "Fyll tomme felt fra seriemalen."
         params.append(_param("template", None, Annotated[str | None, Opt(help=help_)]))
-    if kind not in ("tariffs", "appointments"):
+    if kind.updatable:
         help_ = "Oppdater en eksisterende post."
         params.append(_param("update", False, Annotated[bool, Opt(help=help_)]))
     params.append(_param("as_json", False, JsonOption))
@@ -167,11 +70,11 @@ def _make_create(name: str) -> Any:
     return create
 
 
-def register(name: str, group: typer.Typer) -> None:
-    verb = "add" if name == "tariff" else "create"
+def register(kind: RecordKind, group: typer.Typer) -> None:
     group.command(
-        verb, help="Registrer en ny post. Ugyldige verdier gir en feilmelding, og ingenting lagres."
-    )(_make_create(name))
+        kind.create_verb,
+        help="Registrer en ny post. Ugyldige verdier gir en feilmelding, og ingenting lagres.",
+    )(_make_create(kind))
 
 
 def register_practice(group: typer.Typer) -> None:

@@ -15,6 +15,7 @@ from oppgjor.cli.common import (
     handled,
 )
 from oppgjor.cli.render import out, print_findings, print_json, print_record, print_records
+from oppgjor.clinic.adapters.record_files import Format
 
 FormatOption = Annotated[str, typer.Option("--format", "-f", help="csv eller json.")]
 
@@ -86,7 +87,9 @@ def add_record_commands(group: typer.Typer, kind: str, title: str, importable: b
             report_result(report, as_json, "Importert")
 
 
-def _format(fmt: str) -> str:
-    if fmt not in ("csv", "json"):
-        raise typer.BadParameter("bruk csv eller json", param_hint="--format")
-    return fmt
+def _format(fmt: str) -> Format:
+    if fmt == "csv":
+        return "csv"
+    if fmt == "json":
+        return "json"
+    raise typer.BadParameter("bruk csv eller json", param_hint="--format")

@@ -9,9 +9,9 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from oppgjor.app.clinic.tabular import parse_date
 from oppgjor.app.errors import UseCaseError
 from oppgjor.cli.render import out, print_json
+from oppgjor.clinic.adapters.rows import parse_date
 from oppgjor.core.money import format_nok
 from oppgjor.helfo.domain import calendar
 from oppgjor.helfo.domain.model import Claim, Settlement, SettlementState, SettlementType

@@ -8,6 +8,7 @@ daily tariff limits by counting per patient and day).
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
@@ -57,13 +58,21 @@ class PlannerContext:
 
 def specialties_for(practitioner: Practitioner | None) -> list[str]:
     """Which tariff plates a practitioner's lines are looked up in, in order."""
-    row = codes.professions().get(practitioner.profession) if practitioner else None
-    own = [row["specialty"]] if row and row["specialty"] else []
-    return [*own, FBV_SPECIALTY]
+    return list(_specialties(practitioner.profession if practitioner else None))
+
+
+@functools.cache
+def _specialties(profession: str | None) -> tuple[str, ...]:
+    row = codes.professions().get(profession) if profession else None
+    own = (row["specialty"],) if row and row["specialty"] else ()
+    return (*own, FBV_SPECIALTY)
 
 
 def resolve_tariff(ctx: PlannerContext, appointment: Appointment, code: str) -> Tariff | None:
-    order = specialties_for(ctx.practitioners.get(appointment.practitioner_ref))
+    """The tariff *code* means on the appointment's day: from the practitioner's plates in
+    order, else the only plate that has it (the plate remembers each answer)."""
+    practitioner = ctx.practitioners.get(appointment.practitioner_ref)
+    order = _specialties(practitioner.profession if practitioner else None)
     day = appointment.day
     return ctx.plate.lookup(code, day, order) or ctx.plate.lookup(code, day)
 

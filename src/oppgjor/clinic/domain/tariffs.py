@@ -64,6 +64,9 @@ class TariffPlate:
             self._by_code[t.code].append(t)
         for versions in self._by_code.values():
             versions.sort(key=lambda t: t.valid_from)
+        # a plate never changes, so each (code, day, specialties) is looked up once: an
+        # import of 100 000 appointments asks about a few hundred distinct days
+        self._found: dict[tuple[str, datetime.date, tuple[str, ...] | None], Tariff | None] = {}
 
     def __len__(self) -> int:
         return sum(len(v) for v in self._by_code.values())
@@ -78,6 +81,16 @@ class TariffPlate:
         self, code: str, day: datetime.date, specialties: Sequence[str] | None = None
     ) -> Tariff | None:
         """The period of *code* valid on *day*; with *specialties*, the first that has one."""
+        key = (code, day, None if specialties is None else tuple(specialties))
+        try:
+            return self._found[key]
+        except KeyError:
+            found = self._found[key] = self._lookup(code, day, specialties)
+            return found
+
+    def _lookup(
+        self, code: str, day: datetime.date, specialties: Sequence[str] | None
+    ) -> Tariff | None:
         candidates = [t for t in self._by_code.get(code, ()) if t.valid_from <= day]
         found: dict[str, Tariff] = {}
         for t in candidates:  # sorted by start, so the latest start wins
