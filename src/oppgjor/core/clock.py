@@ -24,6 +24,9 @@ class SystemClock:
         return datetime.datetime.now().replace(microsecond=0)
 
 
+SYSTEM_CLOCK = SystemClock()
+
+
 @dataclass(frozen=True)
 class FixedClock:
     at: datetime.datetime

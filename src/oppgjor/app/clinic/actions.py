@@ -12,6 +12,7 @@ from oppgjor.app.clinic.validation import diagnosis_system_of, series_context
 from oppgjor.app.errors import NotFound, Rejected
 from oppgjor.clinic.domain import records, series, templates
 from oppgjor.clinic.domain.model import Appointment, Practice, SeriesTemplate, TreatmentSeries
+from oppgjor.core.clock import SYSTEM_CLOCK, Clock
 from oppgjor.core.findings import Finding, has_blocking
 from oppgjor.store import Database
 
@@ -34,14 +35,14 @@ def get_practice(db: Database) -> Practice:
 
 
 def get_series(
-    db: Database, ref: str, today: datetime.date | None = None
+    db: Database, ref: str, today: datetime.date | None = None, clock: Clock = SYSTEM_CLOCK
 ) -> tuple[TreatmentSeries, list[Finding]]:
     """A series with its current findings (what must be fixed before settlement)."""
     with db.transaction() as repos:
         found = repos.series(refs=[ref])
         if not found:
             raise NotFound(f"Fant ikke serie «{ref}».")
-        ctx = series_context(repos, today or datetime.date.today())
+        ctx = series_context(repos, today or clock.now().date())
         owner = [p for p in repos.practitioners() if p.ref == found[0].practitioner_ref]
         system = diagnosis_system_of(owner[0].profession if owner else None)
     ctx = dataclasses.replace(ctx, default_diagnosis_system=system)
@@ -69,7 +70,7 @@ def get_template(db: Database, name: str) -> SeriesTemplate:
 
 
 def save_template_from_series(
-    db: Database, name: str, series_ref: str
+    db: Database, name: str, series_ref: str, clock: Clock = SYSTEM_CLOCK
 ) -> tuple[SeriesTemplate, bool]:
     """Save series *series_ref*'s values as template *name* (overwrites a template of that
     name). Returns the template and whether it was new."""
@@ -81,7 +82,7 @@ def save_template_from_series(
         if not found:
             raise NotFound(f"Fant ikke serie «{series_ref}».")
         template = templates.template_from_series(name, found[0])
-        created = repos.save_template(template, datetime.datetime.now())
+        created = repos.save_template(template, clock.now())
     return template, created
 
 

@@ -24,6 +24,7 @@ from oppgjor.app.clinic.demo_treatment import build_appointments, build_series
 from oppgjor.app.clinic.records import Report, apply_in
 from oppgjor.clinic.domain.model import SeriesTemplate
 from oppgjor.clinic.domain.templates import template_from_series
+from oppgjor.core.clock import SYSTEM_CLOCK, Clock
 from oppgjor.store import Database
 
 __all__ = ["DemoSummary", "build_patients", "default_start", "seed", "settlement_history"]
@@ -36,9 +37,8 @@ class DemoSummary:
     reports: list[Report]
 
 
-def default_start(today: datetime.date | None = None) -> datetime.date:
+def default_start(today: datetime.date) -> datetime.date:
     """The first day of the month two months before *today*: about three months of data."""
-    today = today or datetime.date.today()
     month = today.month - 2
     year = today.year + (month - 1) // 12
     return datetime.date(year, (month - 1) % 12 + 1, 1)
@@ -49,11 +49,12 @@ def seed(
     seed_value: int = 2026,
     start: datetime.date | None = None,
     now: datetime.datetime | None = None,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> DemoSummary:
     """Create the demo clinic in *db* in one transaction (marks it a test installation)."""
     rng = random.Random(seed_value)
-    start = start or default_start()
-    now = now or datetime.datetime.now()
+    now = now or clock.now()
+    start = start or default_start(now.date())
     practice, departments, practitioners = build_clinic(rng)
     patients = build_patients(rng, 300, start)
     referrers = build_referrers(rng)

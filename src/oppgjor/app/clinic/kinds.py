@@ -33,7 +33,10 @@ from oppgjor.core.findings import Finding
 from oppgjor.store.repos import Repos
 
 # writes checked records; returns (created, updated, unchanged)
-Writer = Callable[[Repos, Sequence[Any], Sequence[Finding]], tuple[int, int, int]]
+# (repos, records, findings so far, the time of the action) -> (created, updated, unchanged)
+Writer = Callable[
+    [Repos, Sequence[Any], Sequence[Finding], datetime.datetime], tuple[int, int, int]
+]
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,9 @@ class RecordKind:
 
 
 def _save_each(save: Callable[[Repos, Any], bool]) -> Writer:
-    def write(repos: Repos, records: Sequence[Any], _: Sequence[Finding]) -> tuple[int, int, int]:
+    def write(
+        repos: Repos, records: Sequence[Any], _: Sequence[Finding], __: datetime.datetime
+    ) -> tuple[int, int, int]:
         created = sum(1 for record in records if save(repos, record))
         return created, len(records) - created, 0
 
@@ -86,18 +91,18 @@ def _save_each(save: Callable[[Repos, Any], bool]) -> Writer:
 
 
 def _write_tariffs(
-    repos: Repos, records: Sequence[Any], findings: Sequence[Finding]
+    repos: Repos, records: Sequence[Any], findings: Sequence[Finding], now: datetime.datetime
 ) -> tuple[int, int, int]:
     """Add the new periods to the plate; refuse all if one would rewrite history."""
     new, unchanged, conflicts = TariffPlate(repos.tariffs()).plan_import(records)
     if conflicts:
         raise Rejected([*findings, *conflicts], "Takstplakaten ble ikke endret.")
-    repos.add_tariffs(new, datetime.datetime.now())
+    repos.add_tariffs(new, now)
     return len(new), 0, unchanged
 
 
 def _write_appointments(
-    repos: Repos, records: Sequence[Any], _: Sequence[Finding]
+    repos: Repos, records: Sequence[Any], _: Sequence[Finding], __: datetime.datetime
 ) -> tuple[int, int, int]:
     return len(repos.add_appointments(records)), 0, 0
 

@@ -18,6 +18,7 @@ from oppgjor.app.installation import TEST_INSTALLATION
 from oppgjor.clinic.adapters import record_files
 from oppgjor.clinic.adapters.record_files import Format, RowSpec
 from oppgjor.clinic.adapters.rows import FILE_INVALID
+from oppgjor.core.clock import SYSTEM_CLOCK, Clock
 from oppgjor.core.findings import Finding, Severity
 from oppgjor.store import Database
 from oppgjor.store.repos import Repos
@@ -64,10 +65,14 @@ def apply(
     mode: Mode = "upsert",
     parse_findings: Sequence[Finding] = (),
     today: datetime.date | None = None,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> Report:
     """Validate *items* and write them in one transaction, or raise Rejected."""
     with db.transaction() as repos:
-        return apply_in(repos, kind, items, mode=mode, parse_findings=parse_findings, today=today)
+        return apply_in(
+            repos, kind, items, mode=mode, parse_findings=parse_findings, today=today,
+            clock=clock,
+        )  # fmt: skip
 
 
 def apply_in(
@@ -78,12 +83,14 @@ def apply_in(
     mode: Mode = "upsert",
     parse_findings: Sequence[Finding] = (),
     today: datetime.date | None = None,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> Report:
     """:func:`apply` inside a transaction the caller holds (for actions that write several
     kinds of records at once)."""
     entry = KINDS[kind]
     assert entry.validate is not None and entry.write is not None, f"{kind} is not written here"
-    today = today or datetime.date.today()
+    now = clock.now()
+    today = today or now.date()
     report = Report(kind, rows=len(items) + _rows_in(parse_findings))
     allow = repos.get_setting(TEST_INSTALLATION) == "true"
     checked, findings = entry.validate(repos, items, allow_synthetic=allow, today=today)
@@ -91,7 +98,9 @@ def apply_in(
     if any(blocks(entry, f) for f in report.findings):
         raise Rejected(report.findings, f"Ingenting ble lagret ({len(items)} rader sjekket).")
     _check_mode(repos, entry, checked, mode)
-    report.created, report.updated, report.unchanged = entry.write(repos, checked, report.findings)
+    report.created, report.updated, report.unchanged = entry.write(
+        repos, checked, report.findings, now
+    )
     return report
 
 
@@ -115,13 +124,15 @@ def save(db: Database, kind: str, record: Any, *, mode: Mode = "create") -> Repo
     return apply(db, kind, [(KINDS[kind].label(record), record)], mode=mode)
 
 
-def import_text(db: Database, kind: str, text: str, fmt: Format = "csv") -> Report:
+def import_text(
+    db: Database, kind: str, text: str, fmt: Format = "csv", clock: Clock = SYSTEM_CLOCK
+) -> Report:
     """Import a CSV (or JSON) file's text: validated whole, applied in one transaction."""
     parsed, findings = record_files.read(_rows(kind), text, fmt)
     if any(f.code == FILE_INVALID.code for f in findings):
         raise Rejected(findings, "Filen ble ikke importert.")
     items = [(f"rad {line}", record) for line, record in parsed]
-    return apply(db, kind, items, mode="upsert", parse_findings=findings)
+    return apply(db, kind, items, mode="upsert", parse_findings=findings, clock=clock)
 
 
 def list_records(db: Database, kind: str) -> list[Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -91,7 +90,7 @@ def copayment_paid(
 @claim_app.command("copayments", help="Betalte egenandeler som ikke er meldt til Helfo.")
 def copayments(as_json: JsonOption = False) -> None:
     with handled(as_json):
-        found = views.unsent_registrations(database(), datetime.date.today())
+        found = views.unsent_registrations(database(), now().date())
         rows: list[dict[str, Any]] = [
             {"claim": v.registration.claim_number, "paid_on": v.registration.paid_on.isoformat(),
              "correction": v.registration.correction, "overdue": v.overdue}
@@ -117,7 +116,7 @@ def expiring(
     as_json: JsonOption = False,
 ) -> None:
     with handled(as_json):
-        found = views.expiring(database(), datetime.date.today(), days)
+        found = views.expiring(database(), now().date(), days)
         if as_json:
             print_json(
                 [
@@ -144,7 +143,7 @@ def expiring(
 @claim_app.command("outstanding", help="Sendte regninger som ikke er utbetalt, etter alder.")
 def outstanding(as_json: JsonOption = False) -> None:
     with handled(as_json):
-        buckets = views.outstanding(database(), datetime.date.today())
+        buckets = views.outstanding(database(), now().date())
         if as_json:
             print_json(
                 [{"age": b.label, "count": b.count, "amount": str(b.amount)} for b in buckets]

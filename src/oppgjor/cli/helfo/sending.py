@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import time
 from pathlib import Path
 from typing import Annotated
@@ -34,7 +33,7 @@ def helfo_calendar(
     as_json: JsonOption = False,
 ) -> None:
     with handled(as_json):
-        view = views.helfo_calendar(day_option(date) or datetime.date.today())
+        view = views.helfo_calendar(day_option(date) or now().date())
         if as_json:
             print_json(view.__dict__)
             return
