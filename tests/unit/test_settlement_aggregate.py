@@ -5,19 +5,38 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
 
+from fake_uow import FakeUnitOfWork
 from oppgjor.app.errors import Conflict, UseCaseError
 from oppgjor.app.helfo import settlements as st
 from oppgjor.helfo.domain import answers as after_sending
 from oppgjor.helfo.domain import settlement as aggregate
-from oppgjor.helfo.domain.model import Event, Settlement, SettlementState, SettlementType
+from oppgjor.helfo.domain.model import (
+    Claim,
+    ClaimContent,
+    ClaimKind,
+    ClaimLine,
+    Event,
+    Outcome,
+    Settlement,
+    SettlementState,
+    SettlementType,
+)
 from oppgjor.helfo.domain.workflow import InvalidTransition
 
 NOW = datetime.datetime(2026, 10, 1, 12)
+
+
+def claim(number: int, refund: str) -> Claim:
+    content = ClaimContent(
+        SettlementType.FBV, "P1", "B1", None, datetime.datetime(2026, 9, 2, 9),
+        (ClaimLine("FBV01", 1, Decimal(refund), Decimal(refund), Decimal(0)),),
+        None, None, None, None, None, Decimal(refund), Decimal("0.00"),
+    )  # fmt: skip
+    return Claim(number - 1041, number, f"guid-{number}", ClaimKind.CLAIM, f"A{number}", content)
 
 
 def a_draft(**changes: object) -> Settlement:
@@ -95,52 +114,6 @@ def test_deleting_a_draft_leaves_no_settlement_and_an_event():
 # -- the use cases on a fake unit of work ------------------------------------------------------
 
 
-class FakeSettlements:
-    def __init__(self) -> None:
-        self.rows: dict[int, Settlement] = {}
-        self.events: list[Event] = []
-
-    def add(self, s: Settlement) -> Settlement:
-        stored = dataclasses.replace(s, id=len(self.rows) + 1)
-        self.rows[stored.id] = stored
-        return stored
-
-    def get(self, settlement_id: int) -> Settlement | None:
-        return self.rows.get(settlement_id)
-
-    def save(self, s: Settlement, expected_version: int) -> bool:
-        if self.rows[s.id].version != expected_version:
-            return False
-        self.rows[s.id] = s
-        return True
-
-    def remove(self, s: Settlement) -> bool:
-        return self.rows.pop(s.id, None) is not None
-
-    def add_event(self, event: Event) -> None:
-        self.events.append(event)
-
-
-class FakeUnitOfWork:
-    """A transaction that commits the dicts only when the block ends without an error."""
-
-    def __init__(self) -> None:
-        self.settlements = FakeSettlements()
-
-    @property
-    def helfo(self) -> FakeUnitOfWork:
-        return self
-
-    @contextmanager
-    def transaction(self):  # type: ignore[no-untyped-def]
-        rows, events = dict(self.settlements.rows), list(self.settlements.events)
-        try:
-            yield self
-        except BaseException:
-            self.settlements.rows, self.settlements.events = rows, events
-            raise
-
-
 def test_use_cases_load_ask_and_save_without_a_database():
     uow = FakeUnitOfWork()
     s = uow.settlements.add(a_draft())
@@ -154,3 +127,30 @@ def test_use_cases_load_ask_and_save_without_a_database():
     assert [e.action for e in uow.settlements.events] == ["edit", "delete"]
     with pytest.raises(UseCaseError, match="finnes ikke"):
         st.delete(uow, s.id, actor="ola", now=NOW)
+
+
+def test_receipt_correction_and_payout_on_the_fake():
+    uow = FakeUnitOfWork()
+    claims = [claim(1042, "212.00"), claim(1043, "300.00"), claim(1044, "100.00")]
+    sent = uow.sent_settlement(claims, NOW)
+    s = st.receipt(uow, sent.id, {1043: ("07", "Feil i henvisning")}, actor="helfo", now=NOW)
+    assert s.state is SettlementState.RECEIPTED
+    # the payout decision names 1044 rejected too: it is moved with 1043, same number and guid
+    old, fix = st.correct_rejected(uow, sent.id, [1043, 1044], actor="ola", now=NOW)
+    assert (old.total, old.count) == (Decimal("212.00"), 1)
+    assert (fix.state, fix.total, fix.count, fix.corrects_id) == (
+        SettlementState.DRAFT, Decimal("400.00"), 2, sent.id,
+    )  # fmt: skip
+    moved = uow.claims.find(settlement_id=fix.id)
+    assert [(c.number, c.guid) for c in moved] == [(1043, "guid-1043"), (1044, "guid-1044")]
+    assert uow.claims.answers == [
+        (1, Outcome.ACCEPTED, None, None),
+        (2, Outcome.REJECTED, "07", "Feil i henvisning"),
+        (3, Outcome.ACCEPTED, None, None),
+        (3, Outcome.REJECTED, "MANUELL", "Avvist i utbetalingsvedtaket"),  # only 1044 is new
+    ]
+    paid = st.pay(uow, sent.id, Decimal("200"), NOW.date(), actor="ola", now=NOW)
+    assert "avvik" in uow.settlements.events[-1].detail and paid.state is SettlementState.PAID
+    with pytest.raises(Conflict, match="Kan ikke registrere utbetaling"):
+        st.pay(uow, fix.id, Decimal("1"), NOW.date(), actor="ola", now=NOW)
+    assert uow.settlements.get(fix.id) == fix  # the refused payout changed nothing
