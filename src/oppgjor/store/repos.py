@@ -30,6 +30,7 @@ from oppgjor.clinic.domain.model import (
 )
 from oppgjor.store import tables as t
 from oppgjor.store.helfo import HelfoStore
+from oppgjor.store.inlist import one_of
 
 R = TypeVar("R")
 
@@ -299,35 +300,34 @@ class Repos:
             query = query.where(a.c.start_at >= start)
         if end is not None:
             query = query.where(a.c.start_at < end)
-        if ids is not None:
-            query = query.where(a.c.id.in_(list(ids)))
         query = query.order_by(a.c.start_at, a.c.id)
         if limit is not None:
             query = query.limit(limit)
-        rows = list(self.conn.execute(query).mappings())
+        if ids is None:
+            rows = list(self.conn.execute(query).mappings())
+        else:  # any number of ids: one array on PostgreSQL, chunks of an IN list elsewhere
+            parts = one_of(self.conn, a.c.id, ids)
+            rows = [r for p in parts for r in self.conn.execute(query.where(p)).mappings()]
+            if len(parts) > 1:
+                rows = sorted(rows, key=lambda r: (r["start_at"], r["id"]))[:limit]
         lines = self._lines([r["id"] for r in rows])
         return [_appointment(r, lines.get(r["id"], ())) for r in rows]
 
     def appointment_refs(self, refs: Iterable[str]) -> set[str]:
         a = t.appointment
-        wanted = list(refs)
         found: set[str] = set()
-        for i in range(0, len(wanted), 5000):
-            query = select(a.c.ref).where(a.c.ref.in_(wanted[i : i + 5000]))
-            found.update(self.conn.scalars(query))
+        for condition in one_of(self.conn, a.c.ref, refs):
+            found.update(self.conn.scalars(select(a.c.ref).where(condition)))
         return found
 
     def _lines(self, ids: list[int]) -> dict[int, tuple[TariffLine, ...]]:
         found: dict[int, list[TariffLine]] = defaultdict(list)
         al = t.appointment_line
-        for chunk_start in range(0, len(ids), 5000):
-            chunk = ids[chunk_start : chunk_start + 5000]
-            query = (
-                select(al.c.appointment_id, al.c.code, al.c.quantity)
-                .where(al.c.appointment_id.in_(chunk))
-                .order_by(al.c.appointment_id, al.c.position)
-            )
-            for appointment_id, code, quantity in self.conn.execute(query):
+        query = select(al.c.appointment_id, al.c.code, al.c.quantity).order_by(
+            al.c.appointment_id, al.c.position
+        )
+        for condition in one_of(self.conn, al.c.appointment_id, ids):
+            for appointment_id, code, quantity in self.conn.execute(query.where(condition)):
                 found[appointment_id].append(TariffLine(code, quantity))
         return {k: tuple(v) for k, v in found.items()}
 
@@ -347,11 +347,16 @@ def _series(row: Any) -> TreatmentSeries:
 
 
 def _appointment(row: Any, lines: tuple[TariffLine, ...]) -> Appointment:
-    return _build(
-        Appointment,
-        row,
-        lines=lines,
-        status=AppointmentStatus(row["status"]),
+    # field by field, not through _build: claims re-read thousands of appointments at a time
+    return Appointment(
+        practitioner_ref=row["practitioner_ref"],
+        patient_ref=row["patient_ref"],
         start=row["start_at"],
         end=row["end_at"],
+        lines=lines,
+        refund_type=row["refund_type"],
+        series_ref=row["series_ref"],
+        status=AppointmentStatus(row["status"]),
+        ref=row["ref"],
+        id=row["id"],
     )
