@@ -50,8 +50,13 @@ def check_tariff(tariff: Tariff) -> tuple[Tariff, list[Finding]]:
     return tariff, c.findings
 
 
+LookupKey = tuple[str, datetime.date, tuple[str, ...] | None]
+
+
 class TariffPlate:
-    """All stored periods of all tariff codes, indexed for lookup by code and date."""
+    """All stored periods of all tariff codes, indexed for lookup by code and date. A plate
+    does not change once built, so each lookup is computed once and remembered (a settlement
+    asks for the same code on the same day thousands of times)."""
 
     def __init__(self, tariffs: Iterable[Tariff] = ()) -> None:
         self._by_code: dict[str, list[Tariff]] = defaultdict(list)
@@ -59,6 +64,7 @@ class TariffPlate:
             self._by_code[t.code].append(t)
         for versions in self._by_code.values():
             versions.sort(key=lambda t: t.valid_from)
+        self._found: dict[LookupKey, Tariff | None] = {}
 
     def __len__(self) -> int:
         return sum(len(v) for v in self._by_code.values())
@@ -73,6 +79,14 @@ class TariffPlate:
         self, code: str, day: datetime.date, specialties: Sequence[str] | None = None
     ) -> Tariff | None:
         """The period of *code* valid on *day*; with *specialties*, the first that has one."""
+        key = (code, day, None if specialties is None else tuple(specialties))
+        if key not in self._found:
+            self._found[key] = self._lookup(code, day, specialties)
+        return self._found[key]
+
+    def _lookup(
+        self, code: str, day: datetime.date, specialties: Sequence[str] | None
+    ) -> Tariff | None:
         candidates = [t for t in self._by_code.get(code, ()) if t.valid_from <= day]
         found: dict[str, Tariff] = {}
         for t in candidates:  # sorted by start, so the latest start wins
