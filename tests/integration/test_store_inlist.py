@@ -94,3 +94,11 @@ def test_appointments_by_many_ids_come_in_order_of_start_and_obey_the_limit(clin
         assert repos.appointments(ids=ids) == every
         assert repos.appointments(ids=ids, limit=2) == every[:2]
         assert repos.appointment_refs(["A1", "A3", "nope", "A1"]) == {"A1", "A3"}
+
+
+def test_patients_by_many_refs_come_in_order_of_ref(clinic):
+    with clinic.transaction() as repos:
+        every = repos.patients()
+        assert [p.ref for p in every] == ["P1", "P2"]
+        assert repos.patients(["P2", "nope", "P1", "P2"]) == every
+        assert repos.patients([]) == []

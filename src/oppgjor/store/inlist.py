@@ -8,10 +8,10 @@ of up to :data:`CHUNK` values are fast there, so the values are split into sever
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, any_, bindparam
+from sqlalchemy import ColumnElement, Connection, RowMapping, Select, any_, bindparam
 from sqlalchemy.dialects.postgresql import ARRAY
 
 CHUNK = 5000
@@ -29,3 +29,19 @@ def one_of(
     if conn.dialect.name == "postgresql":
         return [column == any_(bindparam(None, wanted, type_=ARRAY(column.type)))]
     return [column.in_(wanted[i : i + CHUNK]) for i in range(0, len(wanted), CHUNK)]
+
+
+def rows_one_of(
+    conn: Connection,
+    query: Select[Any],
+    column: ColumnElement[Any],
+    values: Iterable[Any],
+    order: Callable[[RowMapping], Any],
+) -> list[RowMapping]:
+    """The rows of *query* whose *column* is one of *values*, in the query's order: rows from
+    several statements (SQLite only, which orders text as Python does) are sorted by *order*."""
+    parts = one_of(conn, column, values)
+    rows = [r for c in parts for r in conn.execute(query.where(c)).mappings()]
+    if len(parts) > 1:
+        rows.sort(key=order)
+    return rows

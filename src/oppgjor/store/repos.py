@@ -30,7 +30,7 @@ from oppgjor.clinic.domain.model import (
 )
 from oppgjor.store import tables as t
 from oppgjor.store.helfo import HelfoStore
-from oppgjor.store.inlist import one_of
+from oppgjor.store.inlist import one_of, rows_one_of
 
 R = TypeVar("R")
 
@@ -145,10 +145,12 @@ class Repos:
         return self._upsert(t.patient, patient.ref, _plain_row(patient, t.patient))
 
     def patients(self, refs: Iterable[str] | None = None) -> list[Patient]:
-        query = select(t.patient).order_by(t.patient.c.ref)
-        if refs is not None:
-            query = query.where(t.patient.c.ref.in_(list(refs)))
-        rows = self.conn.execute(query).mappings()
+        p = t.patient
+        query = select(p).order_by(p.c.ref)
+        if refs is None:
+            rows = list(self.conn.execute(query).mappings())
+        else:
+            rows = rows_one_of(self.conn, query, p.c.ref, refs, lambda r: r["ref"])
         return [_build(Patient, r, id_type=IdType(r["id_type"])) for r in rows]
 
     def patient_by_identity(self, id_type: str, id_value: str) -> str | None:
@@ -305,11 +307,9 @@ class Repos:
             query = query.limit(limit)
         if ids is None:
             rows = list(self.conn.execute(query).mappings())
-        else:  # any number of ids: one array on PostgreSQL, chunks of an IN list elsewhere
-            parts = one_of(self.conn, a.c.id, ids)
-            rows = [r for p in parts for r in self.conn.execute(query.where(p)).mappings()]
-            if len(parts) > 1:
-                rows = sorted(rows, key=lambda r: (r["start_at"], r["id"]))[:limit]
+        else:  # each chunk is limited, so the first *limit* of them all are among these
+            found = rows_one_of(self.conn, query, a.c.id, ids, lambda r: (r["start_at"], r["id"]))
+            rows = found[:limit]
         lines = self._lines([r["id"] for r in rows])
         return [_appointment(r, lines.get(r["id"], ())) for r in rows]
 
