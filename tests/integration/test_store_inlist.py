@@ -70,18 +70,19 @@ def test_claims_found_by_many_ids_numbers_or_patients_are_those_of_the_whole_lis
         assert claims.find(ids=[]) == []
 
 
-def test_flags_and_registrations_reach_every_listed_claim(clinic):
-    s = st.new(clinic, SettlementType.BKM, actor="test", now=NOW)
+def test_submitting_freezes_every_claim_and_registrations_reach_every_listed_one(clinic):
+    s = st.new(clinic, SettlementType.FBV, actor="test", now=NOW)
+    s = st.mark(clinic, s.id, st.Selection(add_all=True), actor="test", now=NOW)
+    st.control(clinic, s.id, actor="test", now=NOW)
+    st.submit(clinic, s.id, actor="test", now=NOW)  # freezes the claims: an update by ids
     with clinic.transaction() as repos:
         claims = repos.helfo.claims
-        every = claims.find()
-        claims.set_flags([every[2].id, every[0].id], copayment_paid=True)
-        for c in every:
+        assert [c.frozen for c in claims.find()] == [True, False, True]  # A1, A3 (BKM), A2
+        for c in claims.find():
             claims.add_registration(c.id, NOW.date(), False, NOW)
         regs = claims.registrations(unsent=True)
         claims.attach_registrations([r.id for r in regs[1:]], s.id)
     with clinic.transaction() as repos:
-        assert [c.copayment_paid for c in repos.helfo.claims.find()] == [True, False, True]
         attached = repos.helfo.claims.registrations(settlement_id=s.id)
         assert [r.id for r in attached] == [r.id for r in regs[1:]]
         assert [r.id for r in repos.helfo.claims.registrations(unsent=True)] == [regs[0].id]

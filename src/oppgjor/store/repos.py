@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -332,9 +333,14 @@ class Repos:
         return {k: tuple(v) for k, v in found.items()}
 
 
+@functools.cache
+def _field_names(cls: Any) -> frozenset[str]:
+    return frozenset(f.name for f in dataclasses.fields(cls))
+
+
 def _build(cls: type[R], row: Any, **overrides: Any) -> R:
-    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-    values = {k: v for k, v in dict(row).items() if k in names}
+    names = _field_names(cls)  # type: ignore[arg-type]
+    values = {k: v for k, v in row.items() if k in names}
     values.update(overrides)
     return cls(**values)
 
