@@ -1,10 +1,11 @@
 """Filtering on many values (store.inlist): one array parameter on PostgreSQL, IN lists in
 chunks on SQLite. Whichever is used, the repositories return what one plain IN list returns.
 Runs on SQLite and PostgreSQL; CHUNK is made tiny so that SQLite splits the small clinic's
-lists into several statements."""
+lists into several statements. Rows read this way come back whole."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 
 import pytest
@@ -12,6 +13,7 @@ from sqlalchemy import select
 
 from clinic_world import WORLD, load_world
 from oppgjor.app.helfo import settlements as st
+from oppgjor.clinic.domain.model import Appointment, AppointmentStatus, TariffLine
 from oppgjor.helfo.domain.model import SettlementType
 from oppgjor.store import inlist
 from oppgjor.store import tables as t
@@ -103,3 +105,16 @@ def test_patients_by_many_refs_come_in_order_of_ref(clinic):
         assert [p.ref for p in every] == ["P1", "P2"]
         assert repos.patients(["P2", "nope", "P1", "P2"]) == every
         assert repos.patients([]) == []
+
+
+def test_an_appointment_reads_back_with_every_field_it_was_written_with(clinic):
+    start = datetime.datetime(2026, 2, 5, 9, 30)
+    written = Appointment(
+        "B2", "P2", start, start + datetime.timedelta(minutes=50),
+        (TariffLine("LE2", 2), TariffLine("LE9")), "1", "S2", AppointmentStatus.NO_SHOW, "A9",
+    )  # fmt: skip
+    with clinic.transaction() as repos:
+        repos.add_appointments([written])
+        (read,) = [a for a in repos.appointments() if a.ref == "A9"]
+        assert repos.appointments(ids=[read.id]) == [read]
+    assert dataclasses.replace(read, id=None) == written
