@@ -62,6 +62,14 @@ def test_malformed_national_ids(bad):
     assert not national_id.is_valid(bad)
 
 
+@pytest.mark.parametrize(
+    "typed",
+    ["15916400184", " 159164 00184 ", "159164-00184", "159.164.00184", "１５９１６４００１８４"],
+)
+def test_national_ids_are_compacted_to_their_digits(typed):
+    assert national_id.compact(typed) == "15916400184"
+
+
 def test_orgnr_and_account():
     assert orgnr.validate("889 640 782") == "889640782"
     assert not orgnr.is_valid("889640781")

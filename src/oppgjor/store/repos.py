@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -31,6 +32,7 @@ from oppgjor.clinic.domain.model import (
 from oppgjor.store import bulk
 from oppgjor.store import tables as t
 from oppgjor.store.helfo import HelfoStore
+from oppgjor.store.inlist import one_of, rows_one_of
 
 R = TypeVar("R")
 
@@ -178,10 +180,12 @@ class Repos:
         return self._upsert(t.patient, patient.ref, _plain_row(patient, t.patient))
 
     def patients(self, refs: Iterable[str] | None = None) -> list[Patient]:
-        query = select(t.patient).order_by(t.patient.c.ref)
-        if refs is not None:
-            query = query.where(t.patient.c.ref.in_(list(refs)))
-        rows = self.conn.execute(query).mappings()
+        p = t.patient
+        query = select(p).order_by(p.c.ref)
+        if refs is None:
+            rows = list(self.conn.execute(query).mappings())
+        else:
+            rows = rows_one_of(self.conn, query, p.c.ref, refs, lambda r: r["ref"])
         return [_build(Patient, r, id_type=IdType(r["id_type"])) for r in rows]
 
     def patient_by_identity(self, id_type: str, id_value: str) -> str | None:
@@ -318,12 +322,14 @@ class Repos:
             query = query.where(a.c.start_at >= start)
         if end is not None:
             query = query.where(a.c.start_at < end)
-        if ids is not None:
-            query = query.where(a.c.id.in_(list(ids)))
         query = query.order_by(a.c.start_at, a.c.id)
         if limit is not None:
             query = query.limit(limit)
-        rows = list(self.conn.execute(query).mappings())
+        if ids is None:
+            rows = list(self.conn.execute(query).mappings())
+        else:  # each chunk is limited, so the first *limit* of them all are among these
+            found = rows_one_of(self.conn, query, a.c.id, ids, lambda r: (r["start_at"], r["id"]))
+            rows = found[:limit]
         lines = self._lines([r["id"] for r in rows])
         return [_appointment(r, lines.get(r["id"], ())) for r in rows]
 
@@ -336,29 +342,30 @@ class Repos:
             stored = self.conn.scalars(select(a.c.ref).where(a.c.ref.is_not(None)))
             return set(wanted).intersection(stored)
         found: set[str] = set()
-        for i in range(0, len(wanted), 5000):
-            query = select(a.c.ref).where(a.c.ref.in_(wanted[i : i + 5000]))
-            found.update(self.conn.scalars(query))
+        for condition in one_of(self.conn, a.c.ref, wanted):
+            found.update(self.conn.scalars(select(a.c.ref).where(condition)))
         return found
 
     def _lines(self, ids: list[int]) -> dict[int, tuple[TariffLine, ...]]:
         found: dict[int, list[TariffLine]] = defaultdict(list)
         al = t.appointment_line
-        for chunk_start in range(0, len(ids), 5000):
-            chunk = ids[chunk_start : chunk_start + 5000]
-            query = (
-                select(al.c.appointment_id, al.c.code, al.c.quantity)
-                .where(al.c.appointment_id.in_(chunk))
-                .order_by(al.c.appointment_id, al.c.position)
-            )
-            for appointment_id, code, quantity in self.conn.execute(query):
+        query = select(al.c.appointment_id, al.c.code, al.c.quantity).order_by(
+            al.c.appointment_id, al.c.position
+        )
+        for condition in one_of(self.conn, al.c.appointment_id, ids):
+            for appointment_id, code, quantity in self.conn.execute(query.where(condition)):
                 found[appointment_id].append(TariffLine(code, quantity))
         return {k: tuple(v) for k, v in found.items()}
 
 
+@functools.cache
+def _field_names(cls: Any) -> frozenset[str]:
+    return frozenset(f.name for f in dataclasses.fields(cls))
+
+
 def _build(cls: type[R], row: Any, **overrides: Any) -> R:
-    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-    values = {k: v for k, v in dict(row).items() if k in names}
+    names = _field_names(cls)  # type: ignore[arg-type]
+    values = {k: v for k, v in row.items() if k in names}
     values.update(overrides)
     return cls(**values)
 
@@ -371,11 +378,16 @@ def _series(row: Any) -> TreatmentSeries:
 
 
 def _appointment(row: Any, lines: tuple[TariffLine, ...]) -> Appointment:
-    return _build(
-        Appointment,
-        row,
-        lines=lines,
-        status=AppointmentStatus(row["status"]),
+    # field by field, not through _build: claims re-read thousands of appointments at a time
+    return Appointment(
+        practitioner_ref=row["practitioner_ref"],
+        patient_ref=row["patient_ref"],
         start=row["start_at"],
         end=row["end_at"],
+        lines=lines,
+        refund_type=row["refund_type"],
+        series_ref=row["series_ref"],
+        status=AppointmentStatus(row["status"]),
+        ref=row["ref"],
+        id=row["id"],
     )

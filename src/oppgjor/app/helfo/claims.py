@@ -19,7 +19,6 @@ from oppgjor.store.repos import Repos
 
 # every state after the draft: the claims' content is frozen there
 LOCKED = tuple(s for s in SettlementState if s is not SettlementState.DRAFT)
-CHUNK = 5000
 
 
 def sources(repos: Repositories) -> ClaimSources:
@@ -39,10 +38,7 @@ def sync_claims(
     if not ids:
         return 0
     src = src or sources(repos)
-    appointments = sorted(
-        (a for i in range(0, len(ids), CHUNK) for a in repos.appointments(ids=ids[i : i + CHUNK])),
-        key=lambda a: (a.start, a.id or 0),
-    )
+    appointments = sorted(repos.appointments(ids=ids), key=lambda a: (a.start, a.id or 0))
     numbers = repos.helfo.claims.next_numbers(len(appointments))
     claims = [
         Claim(
@@ -74,11 +70,7 @@ def refresh(
         return list(claims)
     src = src or sources(repos)
     ids = [c.appointment_id for c in open_ if c.appointment_id]
-    by_id = {
-        a.id: a
-        for i in range(0, len(ids), CHUNK)
-        for a in repos.appointments(ids=ids[i : i + CHUNK])
-    }
+    by_id = {a.id: a for a in repos.appointments(ids=ids)}
     changes = []
     updated: dict[int, Claim] = {}
     for c in open_:

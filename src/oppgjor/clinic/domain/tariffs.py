@@ -55,8 +55,13 @@ def check_tariff(tariff: Tariff) -> tuple[Tariff, list[Finding]]:
     return tariff, c.findings
 
 
+LookupKey = tuple[str, datetime.date, tuple[str, ...] | None]
+
+
 class TariffPlate:
-    """All stored periods of all tariff codes, indexed for lookup by code and date."""
+    """All stored periods of all tariff codes, indexed for lookup by code and date. A plate
+    does not change once built, so each lookup is computed once and remembered (a settlement
+    asks for the same code on the same day thousands of times)."""
 
     def __init__(self, tariffs: Iterable[Tariff] = ()) -> None:
         self._by_code: dict[str, list[Tariff]] = defaultdict(list)

@@ -40,6 +40,8 @@ D_DAY_OFFSET = 40
 
 
 def compact(number: str) -> str:
+    if number.isascii() and number.isdigit():  # already compact (as stored): nothing to clean
+        return number
     return str(clean(number, " -.")).strip()
 
 

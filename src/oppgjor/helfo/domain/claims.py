@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from oppgjor.clinic.domain.model import (
@@ -12,6 +12,7 @@ from oppgjor.clinic.domain.model import (
     AppointmentStatus,
     Practitioner,
     Tariff,
+    TariffLine,
     TreatmentSeries,
 )
 from oppgjor.clinic.domain.planner import specialties_for
@@ -25,12 +26,29 @@ COPAYMENT_REASONS = {"1": "F"}  # 1 Frikort -> F Frikort
 
 
 @dataclass(frozen=True)
+class Priced:
+    """An appointment's tariff lines priced from the plate on its day."""
+
+    tariffs: tuple[Tariff | None, ...]
+    lines: tuple[ClaimLine, ...]
+    refund: Decimal
+    copayment: Decimal
+
+
+# (practitioner, day, the appointment's tariff lines, co-payment reason)
+PriceKey = tuple[str, datetime.date, tuple[TariffLine, ...], str | None]
+
+
+@dataclass(frozen=True)
 class ClaimSources:
-    """The records a claim is derived from."""
+    """The records a claim is derived from, gathered once per use case and not changed
+    after. Many appointments share a practitioner, day and tariffs, so their priced lines
+    are worked out once and remembered here."""
 
     series: Mapping[str, TreatmentSeries]
     practitioners: Mapping[str, Practitioner]
     plate: TariffPlate
+    priced: dict[PriceKey, Priced] = field(default_factory=dict, compare=False, repr=False)
 
 
 def claimable(appointment: Appointment) -> bool:
@@ -67,30 +85,43 @@ def _line(code: str, quantity: int, tariff: Tariff | None) -> ClaimLine:
     return ClaimLine(code, quantity, tariff.fee, tariff.refund, tariff.copayment)
 
 
-def derive(appointment: Appointment, src: ClaimSources) -> ClaimContent:
-    """The claim an appointment yields, with amounts from the plate valid on its day.
+def price(appointment: Appointment, reason: str | None, src: ClaimSources) -> Priced:
+    """The appointment's lines with amounts from the plate valid on its day; with an
+    exemption (*reason*, e.g. frikort), Helfo also refunds the co-payment part."""
+    key = (appointment.practitioner_ref, appointment.day, appointment.lines, reason)
+    found = src.priced.get(key)
+    if found is None:
+        found = src.priced[key] = _price(appointment, reason, src)
+    return found
 
-    With an exemption (e.g. frikort), Helfo also refunds the co-payment part."""
-    series = src.series.get(appointment.series_ref or "")
+
+def _price(appointment: Appointment, reason: str | None, src: ClaimSources) -> Priced:
     practitioner = src.practitioners.get(appointment.practitioner_ref)
     day = appointment.day
     tariffs = tuple(lookup_tariff(src.plate, x.code, day, practitioner) for x in appointment.lines)
     lines = tuple(
         _line(x.code, x.quantity, t) for x, t in zip(appointment.lines, tariffs, strict=True)
     )
-    refund_type = appointment.refund_type or (series.refund_type if series else None)
-    reason = COPAYMENT_REASONS.get(refund_type or "")
     refund = sum(((x.refund or Decimal(0)) * x.quantity for x in lines), Decimal(0))
     copayment = sum(((x.copayment or Decimal(0)) * x.quantity for x in lines), Decimal(0))
     if reason:
         refund, copayment = refund + copayment, Decimal(0)
+    return Priced(tariffs, lines, nok(refund), nok(copayment))
+
+
+def derive(appointment: Appointment, src: ClaimSources) -> ClaimContent:
+    """The claim an appointment yields, with amounts from the plate valid on its day."""
+    series = src.series.get(appointment.series_ref or "")
+    refund_type = appointment.refund_type or (series.refund_type if series else None)
+    reason = COPAYMENT_REASONS.get(refund_type or "")
+    priced = price(appointment, reason, src)
     return ClaimContent(
-        type=settlement_type(series, tariffs),
+        type=settlement_type(series, priced.tariffs),
         patient_ref=appointment.patient_ref,
         practitioner_ref=appointment.practitioner_ref,
         series_ref=appointment.series_ref,
         service_time=appointment.start,
-        lines=lines,
+        lines=priced.lines,
         diagnosis_system=(
             series.diagnosis_system.value if series and series.diagnosis_system else None
         ),
@@ -98,6 +129,6 @@ def derive(appointment: Appointment, src: ClaimSources) -> ClaimContent:
         referral_date=series.referral_date if series else None,
         referrer_ref=series.referred_from_ref if series else None,
         copayment_reason=reason,
-        refund=nok(refund),
-        copayment=nok(copayment),
+        refund=priced.refund,
+        copayment=priced.copayment,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -32,10 +33,7 @@ from oppgjor.helfo.domain.model import (
     SettlementType,
 )
 from oppgjor.store import tables as t
-
-CHUNK = 5000
-
-CHUNK = 5000
+from oppgjor.store.inlist import CHUNK, one_of
 
 
 def _lines_json(lines: Sequence[ClaimLine]) -> str:
@@ -51,7 +49,11 @@ def _lines_json(lines: Sequence[ClaimLine]) -> str:
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def _lines(text: str) -> tuple[ClaimLine, ...]:
+    """The lines of a stored claim; many claims share the same text, and the lines are
+    immutable, so each text is parsed once."""
+
     def dec(v: str | None) -> Decimal | None:
         return None if v is None else Decimal(v)
 
@@ -240,15 +242,14 @@ class ClaimRepository:
 
     def _chunked(self, query: Select[Any], column: Any, values: list[Any]) -> list[Claim]:
         result: list[Claim] = []
-        for i in range(0, len(values), CHUNK):
-            chunk = query.where(column.in_(values[i : i + CHUNK]))
-            result.extend(_claim(r) for r in self.conn.execute(chunk).mappings())
+        for condition in one_of(self.conn, column, values):
+            result.extend(_claim(r) for r in self.conn.execute(query.where(condition)).mappings())
         return sorted(result, key=lambda x: (x.content.service_time, x.number, x.kind.value))
 
     def _set(self, ids: Sequence[int], values: dict[str, Any]) -> None:
         c = t.claim
-        for i in range(0, len(ids), CHUNK):
-            self.conn.execute(update(c).where(c.c.id.in_(ids[i : i + CHUNK])).values(**values))
+        for condition in one_of(self.conn, c.c.id, ids):
+            self.conn.execute(update(c).where(condition).values(**values))
 
     def freeze(self, ids: Sequence[int]) -> None:
         """Submitted: the content no longer follows the records; an earlier answer is void."""
@@ -327,11 +328,9 @@ class ClaimRepository:
         ]  # fmt: skip
 
     def attach_registrations(self, ids: Sequence[int], settlement_id: int | None) -> None:
-        if ids:
-            r = t.copayment_registration
-            self.conn.execute(
-                update(r).where(r.c.id.in_(list(ids))).values(settlement_id=settlement_id)
-            )
+        r = t.copayment_registration
+        for condition in one_of(self.conn, r.c.id, ids):
+            self.conn.execute(update(r).where(condition).values(settlement_id=settlement_id))
 
     def rejected_in(self, settlement_id: int) -> int:
         """How many claims Helfo rejected in this settlement (also those moved out since)."""

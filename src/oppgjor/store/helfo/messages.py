@@ -12,8 +12,6 @@ from sqlalchemy import (
 
 from oppgjor.store import tables as t
 
-CHUNK = 5000
-
 
 class MessageRepository:
     """The message tables of one transaction."""

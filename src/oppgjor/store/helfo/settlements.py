@@ -25,7 +25,8 @@ from oppgjor.helfo.domain.model import (
     SettlementType,
 )
 from oppgjor.store import tables as t
-from oppgjor.store.helfo.claims import CHUNK, ClaimRepository
+from oppgjor.store.helfo.claims import ClaimRepository
+from oppgjor.store.inlist import one_of
 
 _SETTLEMENT_FIELDS = [c.name for c in t.settlement.c]
 
@@ -123,14 +124,9 @@ class SettlementRepository:
     def remove_members(self, settlement_id: int, claim_ids: Sequence[int]) -> None:
         """Take claims out of a draft: the draft was never sent, so no trace is needed."""
         sc = t.settlement_claim
-        for i in range(0, len(claim_ids), CHUNK):
+        for condition in one_of(self.conn, sc.c.claim_id, claim_ids):
             self.conn.execute(
-                delete(sc).where(
-                    and_(
-                        sc.c.settlement_id == settlement_id,
-                        sc.c.claim_id.in_(claim_ids[i : i + CHUNK]),
-                    )
-                )
+                delete(sc).where(and_(sc.c.settlement_id == settlement_id, condition))
             )
 
     def deactivate_members(
@@ -138,16 +134,10 @@ class SettlementRepository:
     ) -> None:
         """Take claims out of a sent settlement, keeping the record that they were in it."""
         sc = t.settlement_claim
-        for i in range(0, len(claim_ids), CHUNK):
+        for condition in one_of(self.conn, sc.c.claim_id, claim_ids):
             self.conn.execute(
                 update(sc)
-                .where(
-                    and_(
-                        sc.c.settlement_id == settlement_id,
-                        sc.c.active,
-                        sc.c.claim_id.in_(claim_ids[i : i + CHUNK]),
-                    )
-                )
+                .where(and_(sc.c.settlement_id == settlement_id, sc.c.active, condition))
                 .values(active=False, removed_at=at, removed_reason=reason)
             )
 
