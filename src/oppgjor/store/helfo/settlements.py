@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     and_,
+    bindparam,
     delete,
     insert,
     select,
@@ -29,6 +30,17 @@ from oppgjor.store.helfo.claims import ClaimRepository
 from oppgjor.store.inlist import one_of
 
 _SETTLEMENT_FIELDS = [c.name for c in t.settlement.c]
+
+
+# one statement for every save (bound parameters, so SQLAlchemy compiles it once)
+_SAVE = (
+    update(t.settlement)
+    .where(
+        t.settlement.c.id == bindparam("match_id"),
+        t.settlement.c.version == bindparam("match_version"),
+    )
+    .values({k: bindparam(f"new_{k}") for k in _SETTLEMENT_FIELDS if k != "id"})
+)
 
 
 def _row(settlement: Settlement) -> dict[str, Any]:
@@ -79,15 +91,10 @@ class SettlementRepository:
     def save(self, settlement: Settlement, expected_version: int) -> bool:
         """Write the settlement as it now is, only if the stored one still has
         *expected_version* (optimistic lock)."""
-        s = t.settlement
         row = _row(settlement)
-        del row["id"]
-        stmt = (
-            update(s)
-            .where(and_(s.c.id == settlement.id, s.c.version == expected_version))
-            .values(**row)
-        )
-        return self.conn.execute(stmt).rowcount == 1
+        params = {f"new_{k}": v for k, v in row.items() if k != "id"}
+        params.update(match_id=settlement.id, match_version=expected_version)
+        return self.conn.execute(_SAVE, params).rowcount == 1
 
     def lock(self, settlement_id: int, expected_version: int) -> bool:
         """Hold the settlement's row until commit, if it still has *expected_version*: a
@@ -148,18 +155,7 @@ class SettlementRepository:
 
     # -- events and findings ---------------------------------------------------------------
     def add_event(self, event: Event) -> None:
-        e = t.settlement_event
-        self.conn.execute(
-            insert(e).values(
-                settlement_id=event.settlement_id,
-                at=event.at,
-                actor=event.actor,
-                action=event.action,
-                before=event.before,
-                after=event.after,
-                detail=event.detail,
-            )
-        )
+        self.conn.execute(insert(t.settlement_event), dataclasses.asdict(event))
 
     def events(self, settlement_id: int) -> list[Event]:
         e = t.settlement_event
