@@ -1,19 +1,21 @@
 """The database layer on SQLite and PostgreSQL: migrations, writes in one transaction,
 imports that write nothing when a row is bad."""
 
+import dataclasses
 import datetime
 import random
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import event
 
 from oppgjor.app import installation
 from oppgjor.app.clinic import actions as clinic_actions
 from oppgjor.app.clinic import demo, records
 from oppgjor.app.errors import Conflict, Rejected
 from oppgjor.app.helfo import views
-from oppgjor.clinic.domain.model import Department, Practice
+from oppgjor.clinic.domain.model import Department, IdType, Patient, Practice
 from oppgjor.store import tables
 
 PRACTITIONERS_CSV = """ref;name;profession;hpr_number;modules
@@ -126,3 +128,20 @@ def test_appointment_entry_rules_reject_and_write_nothing(db):
     assert clinic_actions.counts(db)["avtaler"] == before
     first_only = "\n".join(rows.splitlines()[:2]) + "\n"
     assert records.import_text(db, "appointments", first_only).created == 1
+
+
+def test_a_national_id_held_by_another_patient_is_refused_in_one_query(db):
+    installation.set_test_installation(db, True)
+    kari = Patient("P1", IdType.FNR, "15916400184", "Kari", "Nordmann")
+    records.save(db, "patients", kari)
+    records.save(db, "patients", dataclasses.replace(kari, last_name="Hansen"), mode="update")
+    statements = []
+    event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    twins = [(f"rad {n}", dataclasses.replace(kari, ref=f"P{n}")) for n in range(2, 40)]
+    with pytest.raises(Rejected) as exc:
+        records.apply(db, "patients", twins)
+    codes = {(f.code, f.location.split(".")[0]) for f in exc.value.findings}
+    assert ("PATIENT_DUPLICATE_IDENTITY", "rad 2") in codes
+    assert ("PATIENT_DUPLICATE_IDENTITY", "rad 39") in codes
+    assert sum("id_value" in s and "patient" in s for s in statements) == 1
+    assert [p.ref for p in records.list_records(db, "patients")] == ["P1"]

@@ -11,7 +11,7 @@ import typer
 
 from oppgjor.app.errors import Rejected, UseCaseError
 from oppgjor.cli.render import err, print_findings, print_json
-from oppgjor.core.clock import SystemClock
+from oppgjor.core.clock import SYSTEM_CLOCK
 from oppgjor.store import Database, StoreError
 
 # Exit codes (also in the README)
@@ -60,9 +60,6 @@ def handled(as_json: bool = False) -> Iterator[None]:
         raise typer.Exit(USAGE) from None
 
 
-CLOCK = SystemClock()
-
-
 def now() -> datetime.datetime:
     """The time of the user's action: the one place the command line reads the clock."""
-    return CLOCK.now()
+    return SYSTEM_CLOCK.now()

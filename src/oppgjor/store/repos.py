@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Table, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, Table, delete, func, insert, or_, select, update
 
 from oppgjor.clinic.domain.model import (
     Appointment,
@@ -188,11 +188,15 @@ class Repos:
             rows = rows_one_of(self.conn, query, p.c.ref, refs, lambda r: r["ref"])
         return [_build(Patient, r, id_type=IdType(r["id_type"])) for r in rows]
 
-    def patient_by_identity(self, id_type: str, id_value: str) -> str | None:
+    def patients_by_identity(self, id_values: Iterable[str]) -> dict[tuple[str, str], str]:
+        """The stored patients holding any of *id_values*: (id type, id value) -> ref."""
         p = t.patient
-        return self.conn.scalar(
-            select(p.c.ref).where(and_(p.c.id_type == id_type, p.c.id_value == id_value))
-        )
+        query = select(p.c.id_type, p.c.id_value, p.c.ref)
+        return {
+            (kind, value): ref
+            for condition in one_of(self.conn, p.c.id_value, id_values)
+            for kind, value, ref in self.conn.execute(query.where(condition))
+        }
 
     # -- tariffs ---------------------------------------------------------------------------
     def add_tariffs(self, tariffs: Sequence[Tariff], when: datetime.datetime) -> None:

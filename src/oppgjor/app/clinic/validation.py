@@ -86,8 +86,9 @@ def patients(
         return records.check_patient(p, allow_synthetic=allow_synthetic, today=today)
 
     checked, findings = _each(check, items)
+    stored = repos.patients_by_identity(p.id_value for p in checked)
     for (label, _), p in zip(items, checked, strict=True):
-        other = repos.patient_by_identity(p.id_type.value, p.id_value)
+        other = stored.get((p.id_type.value, p.id_value))
         if other is not None and other != p.ref:
             findings.append(
                 DUPLICATE_IDENTITY(

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
-from decimal import Decimal
 from typing import Protocol
 
 from oppgjor.clinic.domain.ports import ClinicRecords
@@ -46,7 +45,6 @@ class SettlementRepository(Protocol):
     def deactivate_members(
         self, settlement_id: int, claim_ids: Sequence[int], at: datetime.datetime, reason: str
     ) -> None: ...
-    def totals(self, settlement_id: int) -> tuple[Decimal, int]: ...
     def add_event(self, event: Event) -> None: ...
     def events(self, settlement_id: int) -> list[Event]: ...
     def save_findings(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
@@ -26,7 +25,6 @@ from oppgjor.helfo.domain.model import (
     SettlementType,
 )
 from oppgjor.store import tables as t
-from oppgjor.store.helfo.claims import ClaimRepository
 from oppgjor.store.inlist import one_of
 
 _SETTLEMENT_FIELDS = [c.name for c in t.settlement.c]
@@ -62,7 +60,6 @@ class SettlementRepository:
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
-        self._claims = ClaimRepository(conn)
 
     # -- settlements -----------------------------------------------------------------------
     def add(self, settlement: Settlement) -> Settlement:
@@ -147,11 +144,6 @@ class SettlementRepository:
                 .where(and_(sc.c.settlement_id == settlement_id, sc.c.active, condition))
                 .values(active=False, removed_at=at, removed_reason=reason)
             )
-
-    def totals(self, settlement_id: int) -> tuple[Decimal, int]:
-        """Σ amount (credits negative) and count of the settlement's active claims."""
-        claims = self._claims.find(settlement_id=settlement_id)
-        return sum((c.amount for c in claims), Decimal(0)), len(claims)
 
     # -- events and findings ---------------------------------------------------------------
     def add_event(self, event: Event) -> None:
