@@ -202,7 +202,3 @@ def config(
         state = "test" if installation.is_test_installation(db) else "produksjon"
         out.print(f"Installasjonen er merket som {state}.")
         out.print(f"Bokføring: bank {accounts['bank']}, inntekt {accounts['income']}.")
-
-
-def main() -> None:
-    app()
