@@ -7,7 +7,7 @@ is current.
 from __future__ import annotations
 
 from oppgjor.app.clinic import validation
-from oppgjor.app.helfo import exchange as helfo_exchange
+from oppgjor.app.helfo import inbox as helfo_inbox
 from oppgjor.clinic.adapters import rows
 from oppgjor.clinic.domain import findings, planner, series, tariffs, templates
 from oppgjor.core.findings import INTERNAL, FindingCode
@@ -23,7 +23,7 @@ SOURCES: list[tuple[str, tuple[FindingCode, ...]]] = [
     ("Planlegger", planner.CODES),
     ("Import og referanser", (*rows.CODES, *validation.CODES)),
     ("Helfo-oppgjør: kontroll (Kontrollér)", controls.CODES),
-    ("Helfo-kvitteringer i innboksen (karantene)", helfo_exchange.CODES),
+    ("Helfo-kvitteringer i innboksen (karantene)", helfo_inbox.CODES),
     ("ISF: funn per aktivitetspost (kolonnen finding)", isf_findings.CODES),
 ]
 

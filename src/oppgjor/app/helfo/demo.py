@@ -11,7 +11,7 @@ from pathlib import Path
 
 from oppgjor.app import installation
 from oppgjor.app.errors import UseCaseError
-from oppgjor.app.helfo import booking
+from oppgjor.app.helfo import booking, inbox
 from oppgjor.app.helfo import exchange as hx
 from oppgjor.app.helfo import settlements as st
 from oppgjor.helfo.adapters import signing
@@ -82,13 +82,13 @@ def run(db: Database, now: datetime.datetime, base: Path | None = None) -> list[
     first = hx.create_file(db, sid, actor=WHO, now=now)
     claims = st.claims_in(db, sid)
     rejected = {c.number: ("07", "Feil i henvisning (simulert)") for c in claims[:2]}
-    hx.simulate_receipt(db, sid, rejected, now=now)
-    hx.read_inbox(db, actor=WHO, now=now)
+    inbox.simulate_receipt(db, sid, rejected, now=now)
+    inbox.read_inbox(db, actor=WHO, now=now)
     old, fix = st.correct_rejected(db, sid, actor=WHO, now=now)
     _control_and_submit(db, fix.id, now)
     second = hx.create_file(db, fix.id, actor=WHO, now=now)
-    hx.simulate_receipt(db, fix.id, {}, now=now)
-    hx.read_inbox(db, actor=WHO, now=now)
+    inbox.simulate_receipt(db, fix.id, {}, now=now)
+    inbox.read_inbox(db, actor=WHO, now=now)
     today = now.date()
     for s in (old, fix):
         fresh = st.load_settlement(db, s.id)

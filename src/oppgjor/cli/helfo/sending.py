@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from oppgjor.app.helfo import exchange as hx
+from oppgjor.app.helfo import inbox as inbox_app
 from oppgjor.app.helfo import kuhr as kuhr_app
 from oppgjor.app.helfo import views
 from oppgjor.cli.common import JsonOption, database, handled, now
@@ -152,7 +153,7 @@ def inbox(
 ) -> None:
     with handled(as_json):
         while True:
-            report = hx.read_inbox(database(), actor=actor_name(user), now=now())
+            report = inbox_app.read_inbox(database(), actor=actor_name(user), now=now())
             if as_json:
                 print_json({"applied": report.applied, "quarantined": report.quarantined})
             else:
@@ -177,7 +178,7 @@ def simulate(
     ] = None,
 ) -> None:
     with handled():
-        path = hx.simulate_receipt(
+        path = inbox_app.simulate_receipt(
             database(), settlement_id, rejection_reasons(rejected), now=now()
         )
         out.print(f"Simulert kvittering lagt i innboksen: {path}")
