@@ -1,10 +1,6 @@
-"""Table definitions. Alembic migrations under ``migrations/versions`` create them; a test
-checks that the migrations and these definitions agree."""
+"""Helfo direct settlement: claims, settlements, their events, findings and messages."""
 
 from __future__ import annotations
-
-from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -14,204 +10,14 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    MetaData,
-    Numeric,
     String,
     Table,
     Text,
     UniqueConstraint,
     text,
 )
-from sqlalchemy.engine import Dialect
-from sqlalchemy.types import TypeDecorator, TypeEngine
 
-metadata = MetaData(
-    naming_convention={
-        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    }
-)
-
-
-class Money(TypeDecorator[Decimal]):
-    """NOK amounts: NUMERIC(12, 2) where the database has exact decimals; on SQLite, which
-    has none, the exact decimal text, so an amount never passes through float."""
-
-    impl = Numeric(12, 2)
-    cache_ok = True
-
-    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
-        if dialect.name == "sqlite":
-            return dialect.type_descriptor(String(20))
-        return dialect.type_descriptor(Numeric(12, 2, asdecimal=True))
-
-    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> Any:
-        if value is None:
-            return None
-        return str(value) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
-        return None if value is None else Decimal(str(value))
-
-
-MONEY = Money()
-
-settings = Table(
-    "settings",
-    metadata,
-    Column("key", String(64), primary_key=True),
-    Column("value", Text, nullable=False),
-)
-
-practice = Table(
-    "practice",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("name", String(200), nullable=False),
-    Column("org_nr", String(9), nullable=False),
-    Column("her_id", String(9)),
-    Column("resh_id", String(9)),
-    Column("account_number", String(11)),
-    Column("practice_type", String(8)),
-    Column("helfo_practice_id", String(32)),
-    Column("contact_email", String(200)),
-)
-
-department = Table(
-    "department",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("ref", String(32), nullable=False, unique=True),
-    Column("name", String(200), nullable=False),
-    Column("org_nr", String(9)),
-    Column("her_id", String(9)),
-    Column("resh_id", String(9)),
-    Column("reports_npr_bkm", Boolean, nullable=False, default=False),
-    Column("contact_email", String(200)),
-)
-
-practitioner = Table(
-    "practitioner",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("ref", String(32), nullable=False, unique=True),
-    Column("name", String(200), nullable=False),
-    Column("profession", String(8), nullable=False),
-    Column("hpr_number", String(9)),
-    Column("modules", String(200), nullable=False, default=""),
-    Column("department_id", ForeignKey("department.id")),
-    Column("active", Boolean, nullable=False, default=True),
-)
-
-patient = Table(
-    "patient",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("ref", String(32), nullable=False, unique=True),
-    Column("id_type", String(8), nullable=False),
-    Column("id_value", String(64), nullable=False),
-    Column("first_name", String(200), nullable=False),
-    Column("last_name", String(200), nullable=False),
-    Column("birth_date", Date),
-    Column("sex", String(1)),
-    Column("nationality", String(3)),
-    UniqueConstraint("id_type", "id_value"),
-)
-
-referrer = Table(
-    "referrer",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("ref", String(32), nullable=False, unique=True),
-    Column("name", String(200), nullable=False),
-    Column("kind", String(16), nullable=False),
-    Column("org_nr", String(9)),
-    Column("hpr_number", String(9)),
-    Column("her_id", String(9)),
-    Column("category", String(100)),
-)
-
-tariff = Table(
-    "tariff",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("code", String(32), nullable=False),
-    Column("specialty", String(8), nullable=False),
-    Column("text", Text, nullable=False),
-    Column("fee", MONEY, nullable=False),
-    Column("refund", MONEY, nullable=False),
-    Column("copayment", MONEY, nullable=False),
-    Column("valid_from", Date, nullable=False),
-    Column("valid_to", Date),
-    Column("max_per_patient_day", Integer),
-    Column("source", Text, nullable=False, default=""),
-    Column("imported_at", DateTime, nullable=False),
-    UniqueConstraint("code", "specialty", "valid_from"),
-)
-
-treatment_series = Table(
-    "treatment_series",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("ref", String(32), nullable=False, unique=True),
-    Column("patient_id", ForeignKey("patient.id"), nullable=False, index=True),
-    Column("department_id", ForeignKey("department.id")),
-    Column("practitioner_id", ForeignKey("practitioner.id")),
-    Column("title", String(200)),
-    Column("start_date", Date),
-    Column("end_date", Date),
-    Column("referral_date", Date),
-    Column("referred_from_id", ForeignKey("referrer.id")),
-    Column("referrer_category", String(100)),
-    Column("diagnosis_system", String(8)),
-    Column("diagnosis_code", String(16)),
-    Column("stay_type", String(2)),
-    Column("npr_debtor", String(4)),
-    Column("npr_specialty", String(4)),
-    Column("fbv", Boolean),
-    Column("fbv_tariff", String(32)),
-    Column("rights_assessment_date", Date),
-    Column("assessed_by_id", ForeignKey("referrer.id")),
-    Column("refund_type", String(2)),
-)
-
-series_template = Table(
-    "series_template",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("name", String(100), nullable=False, unique=True),
-    Column("values_json", Text, nullable=False),
-    Column("updated_at", DateTime, nullable=False),
-)
-
-appointment = Table(
-    "appointment",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("ref", String(64), unique=True),
-    Column("practitioner_id", ForeignKey("practitioner.id"), nullable=False),
-    Column("patient_id", ForeignKey("patient.id"), nullable=False),
-    Column("series_id", ForeignKey("treatment_series.id"), index=True),
-    Column("start_at", DateTime, nullable=False),
-    Column("end_at", DateTime, nullable=False),
-    Column("refund_type", String(2)),
-    Column("status", String(16), nullable=False),
-    Index("ix_appointment_patient_start", "patient_id", "start_at"),
-    Index("ix_appointment_practitioner_start", "practitioner_id", "start_at"),
-)
-
-appointment_line = Table(
-    "appointment_line",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("appointment_id", ForeignKey("appointment.id", ondelete="CASCADE"), nullable=False),
-    Column("position", Integer, nullable=False),
-    Column("code", String(32), nullable=False),
-    Column("quantity", Integer, nullable=False),
-    Index("ix_appointment_line_appointment", "appointment_id"),
-)
+from oppgjor.store.tables.base import MONEY, metadata
 
 # -- Helfo direct settlement ---------------------------------------------------------------
 
