@@ -143,6 +143,9 @@ class FakeMessages:
     def add_sent(self, sid: int, msg_id: str, transport: str, location: str, at: Any) -> None:
         self.sent.append((sid, msg_id, transport))
 
+    def sending(self, sid: int) -> bool:
+        return False  # the fake sends in one step: nothing is ever half sent
+
 
 class FakeUnitOfWork:
     """Both the unit of work (``transaction``) and the repositories it yields."""

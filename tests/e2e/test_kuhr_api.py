@@ -13,8 +13,8 @@ import pytest
 
 from clinic_world import WORLD, _merge, load_world
 from fake_kuhr import EXAMPLES, FakeKuhr, allowed_fields, unknown_fields
-from oppgjor.app.errors import UseCaseError
-from oppgjor.app.helfo import booking
+from oppgjor.app.errors import Conflict, UseCaseError
+from oppgjor.app.helfo import booking, delivery, exchange
 from oppgjor.app.helfo import kuhr as helfo_kuhr
 from oppgjor.app.helfo import settlements as st
 from oppgjor.clinic.domain.model import Practice
@@ -44,6 +44,7 @@ def db(tmp_path):
     with database.transaction() as repos:
         practice = repos.get_practice()
         repos.save_practice(Practice(**{**practice.__dict__, "helfo_practice_id": "1004326178"}))
+    exchange.set_settings(database, folder=str(tmp_path / "helfo"))  # the sending locks
     yield database
     database.dispose()
 
@@ -138,6 +139,42 @@ def test_a_duplicate_is_a_success_not_an_error(db, fake):
     first = client.send(sub)
     second = client.send(sub)  # the same message again: KUHR answers DUPLIKAT_KRAV
     assert second.reference == first.reference and len(fake.messages) == 1
+
+
+def test_a_post_the_run_did_not_live_to_record_is_finished_never_sent_twice(db, fake, monkeypatch):
+    client = api(db, fake)
+    s = submitted(db)
+    record = delivery._record
+
+    def killed(*args, **kwargs):  # the process dies after KUHR took the message
+        raise SystemExit(137)
+
+    monkeypatch.setattr(delivery, "_record", killed)
+    with pytest.raises(SystemExit):
+        helfo_kuhr.send(db, s.id, client, actor="t", now=NOW)
+    assert len(fake.messages) == 1 and st.load_settlement(db, s.id).state is (
+        SettlementState.SUBMITTED
+    )
+    with pytest.raises(Conflict, match="under sending"):  # on its way: not to be changed
+        st.unlock(db, s.id, actor="t", now=NOW)
+    monkeypatch.setattr(delivery, "_record", record)
+    sent = helfo_kuhr.send(db, s.id, client, actor="u", now=NOW)
+    (accepted,) = fake.messages  # posted again, answered DUPLIKAT_KRAV: one message in all
+    assert sent.state is SettlementState.SENT and sent.transport_ref == accepted
+    with db.transaction() as repos:
+        assert [m[0] for m in repos.helfo.messages.sent(s.id)] == [accepted]
+        assert not repos.helfo.messages.sending(s.id)
+
+
+def test_a_refused_post_leaves_nothing_on_its_way(db, fake):
+    client = api(db, fake, retries=0)
+    s = submitted(db)
+    fake.fail_next = 1
+    with pytest.raises(UseCaseError):
+        helfo_kuhr.send(db, s.id, client, actor="t", now=NOW)
+    with db.transaction() as repos:
+        assert not repos.helfo.messages.sending(s.id)
+    assert st.unlock(db, s.id, actor="t", now=NOW).state is SettlementState.DRAFT
 
 
 def test_unknown_fields_are_refused_by_the_fake_as_by_helfo(db, fake):

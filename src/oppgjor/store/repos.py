@@ -33,6 +33,7 @@ from oppgjor.store import bulk
 from oppgjor.store import tables as t
 from oppgjor.store.helfo import HelfoStore
 from oppgjor.store.inlist import one_of, rows_one_of
+from oppgjor.store.outgoing import OutgoingRepository
 
 R = TypeVar("R")
 
@@ -83,6 +84,7 @@ class Repos:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.helfo = HelfoStore(conn)
+        self.outgoing = OutgoingRepository(conn)
 
     # -- settings ------------------------------------------------------------------------
     def get_setting(self, key: str) -> str | None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from oppgjor.app import installation
 from oppgjor.app.errors import UseCaseError
-from oppgjor.app.helfo import settlements as st
+from oppgjor.app.helfo import delivery
 from oppgjor.helfo.adapters import folders as exchange
 from oppgjor.helfo.adapters import outbox, signing
 from oppgjor.helfo.adapters.messages import msghead, xml
@@ -147,6 +147,11 @@ def _credentials(
         raise UseCaseError(str(exc)) from None
 
 
+def locks(settings: dict[str, str | None]) -> Path:
+    """Where the settlements' sending locks live: the outbox's staging folder."""
+    return delivery.outbox_staging(folders(settings).outbox)
+
+
 def create_file(
     db: Database,
     settlement_id: int,
@@ -157,21 +162,24 @@ def create_file(
     now: datetime.datetime,
 ) -> FileResult:
     """Lag fil til innsending: the signed BKM in the outbox, once per settlement unless the
-    user resends; what is missing is said in one list before anything is written."""
+    user resends; what is missing is said in one list before anything is written. A send a
+    crash interrupted is finished instead (ADR 0012), never made twice."""
     gaps = missing(db)
     if gaps:
         raise UseCaseError("Fyll ut før filen kan lages: " + "; ".join(gaps) + ".")
     settings = get_settings(db)
     creds, warning = _credentials(settings, password(settings, secret), now)
     target = folders(settings)
+    target.ensure()
     with db.transaction() as repos:
         addressing = _addressing(repos, settings)
-    transport = outbox.OutboxTransport(target, addressing, creds, now)
-    try:
-        s, result = st.send(db, settlement_id, transport, resend=resend, actor=actor, now=now)
-    except xml.XmlError as exc:
-        raise UseCaseError(f"Meldingen ble ikke gyldig, ingen fil laget: {exc}") from None
-    return FileResult(s, result.detail, result.reference, warning)
+    channel = delivery.FileChannel(
+        "utboks",
+        target.outbox,
+        lambda sub: outbox.render(sub, addressing, creds, now),
+        lambda sid, msg_id: exchange.message_file_name(sid, msg_id, now),
+    )
+    return _sent(db, settlement_id, channel, settings, resend, actor, now, warning)
 
 
 def portal_file(
@@ -194,6 +202,33 @@ def portal_file(
         creds, warning = _credentials(settings, password(settings, secret), now)
     with db.transaction() as repos:
         addressing = _addressing(repos, settings)
-    transport = outbox.PortalFile(path, addressing, creds, now)
-    s, result = st.send(db, settlement_id, transport, actor=actor, now=now)
-    return FileResult(s, result.detail, result.reference, warning)
+    channel = delivery.FileChannel(
+        delivery.PORTAL,
+        path.parent,
+        lambda sub: outbox.render(sub, addressing, creds, now),
+        lambda sid, msg_id: path.name,
+    )
+    return _sent(db, settlement_id, channel, settings, False, actor, now, warning)
+
+
+def _sent(
+    db: Database,
+    settlement_id: int,
+    channel: delivery.FileChannel,
+    settings: dict[str, str | None],
+    resend: bool,
+    actor: str,
+    now: datetime.datetime,
+    warning: str | None,
+) -> FileResult:
+    try:
+        sent = delivery.send_file(
+            db, settlement_id, channel, locks=locks(settings), resend=resend,
+            mode=installation.file_mode(db), actor=actor, now=now,
+        )  # fmt: skip
+    except xml.XmlError as exc:
+        raise UseCaseError(f"Meldingen ble ikke gyldig, ingen fil laget: {exc}") from None
+    if sent.recovered:
+        note = "fullført fra et avbrutt forsøk; ingen ny melding ble laget"
+        warning = f"{warning}; {note}" if warning else note.capitalize()
+    return FileResult(sent.settlement, sent.detail, sent.reference, warning)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from oppgjor.app.errors import UseCaseError
+from oppgjor.app.helfo import delivery, exchange
 from oppgjor.app.helfo import settlements as st
 from oppgjor.helfo.adapters import kuhr
 from oppgjor.helfo.adapters.messages import kuhr_json
@@ -80,11 +81,14 @@ def send(
     db: Database, settlement_id: int, api: kuhr.KuhrClient, *, actor: str,
     now: datetime.datetime,
 ) -> Settlement:  # fmt: skip
+    """Post the settlement; a post a crash left unrecorded is posted again and recorded
+    (ADR 0012): KUHR answers ``DUPLIKAT_KRAV``, and the claims are never sent twice."""
+    locks = exchange.locks(exchange.get_settings(db))
     try:
-        s, _ = st.send(db, settlement_id, api, actor=actor, now=now)
+        sent = delivery.send_api(db, settlement_id, api, locks=locks, actor=actor, now=now)
     except kuhr.KuhrError as exc:
         raise UseCaseError(str(exc)) from None
-    return s
+    return sent.settlement
 
 
 @dataclass(frozen=True)

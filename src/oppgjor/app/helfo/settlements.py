@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from oppgjor.app import installation
 from oppgjor.app.clinic.validation import series_context
-from oppgjor.app.errors import Rejected
+from oppgjor.app.errors import Conflict, Rejected
 
 # the workflow after sending lives beside; its use cases are reached from here too
 from oppgjor.app.helfo.answers import (
@@ -279,6 +279,11 @@ def unlock(
     """Lås opp / Markér som ikke innsendt: back to draft, possible until it is sent."""
     with deciding(db, settlement_id) as (repos, s):
         change = aggregate.unlock(s, expected=expected, actor=actor, now=now)
+        if repos.helfo.messages.sending(s.id):
+            raise Conflict(
+                f"Oppgjør {s.id} er under sending og kan ikke låses opp; "
+                f"fullfør med «oppgjor helfo send {s.id}»."
+            )
         regs = [r.id or 0 for r in repos.helfo.claims.registrations(settlement_id=s.id)]
         repos.helfo.claims.attach_registrations(regs, None)
         return save(repos, s, change)

@@ -5,13 +5,11 @@ from __future__ import annotations
 import datetime
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
-from oppgjor.helfo.adapters import folders as exchange
 from oppgjor.helfo.adapters import signing
 from oppgjor.helfo.adapters.messages import bkm, msghead, xml
 from oppgjor.helfo.adapters.messages import mapping as submission
-from oppgjor.helfo.domain.transport import SendResult, Submission
+from oppgjor.helfo.domain.transport import Submission
 
 
 @dataclass(frozen=True)
@@ -42,35 +40,3 @@ def render(
         document = signing.sign(document, creds)
     xml.validate(document, "msghead+bkm")
     return header.msg_id, xml.serialise(document)
-
-
-@dataclass(frozen=True)
-class OutboxTransport:
-    folders: exchange.Folders
-    addressing: Addressing
-    creds: signing.Credentials
-    now: datetime.datetime
-    name: str = "utboks"
-
-    def send(self, sub: Submission) -> SendResult:
-        msg_id, data = render(sub, self.addressing, self.creds, self.now)
-        file_name = exchange.message_file_name(sub.settlement.id, msg_id, self.now)
-        path = exchange.write_atomic(self.folders.outbox, file_name, data)
-        return SendResult(msg_id, str(path))
-
-
-@dataclass(frozen=True)
-class PortalFile:
-    """Without Norsk Helsenett: the same message as a file the user uploads in Helfo's portal."""
-
-    path: Path
-    addressing: Addressing
-    creds: signing.Credentials | None
-    now: datetime.datetime
-    name: str = "portal"
-
-    def send(self, sub: Submission) -> SendResult:
-        msg_id, data = render(sub, self.addressing, self.creds, self.now)
-        folder, name = self.path.parent, self.path.name
-        path = exchange.write_atomic(folder, name, data)
-        return SendResult(msg_id, str(path))

@@ -84,6 +84,9 @@ class MessageRepository(Protocol):
     def add_sent(
         self, settlement_id: int, msg_id: str, transport: str, location: str, at: datetime.datetime
     ) -> None: ...
+    def sending(self, settlement_id: int) -> bool:
+        """A message for the settlement is on its way (an intent not yet finished)."""
+        ...
 
 
 class HelfoRepositories(Protocol):

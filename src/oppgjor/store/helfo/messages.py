@@ -30,6 +30,16 @@ class MessageRepository:
             )
         )  # fmt: skip
 
+    def sending(self, settlement_id: int) -> bool:
+        """A message for the settlement is on its way: its intent is not yet finished."""
+        o = t.outgoing_message
+        query = select(o.c.id).where(
+            o.c.subject_kind == "settlement",
+            o.c.subject_id == settlement_id,
+            o.c.state.in_(("intended", "staged")),
+        )
+        return self.conn.scalar(query.limit(1)) is not None
+
     def settlement_of(self, msg_id: str) -> int | None:
         m = t.sent_message
         return self.conn.scalar(select(m.c.settlement_id).where(m.c.msg_id == msg_id))
