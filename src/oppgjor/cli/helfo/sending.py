@@ -155,17 +155,28 @@ def inbox(
         while True:
             report = inbox_app.read_inbox(database(), actor=actor_name(user), now=now())
             if as_json:
-                print_json({"applied": report.applied, "quarantined": report.quarantined})
+                print_json({"applied": report.applied, "quarantined": report.quarantined,
+                            "already_applied": report.already_applied,
+                            "findings": [f.as_dict() for f in report.findings]})  # fmt: skip
             else:
-                for name, sid, status in report.applied:
-                    out.print(f"Kvittering {name}: oppgjør {sid}, status {status}")
-                for name, reason in report.quarantined:
-                    out.print(f"[red]Karantene[/] {name}: {reason}")
-                if not watch and not (report.applied or report.quarantined):
-                    out.print("Ingen nye kvitteringer.")
+                _print_inbox(report, watch)
             if not watch:
                 return
             time.sleep(interval)
+
+
+def _print_inbox(report: inbox_app.InboxReport, watch: bool) -> None:
+    for name, sid, status in report.applied:
+        out.print(f"Kvittering {name}: oppgjør {sid}, status {status}")
+    for name, done in report.already_applied:
+        out.print(f"Kvittering {name}: var allerede brukt på oppgjør {done}; nå arkivert")
+    for f in report.findings:
+        if not f.blocking:
+            out.print(f"[yellow]Advarsel[/] {f.location}: {f.message}")
+    for name, reason in report.quarantined:
+        out.print(f"[red]Karantene[/] {name}: {reason}")
+    if not watch and not (report.applied or report.quarantined or report.already_applied):
+        out.print("Ingen nye kvitteringer.")
 
 
 @helfo_app.command(
