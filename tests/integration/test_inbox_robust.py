@@ -87,9 +87,7 @@ def test_a_value_longer_than_its_column_is_quarantined_and_the_next_receipt_appl
     assert read(db).quarantined == []  # the next run is clean
 
 
-def test_a_database_refusal_quarantines_one_file_without_sql_and_the_run_goes_on(
-    sent, monkeypatch
-):
+def test_a_database_refusal_quarantines_one_file_without_sql_and_the_run_goes_on(sent, monkeypatch):
     db, sid, target = sent
     original = MessageRepository.add_received
     calls = []
