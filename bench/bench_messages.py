@@ -26,6 +26,7 @@ from lxml import etree
 
 from bench_settlement import build_world
 from oppgjor.app.helfo import exchange as hx
+from oppgjor.app.helfo import inbox
 from oppgjor.app.helfo import settlements as st
 from oppgjor.clinic.domain.model import Practice
 from oppgjor.helfo.adapters import folders as exchange
@@ -109,7 +110,7 @@ def apprec_figures(tmp: Path, files: int = 1000) -> dict[str, float]:
                 folders.inbox, f"r{n:05d}.xml", xml.serialise(apprec.build(receipt))
             )
     t0 = time.perf_counter()
-    report = hx.read_inbox(db, actor="bench", now=NOW)
+    report = inbox.read_inbox(db, actor="bench", now=NOW)
     return {
         "files": len(report.applied),
         "quarantined": len(report.quarantined),

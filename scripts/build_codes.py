@@ -57,6 +57,7 @@ def main(reference: Path) -> None:
             " README.adoc, section Kodeverk/Fagområder (data licence NLOD)",
         ],
     )
+    apprec_errors(kodeverk)
     icd = reference / "isf" / "codes" / "icd10_no.csv"
     with icd.open(encoding="utf-8-sig") as fh:
         reader = csv.reader(fh, delimiter=";")
@@ -90,6 +91,26 @@ def main(reference: Path) -> None:
                 f" shared/reference/isf/npr/codelists/{name}.csv",
             ],
         )
+
+
+def apprec_errors(kodeverk: Path) -> None:
+    """Kodeverk 8221: the general error codes of an AppRec (the inbox warns on others)."""
+    with (kodeverk / "apprec_8221_feilmeldinger.csv").open(encoding="utf-8") as fh:
+        rows = [[r["V"], r["DN"]] for r in csv.DictReader(fh) if r["V"].strip()]
+    write(
+        "apprec_errors_8221.csv",
+        ["code", "text"],
+        rows,
+        [
+            "AppRec error codes, kodeverk 8221 (Feilmeldinger for applikasjonskvittering),"
+            " OID 2.16.578.1.12.4.1.1.8221.",
+            "source: shared/reference/helfo/kodeverk/apprec_8221_feilmeldinger.csv, from"
+            " ks-no/fiks-nhn-client@1e6a50b265c7d6f2087cc8a9e9876b788ed89b83"
+            " FeilmeldingForApplikasjonskvittering.kt (MIT); S99 from"
+            " navikt/ebxml-processor@cf69e18d2e9c555abb5371062f706039e05a0ef4"
+            " AppRecErrorCode.kt (MIT).",
+        ],
+    )
 
 
 if __name__ == "__main__":

@@ -7,13 +7,15 @@ from __future__ import annotations
 import datetime
 import os
 import stat
+import uuid
 
 import pytest
 
 from oppgjor.app import installation, outgoing
 from oppgjor.app.errors import Conflict
-from oppgjor.app.helfo import delivery, exchange
+from oppgjor.app.helfo import delivery, exchange, inbox
 from oppgjor.app.helfo import settlements as st
+from oppgjor.helfo.adapters.messages import apprec, xml
 from oppgjor.helfo.domain.model import SettlementState
 from oppgjor.store import Database
 from tests.crash.world import PASSWORD, leftovers, outbox_messages
@@ -89,3 +91,26 @@ def test_a_portal_file_never_overwrites_and_leaves_nothing_on_its_way(run, tmp_p
     assert sent.path == str(fresh) and fresh.read_bytes().startswith(b"<?xml")
     assert not (tmp_path / ".oppgjor-staging").exists()  # staging is tidied away
     assert st.load_settlement(db, sid).state is SettlementState.SENT
+
+
+def test_a_receipt_for_a_message_the_killed_run_did_not_record_is_applied(run, monkeypatch):
+    copy, db, sid = run
+    record = delivery._record
+
+    def killed(*args, **kwargs):  # the file is in the outbox; the process dies
+        raise SystemExit(137)
+
+    monkeypatch.setattr(delivery, "_record", killed)
+    with pytest.raises(SystemExit):
+        exchange.create_file(db, sid, secret=PASSWORD, actor="kari", now=NOW)
+    monkeypatch.setattr(delivery, "_record", record)
+    ((msg_id, _),) = outbox_messages(copy.folder).items()
+    assert st.load_settlement(db, sid).state is SettlementState.SUBMITTED
+    receipt = apprec.AppRec(str(uuid.uuid4()), NOW, "1", (), msg_id)  # Helfo answers at once
+    (copy.folder / "inbox").mkdir(exist_ok=True)
+    (copy.folder / "inbox" / "svar.xml").write_bytes(xml.serialise(apprec.build(receipt)))
+    report = inbox.read_inbox(db, actor="kari", now=NOW)
+    assert report.quarantined == [] and [a[1] for a in report.applied] == [sid]
+    s = st.load_settlement(db, sid)
+    assert s.state is SettlementState.RECEIPTED and s.transport_ref == msg_id
+    assert list(outbox_messages(copy.folder)) == [msg_id]  # recorded, not written again

@@ -11,8 +11,8 @@ import typer
 from oppgjor.app.helfo import exchange as hx
 from oppgjor.app.helfo import inbox as inbox_app
 from oppgjor.app.helfo import kuhr as kuhr_app
-from oppgjor.app.helfo import views
-from oppgjor.cli.common import JsonOption, database, handled, now
+from oppgjor.app.helfo import verification, views
+from oppgjor.cli.common import REJECTED, JsonOption, database, handled, now
 from oppgjor.cli.helfo.common import (
     Id,
     User,
@@ -144,6 +144,62 @@ def portal(
         out.print(f"Fil til Helfos portal: {result.path}. Oppgjøret er registrert som sendt.")
 
 
+@helfo_app.command("verify", help="Sjekk signaturen på en melding, som mottakeren ville gjort.")
+def verify(
+    file: Annotated[Path, typer.Argument(help="Meldingen (f.eks. en fil i utboksen).")],
+    certificate: Annotated[
+        Path | None,
+        typer.Option(help="Sertifikatet signaturen skal være laget med (PEM, DER eller .p12)."),
+    ] = None,
+    ask_password: Annotated[
+        bool, typer.Option("--ask-password", help="Spør etter passordet til en .p12-fil.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    with handled(as_json):
+        result = verification.verify_file(
+            database(), file, certificate=certificate, secret=_secret(ask_password), now=now()
+        )
+        if as_json:
+            print_json(_verification_dict(result))
+        else:
+            _print_verification(result)
+    if not result.valid:
+        raise typer.Exit(REJECTED)
+
+
+def _verification_dict(result: verification.Verification) -> dict[str, object]:
+    signer = result.signer
+    return {
+        "file": result.file, "valid": result.valid, "problem": result.problem,
+        "checked_against": result.checked_against,
+        "signer": None if signer is None else {
+            "org_nr": signer.org_nr, "name": signer.name, "subject": signer.subject,
+            "not_after": signer.not_after.isoformat(),
+        },
+    }  # fmt: skip
+
+
+def _print_verification(result: verification.Verification) -> None:
+    signer = result.signer
+    who = "ukjent" if signer is None else f"{signer.name}, org.nr {signer.org_nr or 'ukjent'}"
+    if result.valid:
+        out.print(f"[green]Signaturen holder[/] for {result.file}.")
+        out.print(f"  Signert av: {who}")
+    else:
+        out.print(f"[bold red]Signaturen holder ikke[/] for {result.file}: {result.problem}")
+        out.print(f"  Meldingen oppgir å være signert av: {who}")
+    if signer is not None:
+        out.print(f"  Sertifikat: {signer.subject}, gyldig til {signer.not_after:%d.%m.%Y}")
+    if result.checked_against:
+        out.print(f"  Sjekket mot: {result.checked_against}")
+    else:
+        out.print(
+            "[yellow]  Ikke sjekket mot praksisens sertifikat (ingen er satt opp): signaturen"
+            " viser at meldingen er uendret, ikke hvem som signerte. Bruk --certificate.[/]"
+        )
+
+
 @helfo_app.command("inbox", help="Les kvitteringer (AppRec) fra innboksen, én gang eller løpende.")
 def inbox(
     watch: Annotated[bool, typer.Option("--watch", help="Fortsett å lytte.")] = False,
@@ -155,17 +211,28 @@ def inbox(
         while True:
             report = inbox_app.read_inbox(database(), actor=actor_name(user), now=now())
             if as_json:
-                print_json({"applied": report.applied, "quarantined": report.quarantined})
+                print_json({"applied": report.applied, "quarantined": report.quarantined,
+                            "already_applied": report.already_applied,
+                            "findings": [f.as_dict() for f in report.findings]})  # fmt: skip
             else:
-                for name, sid, status in report.applied:
-                    out.print(f"Kvittering {name}: oppgjør {sid}, status {status}")
-                for name, reason in report.quarantined:
-                    out.print(f"[red]Karantene[/] {name}: {reason}")
-                if not watch and not (report.applied or report.quarantined):
-                    out.print("Ingen nye kvitteringer.")
+                _print_inbox(report, watch)
             if not watch:
                 return
             time.sleep(interval)
+
+
+def _print_inbox(report: inbox_app.InboxReport, watch: bool) -> None:
+    for name, sid, status in report.applied:
+        out.print(f"Kvittering {name}: oppgjør {sid}, status {status}")
+    for name, done in report.already_applied:
+        out.print(f"Kvittering {name}: var allerede brukt på oppgjør {done}; nå arkivert")
+    for f in report.findings:
+        if not f.blocking:
+            out.print(f"[yellow]Advarsel[/] {f.location}: {f.message}")
+    for name, reason in report.quarantined:
+        out.print(f"[red]Karantene[/] {name}: {reason}")
+    if not watch and not (report.applied or report.quarantined or report.already_applied):
+        out.print("Ingen nye kvitteringer.")
 
 
 @helfo_app.command(

@@ -7,6 +7,7 @@ that carry no personal data and cannot collide.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,7 +67,37 @@ def incoming(folder: Path) -> list[Path]:
     """The files waiting in *folder*, oldest name first (hidden and temporary files skipped)."""
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    return sorted(p for p in folder.iterdir() if not p.name.startswith(".") and p.is_file())
+
+
+NAME_MAX = 255  # bytes in one file name on the file systems a message server uses
+REASON_SUFFIX = ".reason.txt"
+
+
+def fitted(name: str, extra: str = "") -> str:
+    """*name* + *extra*, shortened (if needed) to fit one file name of ``NAME_MAX`` bytes: the
+    start of *name* is kept, followed by ``~`` and a short hash of the whole name, so the
+    result stays unique and recognisably paired with the file it belongs to.
+
+    >>> fitted("svar.xml", ".reason.txt")
+    'svar.xml.reason.txt'
+    >>> long = fitted("x" * 250 + ".xml", ".reason.txt")
+    >>> len(long.encode()), long.startswith("x" * 200), long.endswith(".reason.txt")
+    (255, True, True)
+    """
+    if len((name + extra).encode()) <= NAME_MAX:
+        return name + extra
+    tag = "~" + hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    room = NAME_MAX - len((tag + extra).encode())
+    head = name.encode("utf-8", "surrogateescape")[:room].decode("utf-8", "ignore")
+    return head + tag + extra
+
+
+def _clash_name(path: Path, n: int) -> str:
+    """The *n*-th free name for *path*: ``stem.n.suffix``, shortened to fit."""
+    suffix = path.suffix if len(path.suffix.encode()) <= 16 else ""
+    stem = path.name[: len(path.name) - len(suffix)] if suffix else path.name
+    return fitted(stem, f".{n}{suffix}")
 
 
 def move(path: Path, folder: Path) -> Path:
@@ -75,14 +106,25 @@ def move(path: Path, folder: Path) -> Path:
     target = folder / path.name
     n = 1
     while target.exists():
-        target = folder / f"{path.stem}.{n}{path.suffix}"
+        target = folder / _clash_name(path, n)
         n += 1
     os.replace(path, target)
     return target
 
 
+def reason_path(target: Path) -> Path:
+    """Where the reason for quarantined *target* is written: ``<name>.reason.txt``, or for a
+    name too long for that, its start, a short hash of the name and ``.reason.txt``."""
+    return target.parent / fitted(target.name, REASON_SUFFIX)
+
+
 def quarantine(path: Path, folders: Folders, reason: str) -> Path:
-    """Move an unusable file to quarantine, with the reason beside it."""
+    """Move an unusable file to quarantine, with the reason beside it; a reason file whose
+    name had to be shortened also names the file it belongs to."""
     target = move(path, folders.quarantine)
-    (target.parent / (target.name + ".reason.txt")).write_text(reason + "\n", encoding="utf-8")
+    beside = reason_path(target)
+    text = reason + "\n"
+    if beside.name != target.name + REASON_SUFFIX:
+        text += f"Fil: {target.name}\n"
+    beside.write_text(text, encoding="utf-8")
     return target

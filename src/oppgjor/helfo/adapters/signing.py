@@ -20,21 +20,58 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from lxml import etree
 from signxml.algorithms import CanonicalizationMethod, DigestAlgorithm, SignatureMethod
-from signxml.exceptions import InvalidInput, InvalidSignature
+from signxml.exceptions import SignXMLException
 from signxml.signer import XMLSigner
 from signxml.verifier import SignatureConfiguration, XMLVerifier
+
+from oppgjor.helfo.adapters.messages import xml
 
 C14N_10 = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
 DSIG = "http://www.w3.org/2000/09/xmldsig#"
 WARN_DAYS = 30
+Certificate = x509.Certificate  # for callers that must not import cryptography
 
 
 class CertificateError(ValueError):
     """The certificate file cannot be used (wrong password, expired, no key)."""
 
 
+class PasswordNeeded(CertificateError):
+    """The file is neither a PEM nor a DER certificate: a PKCS#12 file needs its password."""
+
+
 class SignatureError(ValueError):
     """The signature does not verify or does not cover the whole document."""
+
+
+def org_nr_of(cert: x509.Certificate) -> str | None:
+    """The organisation number of an enterprise certificate: the subject's serialNumber, or
+    its organizationIdentifier (``NTRNO-974760673``)."""
+    found = cert.subject.get_attributes_for_oid(NameOID.SERIAL_NUMBER)
+    if found:
+        return str(found[0].value)
+    for attribute in cert.subject.get_attributes_for_oid(NameOID.ORGANIZATION_IDENTIFIER):
+        value = str(attribute.value)
+        return value.removeprefix("NTRNO-")
+    return None
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Who a certificate says it belongs to, as a user reads it."""
+
+    org_nr: str | None
+    name: str
+    subject: str
+    not_after: datetime.datetime
+
+    @classmethod
+    def of(cls, cert: x509.Certificate) -> Signer:
+        names = cert.subject.get_attributes_for_oid(
+            NameOID.ORGANIZATION_NAME
+        ) or cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+        name = str(names[0].value) if names else cert.subject.rfc4514_string()
+        return cls(org_nr_of(cert), name, cert.subject.rfc4514_string(), cert.not_valid_after_utc)
 
 
 @dataclass(frozen=True)
@@ -52,9 +89,8 @@ class Credentials:
         return self.certificate.not_valid_after_utc
 
     def org_nr(self) -> str | None:
-        """The organisation number in the subject's serialNumber (Norwegian enterprise certs)."""
-        found = self.certificate.subject.get_attributes_for_oid(NameOID.SERIAL_NUMBER)
-        return str(found[0].value) if found else None
+        """The organisation number in the subject (Norwegian enterprise certs)."""
+        return org_nr_of(self.certificate)
 
 
 def load_pkcs12(path: Path, password: bytes) -> Credentials:
@@ -68,6 +104,37 @@ def load_pkcs12(path: Path, password: bytes) -> Credentials:
     if key is None or cert is None or not isinstance(key, rsa.RSAPrivateKey):
         raise CertificateError(f"{path.name} mangler en RSA-nøkkel med sertifikat.")
     return Credentials(key, cert, tuple(chain or ()))
+
+
+def load_certificate(path: Path, password: bytes | None = None) -> x509.Certificate:
+    """A certificate to verify against (to pin): PEM, DER, or the certificate of a PKCS#12
+    file, which usually needs its *password* (:class:`PasswordNeeded` without it)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CertificateError(
+            f"Kunne ikke lese sertifikatfilen {path} ({exc.strerror})."
+        ) from None
+    try:
+        if b"-----BEGIN CERTIFICATE-----" in data:
+            return x509.load_pem_x509_certificate(data)
+        return x509.load_der_x509_certificate(data)
+    except ValueError:
+        pass
+    try:
+        _, cert, _ = pkcs12.load_key_and_certificates(data, password)
+    except ValueError:  # a wrong or missing password, or not a certificate file at all
+        if password is None:
+            raise PasswordNeeded(
+                f"{path.name} er ikke et PEM- eller DER-sertifikat; er det en PKCS#12-fil, "
+                "trengs passordet."
+            ) from None
+        raise CertificateError(
+            f"Kunne ikke åpne sertifikatfilen {path.name}: feil passord eller ikke et sertifikat."
+        ) from None
+    if cert is None:
+        raise CertificateError(f"{path.name} har ikke noe sertifikat.")
+    return cert
 
 
 def expiry_warning(creds: Credentials, now: datetime.datetime) -> str | None:
@@ -112,21 +179,75 @@ def embedded_certificate(root: etree._Element) -> x509.Certificate:
     )
     if found is None or not (found.text or "").strip():
         raise SignatureError("Meldingen har ingen signatur med sertifikat.")
-    return x509.load_der_x509_certificate(base64.b64decode("".join(found.text.split())))
+    try:
+        return x509.load_der_x509_certificate(base64.b64decode("".join(found.text.split())))
+    except ValueError:
+        raise SignatureError("Sertifikatet i signaturen kan ikke leses.") from None
+
+
+def claimed_signer(document: bytes) -> Signer | None:
+    """Who the certificate embedded in *document* names, without verifying anything (to say
+    who a message claims to be from when its signature fails); None if it names no one."""
+    try:
+        return Signer.of(embedded_certificate(xml.parse(document, comments=False)))
+    except (xml.XmlError, SignatureError):
+        return None
+
+
+def _same_reading(as_read: etree._Element, signed: etree._Element) -> None:
+    """The document read with its comments says what the signed (comment-free) one says: a
+    comment inside a value (``1<!-- x -->0``: signed as ``10``, read as ``1``) fails."""
+    read = [e for e in as_read.iter() if isinstance(e.tag, str)]
+    kept = [e for e in signed.iter() if isinstance(e.tag, str)]
+    for a, b in zip(read, kept, strict=True):
+        if (a.text or "").strip() != (b.text or "").strip() or (a.tail or "").strip() != (
+            b.tail or ""
+        ).strip():
+            raise SignatureError(
+                f"Meldingen har en kommentar inne i en verdi ({etree.QName(a).localname}): det"
+                " som leses, er ikke det som er signert."
+            )
+
+
+def _signing_certificate(
+    root: etree._Element, trusted: x509.Certificate | None
+) -> x509.Certificate:
+    """The certificate the signature must verify with: *trusted* when given, and then the
+    embedded one (if any) must be that very certificate."""
+    if trusted is None:
+        return embedded_certificate(root)
+    try:
+        embedded = embedded_certificate(root)
+    except SignatureError:
+        return trusted
+    if embedded != trusted:
+        raise SignatureError(
+            f"Meldingen er signert med et annet sertifikat ({Signer.of(embedded).subject}) enn"
+            f" det forventede ({Signer.of(trusted).subject})."
+        )
+    return trusted
 
 
 def verify(
-    root: etree._Element,
+    document: bytes | etree._Element,
     *,
     trusted: x509.Certificate | None = None,
     at: datetime.datetime | None = None,
 ) -> x509.Certificate:
-    """Verify the enveloped signature of *root*; return the signing certificate.
+    """Verify the enveloped signature of *document* as a receiver would; return the signing
+    certificate. :class:`SignatureError` when it does not hold; ``xml.XmlError`` when the
+    bytes are not safe, well-formed XML.
 
-    *trusted*: the certificate the signer must have (our own, or one pinned by the
-    operator); without it, the embedded certificate is used, which proves integrity but not
-    who signed. The signature must be the root's last child and its one reference must be
-    ``URI=""`` over the whole document, so a wrapped (moved or duplicated) element fails."""
+    *document* is the signed bytes (an element is serialised first). They are parsed without
+    comments and entities, as the canonicalisation reads them, and must read the same as with
+    their comments, so a comment cannot change what a reader sees without breaking the
+    signature. *trusted*: the certificate the signer must have (the practice's own, pinned);
+    without it, the embedded certificate is used, which proves integrity but not who signed.
+    The signature must be the root's last child and its one reference must be ``URI=""`` over
+    the whole document, so a wrapped (moved or duplicated) element fails."""
+    data = document if isinstance(document, bytes) else etree.tostring(document)
+    root = xml.parse(data, comments=False)
+    _same_reading(xml.parse(data), root)
     signature = root[-1] if len(root) else None
     if signature is None or signature.tag != f"{{{DSIG}}}Signature":
         raise SignatureError("Signaturen må være siste element i meldingen.")
@@ -135,7 +256,9 @@ def verify(
         raise SignatureError('Signaturen må ha én referanse, URI="", som dekker hele meldingen.')
     if len(root.findall(f".//{{{DSIG}}}Signature")) != 1:
         raise SignatureError("Meldingen har mer enn én signatur.")
-    cert = trusted or embedded_certificate(root)
+    cert = _signing_certificate(root, trusted)
+    if at is not None and at.tzinfo is None:
+        at = at.astimezone()  # local wall time
     config = SignatureConfiguration(
         location="./",
         expect_references=1,
@@ -148,7 +271,7 @@ def verify(
         result = XMLVerifier().verify(
             etree.tostring(root), x509_cert=cert, expect_config=config, validate_schema=True
         )
-    except (InvalidSignature, InvalidInput) as exc:
+    except (SignXMLException, ValueError) as exc:
         raise SignatureError(f"Signaturen er ikke gyldig: {exc}") from None
     signed = result.signed_xml  # type: ignore[union-attr]
     if signed is None or etree.QName(signed).localname != etree.QName(root).localname:

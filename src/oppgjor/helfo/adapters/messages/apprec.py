@@ -15,7 +15,8 @@ from oppgjor.helfo.adapters.messages.xml import NS_APPREC, XmlError
 
 A = f"{{{NS_APPREC}}}"
 STATUS_TEXT = {"1": "OK", "2": "Avvist", "3": "OK, feil i delmelding"}
-OID_ERRORS = "2.16.578.1.12.4.1.1.8221"
+OID_ERRORS = "2.16.578.1.12.4.1.1.8221"  # general errors (whole message)
+OID_CLAIM_ERRORS = "2.16.578.1.12.4.1.1.8223"  # KUHR's errors per claim (Error/@OT)
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,8 @@ def build(
     _inst(root, "Receiver", receiver_org)
     etree.SubElement(root, A + "Status", V=receipt.status, DN=STATUS_TEXT.get(receipt.status, ""))
     for e in receipt.errors:
-        attrs = {"S": e.system or OID_ERRORS, "V": e.code, "DN": e.text}
+        system = e.system or (OID_CLAIM_ERRORS if e.reference else OID_ERRORS)
+        attrs = {"S": system, "V": e.code, "DN": e.text}
         if e.reference:
             attrs["OT"] = e.reference
         etree.SubElement(root, A + "Error", attrs)
