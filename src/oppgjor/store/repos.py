@@ -31,6 +31,7 @@ from oppgjor.clinic.domain.model import (
 )
 from oppgjor.store import bulk
 from oppgjor.store import tables as t
+from oppgjor.store.audit import AuditRepository
 from oppgjor.store.helfo import HelfoStore
 from oppgjor.store.inlist import one_of, rows_one_of
 
@@ -83,6 +84,7 @@ class Repos:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.helfo = HelfoStore(conn)
+        self.audit = AuditRepository(conn)
 
     # -- settings ------------------------------------------------------------------------
     def get_setting(self, key: str) -> str | None:
