@@ -12,6 +12,10 @@ import os
 import tempfile
 from pathlib import Path
 
+# owner writes, the group (a message server's) reads, nobody else: installation.file_mode's
+# default, and the mode of files written where there is no installation (ISF runs)
+DEFAULT_MODE = 0o640
+
 
 def write_private(path: Path, data: str | bytes, mode: int) -> None:
     """Write *data* (text as UTF-8) to *path* with permission bits *mode*."""

@@ -27,8 +27,16 @@ _state: dict[str, Any] = {"url": None, "db": None}
 
 
 def set_database_url(url: str | None) -> None:
+    close_database()
     _state["url"] = url
+
+
+def close_database() -> None:
+    """Close the connections of the database the commands opened (if any)."""
+    db: Database | None = _state["db"]
     _state["db"] = None
+    if db is not None:
+        db.dispose()
 
 
 def database_url() -> str | None:
