@@ -8,9 +8,9 @@ import subprocess
 import sys
 
 import pytest
-from leak_guard import national_ids_in
 from typer.testing import CliRunner
 
+from leak_guard import national_ids_in
 from oppgjor.cli import common
 from oppgjor.cli.main import app
 from oppgjor.core.ids import national_id
@@ -66,9 +66,7 @@ def _buggy_upsert(self, table, ref, row):
     )
 
 
-def test_an_unexpected_database_error_is_told_briefly_and_logged_masked(
-    cli, monkeypatch, tmp_path
-):
+def test_an_unexpected_database_error_is_told_briefly_and_logged_masked(cli, monkeypatch, tmp_path):
     monkeypatch.setattr(Repos, "_upsert", _buggy_upsert)
     result = create(cli, "P1")
     assert result.exit_code == common.UNEXPECTED, (result.output, result.exception)
@@ -135,7 +133,7 @@ def test_the_command_shows_no_traceback_when_the_database_refuses(database_url, 
     )  # fmt: skip
     shown = done.stdout + done.stderr
     assert done.returncode in (common.DATABASE, common.UNEXPECTED), shown
-    assert "Traceback" not in shown and "avvist" in shown or "Uventet feil" in shown
+    assert ("Traceback" not in shown and "avvist" in shown) or "Uventet feil" in shown
     assert national_ids_in(shown) == set() and "Nordmann" not in shown
     assert national_ids_in(log_text(tmp_path)) == set()
     assert "Nordmann" not in log_text(tmp_path)

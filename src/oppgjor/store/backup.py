@@ -71,8 +71,8 @@ def check(path: Path) -> BackupInfo:
         with contextlib.closing(_connect(path, read_only=True)) as c:
             if c.execute("PRAGMA quick_check").fetchone() != ("ok",):
                 raise BackupError(f"{path} er skadet (SQLite quick_check feilet).")
-            revision = c.execute("SELECT version_num FROM alembic_version").fetchone()
             pages = int(c.execute("PRAGMA page_count").fetchone()[0])
+            revision = _revision(c)
     except sqlite3.DatabaseError:
         raise BackupError(f"{path} er ikke en oppgjor-database (ikke SQLite).") from None
     if revision is None or revision[0] not in known_revisions():
@@ -134,6 +134,16 @@ def restore(backup_file: Path, target: Path, *, force: bool = False) -> BackupIn
             source.backup(live)
         live.execute("PRAGMA journal_mode=WAL").fetchone()
     return BackupInfo(target, info.revision, info.pages)
+
+
+def _revision(connection: sqlite3.Connection) -> tuple[str] | None:
+    try:
+        found: tuple[str] | None = connection.execute(
+            "SELECT version_num FROM alembic_version"
+        ).fetchone()
+    except sqlite3.OperationalError:  # no such table
+        return None
+    return found
 
 
 def _connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
