@@ -3,6 +3,7 @@ transaction committed before its copy was complete, whole; restore checks the fi
 refuses while the database is open; PostgreSQL is pointed to pg_dump."""
 
 import datetime
+import json
 import os
 import sqlite3
 import stat
@@ -114,7 +115,7 @@ def cli(tmp_path, monkeypatch):
 
 
 def department_refs(cli):
-    return [d["ref"] for d in __import__("json").loads(cli("department", "list", "--json").output)]
+    return [d["ref"] for d in json.loads(cli("department", "list", "--json").output)]
 
 
 def test_backup_and_restore_through_the_command_line(cli, tmp_path):
