@@ -1,18 +1,27 @@
 """Shared fixtures: a migrated database on SQLite and, when OPPGJOR_TEST_POSTGRES_URL is set,
-on PostgreSQL (each test in a schema of its own)."""
+on PostgreSQL (each test in a schema of its own); its url for tests that run the CLI on it.
+
+Every test's output is also checked for national ids (:mod:`leak_guard`)."""
 
 from __future__ import annotations
 
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import create_engine, text
 
+import leak_guard
 from oppgjor.store import Database, resolve_url
 
 PG_ENV = "OPPGJOR_TEST_POSTGRES_URL"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not config.pluginmanager.has_plugin(leak_guard.NAME):
+        config.pluginmanager.register(leak_guard.LeakGuard(config), leak_guard.NAME)
 
 
 def _sqlite(tmp_path) -> Iterator[Database]:  # type: ignore[no-untyped-def]
@@ -21,7 +30,9 @@ def _sqlite(tmp_path) -> Iterator[Database]:  # type: ignore[no-untyped-def]
     db.dispose()
 
 
-def _postgres() -> Iterator[Database]:
+@contextmanager
+def _postgres_schema() -> Iterator[tuple[str, str]]:
+    """A new schema on the test server: (SQLAlchemy url, schema name); dropped afterwards."""
     url = os.environ.get(PG_ENV)
     if not url:
         pytest.skip(f"{PG_ENV} is not set: no PostgreSQL to test against on this machine")
@@ -30,14 +41,21 @@ def _postgres() -> Iterator[Database]:
     admin = create_engine(url)
     with admin.begin() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
-    db = Database(url, connect_args={"options": f"-csearch_path={schema}"})
     try:
-        yield db
+        yield url, schema
     finally:
-        db.dispose()
         with admin.begin() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
+
+
+def _postgres() -> Iterator[Database]:
+    with _postgres_schema() as (url, schema):
+        db = Database(url, connect_args={"options": f"-csearch_path={schema}"})
+        try:
+            yield db
+        finally:
+            db.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -51,3 +69,14 @@ def db(request, tmp_path) -> Iterator[Database]:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def sqlite_db(tmp_path) -> Iterator[Database]:  # type: ignore[no-untyped-def]
     yield from _sqlite(tmp_path)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """The url of an empty database, for a command line (or another process) to open: a
+    SQLite file, or a PostgreSQL schema of its own (named in the url's options)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'cli.db'}"
+        return
+    with _postgres_schema() as (url, schema):
+        yield f"{url}?options=-csearch_path%3D{schema}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from oppgjor.app import files
 from oppgjor.app.errors import UseCaseError
 from oppgjor.store import Database
 
@@ -19,7 +20,7 @@ def set_test_installation(db: Database, value: bool) -> None:
 
 
 FILE_MODE = "file_mode"
-DEFAULT_FILE_MODE = 0o640  # owner writes, the message server's group reads, nobody else
+DEFAULT_FILE_MODE = files.DEFAULT_MODE  # owner writes, the message server's group reads
 
 
 def file_mode(db: Database) -> int:

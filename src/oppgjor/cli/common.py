@@ -8,14 +8,18 @@ from contextlib import contextmanager
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
+from typer.exceptions import Abort, Exit, TyperException
 
 from oppgjor.app.errors import Rejected, UseCaseError
+from oppgjor.cli import crash
 from oppgjor.cli.render import err, print_findings, print_json
 from oppgjor.core.clock import SYSTEM_CLOCK
 from oppgjor.store import Database, StoreError
 
-# Exit codes (also in the README)
+# Exit codes (also in the README); 70 (crash.UNEXPECTED) an unexpected error, 130 Ctrl-C
 OK, REJECTED, USAGE, NOT_FOUND, SAVED_WITH_BLOCKING, CONFLICT, DATABASE = 0, 1, 2, 3, 4, 5, 6
+UNEXPECTED = crash.UNEXPECTED
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Skriv resultatet som JSON.")]
 
@@ -23,8 +27,22 @@ _state: dict[str, Any] = {"url": None, "db": None}
 
 
 def set_database_url(url: str | None) -> None:
+    close_database()
     _state["url"] = url
+
+
+def close_database() -> None:
+    """Close the connections of the database the commands opened (if any)."""
+    db: Database | None = _state["db"]
     _state["db"] = None
+    if db is not None:
+        db.dispose()
+
+
+def database_url() -> str | None:
+    """The url given (--database or $OPPGJOR_DATABASE_URL), None for the default."""
+    url: str | None = _state["url"]
+    return url
 
 
 def database() -> Database:
@@ -32,6 +50,21 @@ def database() -> Database:
         _state["db"] = Database(_state["url"])
     db: Database = _state["db"]
     return db
+
+
+class GuardedGroup(TyperGroup):
+    """The ``oppgjor`` command group: an unexpected exception in any command is logged
+    (masked) and reported in one Norwegian sentence with exit code 70, never as a traceback."""
+
+    def invoke(self, ctx: Any) -> Any:
+        args = [*ctx._protected_args, *ctx.args]
+        try:
+            return super().invoke(ctx)
+        except (TyperException, Exit, Abort, BrokenPipeError):
+            raise
+        except Exception as exc:
+            command = crash.command_of(args, self.commands)
+            raise Exit(crash.report(exc, command, _state["url"])) from None
 
 
 @contextmanager

@@ -1,6 +1,10 @@
 """The ``oppgjor`` command's entry point. Ctrl-C ends it with a short message and exit code
 130, also while it is still starting (the commands load for a moment first): no traceback.
-Every action is one transaction, so an interrupted action has written nothing."""
+Every action is one transaction, so an interrupted action has written nothing.
+
+An unexpected error ends it with a short message, exit code 70 and the details in a masked
+log file (:mod:`oppgjor.cli.crash`): in a command (the command group reports it), or while the
+commands load (reported here)."""
 
 from __future__ import annotations
 
@@ -24,6 +28,10 @@ def main() -> None:
         if done.code == INTERRUPTED:
             _interrupted()
         raise
+    except Exception as exc:  # raised while loading, or past the command group
+        from oppgjor.cli import crash
+
+        raise SystemExit(crash.report(exc)) from None
 
 
 def _interrupted() -> None:

@@ -14,9 +14,17 @@ from oppgjor.app.clinic.kinds import KINDS, RecordKind
 from oppgjor.app.errors import NotFound
 from oppgjor.app.helfo import booking
 from oppgjor.app.helfo import demo as demo_helfo
+from oppgjor.cli import backup as backup_commands
 from oppgjor.cli.clinic import create
 from oppgjor.cli.clinic.records import add_record_commands
-from oppgjor.cli.common import JsonOption, database, handled, now, set_database_url
+from oppgjor.cli.common import (
+    GuardedGroup,
+    JsonOption,
+    database,
+    handled,
+    now,
+    set_database_url,
+)
 from oppgjor.cli.helfo import claim as helfo_claims
 from oppgjor.cli.helfo import outcome as helfo_outcome
 from oppgjor.cli.helfo import sending as helfo_messages
@@ -31,6 +39,7 @@ app = typer.Typer(
     help="oppgjor: oppgjør med Helfo, forsikring og ISF for helseaktører.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    cls=GuardedGroup,
 )
 
 # the commands of the registry's kinds that have no files, by the kind's name
@@ -81,6 +90,8 @@ app.add_typer(settlement_app, name="settlement")
 app.add_typer(claim_app, name="claim")
 app.add_typer(helfo_app, name="helfo")
 app.add_typer(isf_group, name="isf")
+
+backup_commands.register(app)
 
 demo_app = typer.Typer(help="Syntetisk demoklinikk.", no_args_is_help=True)
 app.add_typer(demo_app, name="demo")
@@ -193,12 +204,23 @@ def config(
     booking_income: Annotated[
         str | None, typer.Option(help="Inntektskonto i regnskapet for Helfo-refusjon.")
     ] = None,
+    file_mode: Annotated[
+        str | None,
+        typer.Option(
+            "--file-mode",
+            help="Filmodus (oktalt) for filer med personopplysninger: eksporter, meldinger "
+            "til Helfo, sikkerhetskopier. Standard 0640 (gruppen kan lese); aldri for alle.",
+        ),
+    ] = None,
 ) -> None:
     with handled():
         db = database()
         if test_installation is not None:
             installation.set_test_installation(db, test_installation)
+        if file_mode is not None:
+            installation.set_file_mode(db, file_mode)
         accounts = booking.booking_accounts(db, bank=booking_bank, income=booking_income)
         state = "test" if installation.is_test_installation(db) else "produksjon"
         out.print(f"Installasjonen er merket som {state}.")
         out.print(f"Bokføring: bank {accounts['bank']}, inntekt {accounts['income']}.")
+        out.print(f"Filer med personopplysninger: modus {installation.file_mode(db):04o}.")

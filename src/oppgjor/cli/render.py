@@ -9,9 +9,9 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from oppgjor.app.clinic import records
 from oppgjor.app.clinic.kinds import KINDS
 from oppgjor.core.findings import Finding
-from oppgjor.core.ids import national_id
 
 out = Console()
 err = Console(stderr=True)
@@ -27,10 +27,8 @@ def row_of(kind: str, record: Any) -> dict[str, str]:
 
 
 def masked_row(kind: str, record: Any) -> dict[str, str]:
-    row = row_of(kind, record)
-    if "id_value" in row and row.get("id_type") in ("FNR", "DNR", "HNR"):
-        row["id_value"] = national_id.mask(row["id_value"])
-    return row
+    """*record* as its file row, its identity number masked (``150586*****``)."""
+    return row_of(kind, records.masked(kind, record))
 
 
 def print_json(data: Any) -> None:
@@ -51,8 +49,9 @@ def print_records(kind: str, records: Sequence[Any], as_json: bool, title: str) 
     out.print(table)
 
 
-def print_record(kind: str, record: Any, as_json: bool) -> None:
-    row = row_of(kind, record)
+def print_record(kind: str, record: Any, as_json: bool, *, revealed: bool = False) -> None:
+    """One record, its identity number masked unless it was *revealed* (and audited)."""
+    row = row_of(kind, record) if revealed else masked_row(kind, record)
     if as_json:
         print_json(row)
         return

@@ -13,14 +13,26 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+
+from oppgjor.core.redact import redact
 
 ENV_URL = "OPPGJOR_DATABASE_URL"
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 class StoreError(RuntimeError):
-    """The database refused a write (a conflicting key, a lost update) or is unreachable."""
+    """The database refused a write (a conflicting key, a value that does not fit, a lost
+    update) or is unreachable. The message is shown to the user: it names what went wrong, never
+    the values (the driver's first line only, national ids masked)."""
+
+
+def reason(exc: Exception) -> str:
+    """What the database said, without the values it was given: the first line of the
+    driver's message (PostgreSQL puts the row's values on a ``DETAIL`` line), masked."""
+    orig = getattr(exc, "orig", None) or exc
+    first = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+    return redact(first)
 
 
 def default_sqlite_path() -> Path:
@@ -58,6 +70,8 @@ def _sqlite_begin(conn: Any) -> None:
 
 
 def make_engine(url: str, **options: Any) -> Engine:
+    # a database error names the statement, never its values (national ids, names)
+    options.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         database = url.split("///", 1)[1] if "///" in url else ""
         if database and database != ":memory:":
@@ -101,7 +115,7 @@ class Database:
                 command.upgrade(config, "head")
         except OperationalError as exc:
             raise StoreError(
-                f"Får ikke kontakt med databasen {self.describe()}: {exc.orig}"
+                f"Får ikke kontakt med databasen {self.describe()}: {reason(exc)}"
             ) from None
 
     def table_names(self) -> list[str]:
@@ -114,10 +128,12 @@ class Database:
             with self.engine.begin() as conn:
                 yield Repos(conn)
         except IntegrityError as exc:
-            raise StoreError(f"Databasen avviste endringen: {exc.orig}") from None
+            raise StoreError(f"Databasen avviste endringen: {reason(exc)}") from None
+        except DataError as exc:
+            raise StoreError(f"Databasen avviste en verdi: {reason(exc)}") from None
         except OperationalError as exc:
             raise StoreError(
-                f"Databasen er opptatt eller utilgjengelig; prøv igjen ({exc.orig})."
+                f"Databasen er opptatt eller utilgjengelig; prøv igjen ({reason(exc)})."
             ) from None
 
     def dispose(self) -> None:

@@ -31,6 +31,7 @@ from oppgjor.clinic.domain.model import (
 )
 from oppgjor.store import bulk
 from oppgjor.store import tables as t
+from oppgjor.store.audit import AuditRepository
 from oppgjor.store.helfo import HelfoStore
 from oppgjor.store.inlist import one_of, rows_one_of
 from oppgjor.store.outgoing import OutgoingRepository
@@ -60,16 +61,8 @@ KIND_TABLES: dict[str, Table] = {
 }
 
 
-_APPOINTMENT_COLUMNS = (
-    "ref",
-    "practitioner_id",
-    "patient_id",
-    "series_id",
-    "start_at",
-    "end_at",
-    "refund_type",
-    "status",
-)
+_APPOINTMENT_COLUMNS = ("ref", "practitioner_id", "patient_id", "series_id", "start_at", "end_at",
+                        "refund_type", "status")  # fmt: skip
 _LINE_COLUMNS = ("appointment_id", "position", "code", "quantity")
 
 
@@ -85,6 +78,7 @@ class Repos:
         self.conn = conn
         self.helfo = HelfoStore(conn)
         self.outgoing = OutgoingRepository(conn)
+        self.audit = AuditRepository(conn)
 
     # -- settings ------------------------------------------------------------------------
     def get_setting(self, key: str) -> str | None:

@@ -7,20 +7,25 @@ with BLOCKING findings writes nothing and raises :class:`Rejected` with all of t
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
+from oppgjor.app import files
 from oppgjor.app.clinic.kinds import KINDS, RecordKind
 from oppgjor.app.errors import Conflict, NotFound, Rejected
-from oppgjor.app.installation import TEST_INSTALLATION
+from oppgjor.app.installation import TEST_INSTALLATION, file_mode
 from oppgjor.clinic.adapters import record_files
 from oppgjor.clinic.adapters.record_files import Format, RowSpec
 from oppgjor.clinic.adapters.rows import FILE_INVALID
 from oppgjor.core.clock import SYSTEM_CLOCK, Clock
 from oppgjor.core.findings import Finding, Severity
+from oppgjor.core.ids import national_id
 from oppgjor.store import Database
+from oppgjor.store.audit import AuditEvent
 from oppgjor.store.repos import Repos
 
 Mode = Literal["create", "update", "upsert"]
@@ -140,8 +145,59 @@ def list_records(db: Database, kind: str) -> list[Any]:
         return list(KINDS[kind].read(repos))
 
 
-def export_text(db: Database, kind: str, fmt: Format = "csv") -> str:
-    return record_files.write(_rows(kind), list_records(db, kind), fmt)
+# the field of a record that holds a person's identity number (a national id, a D- or
+# H-number, or another country's number): masked wherever records are shown
+IDENTITY_FIELD = "id_value"
+AUDIT_KIND = "patient"  # the kind of record the audit trail names for patients
+
+
+def holds_national_ids(kind: str) -> bool:
+    return IDENTITY_FIELD in _rows(kind).columns
+
+
+def masked(kind: str, record: Any) -> Any:
+    """*record* with its identity number masked (``150586*****``), for listings and screens."""
+    if not holds_national_ids(kind):
+        return record
+    value = getattr(record, IDENTITY_FIELD)
+    return dataclasses.replace(record, **{IDENTITY_FIELD: national_id.mask(value)})
+
+
+def export_text(db: Database, kind: str, fmt: Format = "csv", *, mask: bool = True) -> str:
+    """Every record of *kind* as a file's text; identity numbers masked unless *mask* is
+    False (a file for the clinic's own use: see :func:`export_file`)."""
+    found = list_records(db, kind)
+    return record_files.write(_rows(kind), [masked(kind, r) for r in found] if mask else found, fmt)
+
+
+def export_file(
+    db: Database, kind: str, path: Path, fmt: Format, *, actor: str, at: datetime.datetime
+) -> int:
+    """Write every record of *kind*, identity numbers in full (the file can be imported
+    again), to *path* with the installation's file mode; an export of patients is recorded
+    in the audit trail (with the file written, or not at all). Returns the number of records."""
+    mode = file_mode(db)
+    with db.transaction() as repos:  # the event is kept only if the file was written
+        found = list(KINDS[kind].read(repos))
+        if holds_national_ids(kind):
+            detail = {"file": path.name, "records": len(found)}
+            repos.audit.add(AuditEvent(at, actor, AUDIT_KIND, "*", "export", detail))
+        files.write_private(path, record_files.write(_rows(kind), found, fmt), mode)
+    return len(found)
+
+
+def reveal(db: Database, kind: str, ref: str, *, actor: str, at: datetime.datetime) -> Any:
+    """One record with its identity number in full, and an audit event saying who saw it
+    when (in the same transaction: no reveal without its record)."""
+    spec = _rows(kind)
+    with db.transaction() as repos:
+        found = [r for r in KINDS[kind].read(repos) if spec.key(r) == ref]
+        if not found:
+            raise NotFound(f"Fant ikke {KINDS[kind].noun} «{ref}».")
+        if holds_national_ids(kind):
+            detail = {"field": IDENTITY_FIELD}
+            repos.audit.add(AuditEvent(at, actor, AUDIT_KIND, ref, "reveal", detail))
+        return found[0]
 
 
 def get_record(db: Database, kind: str, ref: str) -> Any:

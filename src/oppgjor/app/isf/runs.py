@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from oppgjor.app import files
 from oppgjor.app.errors import UseCaseError
 from oppgjor.core import parameters
 from oppgjor.isf.adapters import batch, settings_file, summary_file
@@ -154,7 +155,10 @@ def compute(
     summary = batch.summarise(priced, prices_)
     if output is not None:
         step("skriver resultat")
+        # one row per patient contact (patient number, birth year, codes): not for others
+        files.reserve(output, files.DEFAULT_MODE)
         batch.write(priced, output)
+        files.restrict(output, files.DEFAULT_MODE)
     bad_rows = [(int(r), str(why)) for r, _, why in bad.collect().iter_rows()]
     findings = batch.count_findings(priced)
     points: dict[str, Decimal] = {}

@@ -13,11 +13,21 @@ from oppgjor.cli.common import (
     JsonOption,
     database,
     handled,
+    now,
 )
+from oppgjor.cli.helfo.common import User, actor_name
 from oppgjor.cli.render import out, print_findings, print_json, print_record, print_records
 from oppgjor.clinic.adapters.record_files import Format
 
 FormatOption = Annotated[str, typer.Option("--format", "-f", help="csv eller json.")]
+RevealOption = Annotated[
+    bool,
+    typer.Option(
+        "--reveal",
+        help="Vis hele fødselsnummeret (ellers maskert: 150586*****). Hvem som så det, og "
+        "når, lagres i revisjonssporet.",
+    ),
+]
 
 
 def report_result(report: records.Report, as_json: bool, what: str) -> None:
@@ -42,27 +52,43 @@ def add_record_commands(group: typer.Typer, kind: str, title: str, importable: b
         with handled(as_json):
             print_records(kind, records.list_records(database(), kind), as_json, title.capitalize())
 
-    @group.command("show", help=f"Vis én post ({title}) med nøkkel.")
-    def show(
-        ref: Annotated[str, typer.Argument(help="Nøkkelen (ref).")], as_json: JsonOption = False
-    ) -> None:
-        with handled(as_json):
-            print_record(kind, records.get_record(database(), kind, ref), as_json)
+    if records.holds_national_ids(kind):
+        _add_show_masked(group, kind, title)
+    else:
 
-    @group.command("export", help=f"Eksporter {title} til CSV eller JSON.")
+        @group.command("show", help=f"Vis én post ({title}) med nøkkel.")
+        def show(
+            ref: Annotated[str, typer.Argument(help="Nøkkelen (ref).")],
+            as_json: JsonOption = False,
+        ) -> None:
+            with handled(as_json):
+                print_record(kind, records.get_record(database(), kind, ref), as_json)
+
+    @group.command(
+        "export",
+        help=f"Eksporter {title} til CSV eller JSON. "
+        + (
+            "På skjermen er ID-numrene maskert; en fil (--output) har dem i sin helhet, "
+            "skrives uten lesetilgang for andre og logges i revisjonssporet."
+            if records.holds_national_ids(kind)
+            else "En fil (--output) skrives uten lesetilgang for andre."
+        ),
+    )
     def export(
         output: Annotated[
             Path | None, typer.Option("--output", "-o", help="Fil (ellers skjerm).")
         ] = None,
         fmt: FormatOption = "csv",
+        user: User = None,
     ) -> None:
         with handled():
-            text = records.export_text(database(), kind, _format(fmt))
             if output is None:
-                typer.echo(text, nl=False)
-            else:
-                output.write_text(text, encoding="utf-8")
-                out.print(f"Skrev {output}.")
+                typer.echo(records.export_text(database(), kind, _format(fmt)), nl=False)
+                return
+            records.export_file(
+                database(), kind, output, _format(fmt), actor=actor_name(user), at=now()
+            )
+            out.print(f"Skrev {output}.")
 
     if not importable:
         return
@@ -85,6 +111,24 @@ def add_record_commands(group: typer.Typer, kind: str, title: str, importable: b
             text = path.read_text(encoding="utf-8-sig")
             report = records.import_text(database(), kind, text, chosen)
             report_result(report, as_json, "Importert")
+
+
+def _add_show_masked(group: typer.Typer, kind: str, title: str) -> None:
+    """``show`` for a kind holding identity numbers: masked, or revealed and audited."""
+
+    @group.command("show", help=f"Vis én post ({title}) med nøkkel; ID-nummeret maskert.")
+    def show(
+        ref: Annotated[str, typer.Argument(help="Nøkkelen (ref).")],
+        as_json: JsonOption = False,
+        reveal: RevealOption = False,
+        user: User = None,
+    ) -> None:
+        with handled(as_json):
+            if reveal:
+                found = records.reveal(database(), kind, ref, actor=actor_name(user), at=now())
+            else:
+                found = records.get_record(database(), kind, ref)
+            print_record(kind, found, as_json, revealed=reveal)
 
 
 def _format(fmt: str) -> Format:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from oppgjor.app import files, installation
 from oppgjor.app.errors import UseCaseError
 from oppgjor.app.helfo import booking, views
 from oppgjor.app.helfo import settlements as st
@@ -156,9 +156,7 @@ def _write_lines(lines: list[booking.BookingLine], output: Path | None) -> None:
     if output is None:
         sys.stdout.write(buffer.getvalue())
         return
-    tmp = output.with_name(output.name + ".tmp")
-    tmp.write_text(buffer.getvalue(), encoding="utf-8")
-    os.replace(tmp, output)
+    files.write_private(output, buffer.getvalue(), installation.file_mode(database()))
 
 
 @settlement_app.command("book", help="Bokfør et utbetalt oppgjør og skriv posteringene (CSV).")
