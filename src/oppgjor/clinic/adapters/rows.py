@@ -46,12 +46,12 @@ MAX_QUANTITY = 999
 
 
 def show_value(value: str, name: str = "") -> str:
-    """*value* as a finding may repeat it: national ids masked (the whole value in an id
+    r"""*value* as a finding may repeat it: national ids masked (the whole value in an id
     column, and anything that looks like one elsewhere), unprintable characters replaced,
     at most a line long.
 
-    >>> show_value("15058612337 Kari"), show_value("x\x00y"), show_value("1" * 70)[-3:]
-    ('150586***** Kari', 'x\ufffdy', '1…')
+    >>> show_value("15058612337 Kari"), show_value("x\x00y"), show_value("1" * 70)[-2:]
+    ('150586***** Kari', 'x�y', '1…')
     """
     if name in _SECRET_COLUMNS:
         value = value[:6] + "*" * min(max(len(value) - 6, 0), _SHOWN)
