@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from oppgjor.app.clinic import validation
 from oppgjor.app.helfo import inbox as helfo_inbox
-from oppgjor.clinic.adapters import rows
+from oppgjor.clinic.adapters import decoding, rows
 from oppgjor.clinic.domain import findings, planner, series, tariffs, templates
 from oppgjor.core.findings import INTERNAL, FindingCode
 from oppgjor.helfo.domain import controls
@@ -21,7 +21,7 @@ SOURCES: list[tuple[str, tuple[FindingCode, ...]]] = [
     ("Behandlingsserier", series.CODES),
     ("Seriemaler", templates.CODES),
     ("Planlegger", planner.CODES),
-    ("Import og referanser", (*rows.CODES, *validation.CODES)),
+    ("Import og referanser", (*rows.CODES, *decoding.CODES, *validation.CODES)),
     ("Helfo-oppgjør: kontroll (Kontrollér)", controls.CODES),
     ("Helfo-kvitteringer i innboksen (karantene)", helfo_inbox.CODES),
     ("ISF: funn per aktivitetspost (kolonnen finding)", isf_findings.CODES),

@@ -8,6 +8,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from oppgjor.app.clinic import records
 from oppgjor.app.clinic.kinds import KINDS
@@ -71,6 +72,12 @@ def print_findings(findings: Iterable[Finding], console: Console = out) -> None:
         table.add_column(column)
     for f in findings:
         style = SEVERITY_STYLE.get(f.severity.value, "")
-        cells = [f"[{style}]{f.severity.value}[/]", f.code, f.location, f.message]
-        table.add_row(*cells, *([f.link] if linked else []))
+        # the location and message may repeat what a file held: shown as text, never markup
+        cells: list[Text | str] = [
+            Text(f.severity.value, style),
+            f.code,
+            Text(f.location),
+            Text(f.message),
+        ]
+        table.add_row(*cells, *([Text(f.link)] if linked else []))
     console.print(table)

@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 from oppgjor.app import files
+from oppgjor.app.clinic import validation
 from oppgjor.app.clinic.kinds import KINDS, RecordKind
 from oppgjor.app.errors import Conflict, NotFound, Rejected
 from oppgjor.app.installation import TEST_INSTALLATION, file_mode
-from oppgjor.clinic.adapters import record_files
+from oppgjor.clinic.adapters import decoding, record_files
 from oppgjor.clinic.adapters.record_files import Format, RowSpec
 from oppgjor.clinic.adapters.rows import FILE_INVALID
 from oppgjor.core.clock import SYSTEM_CLOCK, Clock
@@ -98,8 +99,10 @@ def apply_in(
     today = today or now.date()
     report = Report(kind, rows=len(items) + _rows_in(parse_findings))
     allow = repos.get_setting(TEST_INSTALLATION) == "true"
-    checked, findings = entry.validate(repos, items, allow_synthetic=allow, today=today)
-    report.findings = [*parse_findings, *findings]
+    misfits, held = validation.oversized(kind, items)
+    fitting = [item for n, item in enumerate(items) if n not in held]
+    checked, findings = entry.validate(repos, fitting, allow_synthetic=allow, today=today)
+    report.findings = [*parse_findings, *misfits, *findings]
     if any(blocks(entry, f) for f in report.findings):
         raise Rejected(report.findings, f"Ingenting ble lagret ({len(items)} rader sjekket).")
     _check_mode(repos, entry, checked, mode)
@@ -129,11 +132,35 @@ def save(db: Database, kind: str, record: Any, *, mode: Mode = "create") -> Repo
     return apply(db, kind, [(KINDS[kind].label(record), record)], mode=mode)
 
 
-def import_text(
-    db: Database, kind: str, text: str, fmt: Format = "csv", clock: Clock = SYSTEM_CLOCK
+def import_file(
+    db: Database,
+    kind: str,
+    data: bytes,
+    fmt: Format = "csv",
+    *,
+    encoding: str | None = None,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> Report:
-    """Import a CSV (or JSON) file's text: validated whole, applied in one transaction."""
-    parsed, findings = record_files.read(_rows(kind), text, fmt)
+    """Import a CSV (or JSON) file's bytes, in *encoding* or the one detected (UTF-8, or
+    Windows-1252 as Excel writes it, said in an INFO finding)."""
+    decoded = decoding.decode(data, encoding, csv_columns=fmt == "csv")
+    if decoded.text is None:
+        raise Rejected(decoded.findings, "Filen ble ikke importert.")
+    return import_text(db, kind, decoded.text, fmt, clock, noted=decoded.findings)
+
+
+def import_text(
+    db: Database,
+    kind: str,
+    text: str,
+    fmt: Format = "csv",
+    clock: Clock = SYSTEM_CLOCK,
+    noted: Sequence[Finding] = (),
+) -> Report:
+    """Import a CSV (or JSON) file's text: validated whole, applied in one transaction.
+    *noted*: findings about the file itself, reported with the rest."""
+    parsed, read_findings = record_files.read(_rows(kind), text, fmt)
+    findings = [*noted, *read_findings]
     if any(f.code == FILE_INVALID.code for f in findings):
         raise Rejected(findings, "Filen ble ikke importert.")
     items = [(f"rad {line}", record) for line, record in parsed]

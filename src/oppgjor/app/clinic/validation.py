@@ -10,15 +10,17 @@ from __future__ import annotations
 import dataclasses
 import datetime
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from typing import Any, Protocol
 
-from oppgjor.clinic.adapters.rows import DUPLICATE_ROW
+from oppgjor.clinic.adapters.rows import DUPLICATE_ROW, show_value
 from oppgjor.clinic.domain import planner, records, series
 from oppgjor.clinic.domain.model import Appointment, DiagnosisSystem, TreatmentSeries
 from oppgjor.clinic.domain.ports import ClinicRecords
 from oppgjor.clinic.domain.tariffs import TariffPlate, check_tariff
 from oppgjor.core import codes
 from oppgjor.core.findings import Finding, FindingCode, Severity
+from oppgjor.store.limits import Limit, field_limits
 from oppgjor.store.repos import Repos
 
 UNKNOWN_REFERENCE = FindingCode(
@@ -29,7 +31,13 @@ DUPLICATE_IDENTITY = FindingCode(
     Severity.BLOCKING,
     "En annen pasient er allerede registrert med samme ID-nummer.",
 )
-CODES = (UNKNOWN_REFERENCE, DUPLICATE_IDENTITY)
+TOO_LONG = FindingCode(
+    "IMPORT_FIELD_TOO_LONG", Severity.BLOCKING, "En verdi er lengre enn feltet har plass til."
+)
+OUT_OF_RANGE = FindingCode(
+    "IMPORT_NUMBER_OUT_OF_RANGE", Severity.BLOCKING, "Et tall er større enn feltet har plass til."
+)
+CODES = (UNKNOWN_REFERENCE, DUPLICATE_IDENTITY, TOO_LONG, OUT_OF_RANGE)
 
 # Findings that stop a series from being saved at all: it would point at nothing.
 SERIES_STRUCTURAL = frozenset({series.UNKNOWN_REFERENCE.code, UNKNOWN_REFERENCE.code})
@@ -52,6 +60,51 @@ def _each(check: Callable[[Any], tuple[Any, list[Finding]]], items: Labelled) ->
         findings.extend(f.at(label) for f in found)
         checked.append(record)
     return checked, findings
+
+
+def oversized(kind: str, items: Labelled) -> tuple[list[Finding], set[int]]:
+    """Every value of *items* that does not fit its column (the sizes are the store's), and
+    the positions of the items that hold one: they are not validated further."""
+    limits = field_limits(kind)
+    findings: list[Finding] = []
+    held: set[int] = set()
+    for n, (label, record) in enumerate(items):
+        found = [
+            finding
+            for name, limit in limits.items()
+            for value in _values(record, name)
+            if (finding := _misfit(label, name, value, limit)) is not None
+        ]
+        if found:
+            findings.extend(found)
+            held.add(n)
+    return findings, held
+
+
+def _values(record: Any, name: str) -> list[Any]:
+    """The values of field *name* of *record*; ``lines.code``: the code of every line."""
+    part, _, inner = name.partition(".")
+    value = getattr(record, part, None)
+    if not inner:
+        return [value]
+    return [getattr(x, inner, None) for x in value] if isinstance(value, tuple | list) else []
+
+
+def _misfit(label: str, name: str, value: Any, limit: Limit) -> Finding | None:
+    field = name.partition(".")[0]
+    if isinstance(value, str) and limit.length is not None and len(value) > limit.length:
+        return TOO_LONG(
+            f"{field} = «{show_value(value, field)}» har {len(value)} tegn; feltet har plass "
+            f"til {limit.length}.",
+            f"{label}.{field}",
+        )
+    number = isinstance(value, int | Decimal) and not isinstance(value, bool)
+    if number and limit.largest is not None and abs(value) > limit.largest:
+        return OUT_OF_RANGE(
+            f"{field} = «{show_value(str(value))}» er for stort (høyst {limit.largest}).",
+            f"{label}.{field}",
+        )
+    return None
 
 
 def departments(repos: Repos, items: Labelled, **_: Any) -> Checked:
@@ -87,14 +140,26 @@ def patients(
 
     checked, findings = _each(check, items)
     stored = repos.patients_by_identity(p.id_value for p in checked)
+    first: dict[tuple[str, str], tuple[str, str]] = {}  # (type, number) -> (label, ref)
     for (label, _), p in zip(items, checked, strict=True):
-        other = stored.get((p.id_type.value, p.id_value))
+        identity = (p.id_type.value, p.id_value)
+        other = stored.get(identity)
         if other is not None and other != p.ref:
             findings.append(
                 DUPLICATE_IDENTITY(
                     f"Pasient «{other}» har allerede dette ID-nummeret.", f"{label}.id_value"
                 )
             )
+        if identity in first and p.id_value:
+            where, ref = first[identity]
+            findings.append(
+                DUPLICATE_ROW(
+                    f"ID-nummeret {show_value(p.id_value, 'id_value')} står også på {where} "
+                    f"(pasient «{ref}»).",
+                    f"{label}.id_value",
+                )
+            )
+        first.setdefault(identity, (label, p.ref))
     return checked, findings
 
 

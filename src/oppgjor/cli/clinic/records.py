@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 from typing import Annotated
 
@@ -104,12 +105,22 @@ def add_record_commands(group: typer.Typer, kind: str, title: str, importable: b
             str | None,
             typer.Option("--format", "-f", help="csv eller json (ellers fra filnavnet)."),
         ] = None,
+        encoding: Annotated[
+            str | None,
+            typer.Option(
+                "--encoding",
+                "-e",
+                help="Filens tegnsett, f.eks. utf-8 eller cp1252 (ellers: UTF-8 om filen er "
+                "gyldig UTF-8, ellers Windows-1252 slik Excel lagrer på norsk PC).",
+            ),
+        ] = None,
         as_json: JsonOption = False,
     ) -> None:
         with handled(as_json):
             chosen = _format(fmt or ("json" if path.suffix.lower() == ".json" else "csv"))
-            text = path.read_text(encoding="utf-8-sig")
-            report = records.import_text(database(), kind, text, chosen)
+            _check_encoding(encoding)
+            data = path.read_bytes()
+            report = records.import_file(database(), kind, data, chosen, encoding=encoding)
             report_result(report, as_json, "Importert")
 
 
@@ -137,3 +148,14 @@ def _format(fmt: str) -> Format:
     if fmt == "json":
         return "json"
     raise typer.BadParameter("bruk csv eller json", param_hint="--format")
+
+
+def _check_encoding(encoding: str | None) -> None:
+    if encoding is None:
+        return
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise typer.BadParameter(
+            "ukjent tegnsett (f.eks. utf-8 eller cp1252)", param_hint="--encoding"
+        ) from None

@@ -12,13 +12,21 @@ def is_open_data(rows: list[dict[str, Any]]) -> bool:
 
 def tariff_row(row: dict[str, Any]) -> dict[str, Any]:
     """One object of Helfo's open ``takstkoder`` data as a tariff row. Dates may carry a time
-    part; amounts may be numbers or text."""
+    part; amounts may be numbers or text. A value that is neither (a list, an object) is
+    passed on as it is, for the reader to refuse with the row and field."""
 
-    def day(value: Any) -> str:
-        return str(value)[:10] if value not in (None, "") else ""
+    def day(value: Any) -> Any:
+        if value is None or value == "":
+            return ""
+        return value[:10] if isinstance(value, str) else value
 
     def amount(key: str) -> Any:
-        return 0 if row.get(key) in (None, "") else row[key]
+        value = row.get(key)
+        return 0 if value is None or value == "" else value
+
+    takst_id = row.get("takst_id", "")
+    if isinstance(takst_id, list | dict):
+        takst_id = ""
 
     return {
         "code": row.get("takstkode"),
@@ -29,7 +37,7 @@ def tariff_row(row: dict[str, Any]) -> dict[str, Any]:
         "copayment": amount("egenandel"),
         "valid_from": day(row.get("fradato")),
         "valid_to": day(row.get("tildato")),
-        "source": f"Helfo åpne data takst_id {row.get('takst_id', '')}".strip(),
+        "source": f"Helfo åpne data takst_id {takst_id}".strip(),
     }
 
 

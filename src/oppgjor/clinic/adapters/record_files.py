@@ -13,10 +13,10 @@ import io
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any, Literal
 
-from oppgjor.clinic.adapters.rows import DUPLICATE_ROW, FILE_INVALID, RowReader, cell
+from oppgjor.clinic.adapters import file_rows
+from oppgjor.clinic.adapters.rows import DUPLICATE_ROW, FILE_INVALID, RowReader, cell, show_value
 from oppgjor.core.findings import Finding
 
 Format = Literal["csv", "json"]
@@ -55,42 +55,44 @@ def read(spec: RowSpec, text: str, fmt: Format = "csv") -> Parsed:
 
 def read_csv(spec: RowSpec, text: str) -> Parsed:
     """Parse *text* (``,`` or ``;`` separated, header row first) into (line no., record)."""
-    text = text.lstrip("\ufeff")
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [h.strip() for h in next(reader, [])]
-    unknown = [h for h in header if h not in spec.columns]
-    if not header or unknown:
-        message = (
-            f"Ukjente kolonner: {', '.join(unknown)}."
-            if unknown
-            else "Filen har ingen overskriftsrad."
-        )
-        return [], [FILE_INVALID(f"{message} Gyldige kolonner: {', '.join(spec.columns)}.", "fil")]
-    # as csv.DictReader: blank lines are not rows; missing fields read as empty
-    rows = (dict(zip(header, row, strict=False)) for row in reader if row)
-    return _build_rows(spec, enumerate(rows, start=2))
+    header, rows, unreadable = file_rows.csv_rows(text.lstrip("\ufeff"))
+    problem = _header_problem(spec, header)
+    if problem:
+        return [], [FILE_INVALID(problem, "fil")]
+    # missing fields read as empty
+    records, findings = _build_rows(
+        spec, ((line, dict(zip(header, row, strict=False))) for line, row in rows)
+    )
+    return records, [*findings, *unreadable]
+
+
+def _header_problem(spec: RowSpec, header: list[str]) -> str | None:
+    unknown = [show_value(h) for h in header if h not in spec.columns]
+    twice = sorted({h for h in header if header.count(h) > 1})
+    if header and not unknown and not twice:
+        return None
+    valid = f" Gyldige kolonner: {', '.join(spec.columns)}."
+    if not header:
+        return "Filen har ingen overskriftsrad." + valid
+    if unknown:
+        return f"Ukjente kolonner: {', '.join(unknown[:10])}." + valid
+    return f"Kolonner som står flere ganger: {', '.join(twice)}."
 
 
 def read_json(spec: RowSpec, text: str) -> Parsed:
     """Parse a JSON list of objects (or an object holding one) into (position, record)."""
-    try:
-        data = json.loads(text, parse_float=Decimal)
-    except json.JSONDecodeError as exc:
-        return [], [FILE_INVALID(f"Ugyldig JSON på linje {exc.lineno}: {exc.msg}.", "fil")]
-    if isinstance(data, dict):
-        data = next((v for v in data.values() if isinstance(v, list)), None)
-    if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
-        return [], [FILE_INVALID("JSON-filen må være en liste av objekter.", "fil")]
+    data, findings = file_rows.json_objects(text)
+    if data is None:
+        return [], findings
     if spec.adapt_json is not None:
         data = spec.adapt_json(data)
     return read_json_rows(spec, data)
 
 
 def read_json_rows(spec: RowSpec, rows: JsonRows) -> Parsed:
-    as_text = ({k: cell(v) for k, v in row.items()} for row in rows)
-    return _build_rows(spec, enumerate(as_text, start=1))
+    cells, findings = file_rows.json_cells(rows)
+    records, more = _build_rows(spec, cells)
+    return records, [*findings, *more]
 
 
 def _build_rows(spec: RowSpec, rows: Iterable[tuple[int, dict[str, str]]]) -> Parsed:
@@ -106,7 +108,9 @@ def _build_rows(spec: RowSpec, rows: Iterable[tuple[int, dict[str, str]]]) -> Pa
         key = spec.key(record)
         if key and key in seen:
             findings.append(
-                DUPLICATE_ROW(f"rad {line}: «{key}» står også på rad {seen[key]}.", f"rad {line}")
+                DUPLICATE_ROW(
+                    f"rad {line}: «{show_value(key)}» står også på rad {seen[key]}.", f"rad {line}"
+                )
             )
             continue
         if key:

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from oppgjor.clinic.adapters.helfo_tariffs import as_tariff_rows
 from oppgjor.clinic.adapters.record_files import RowSpec
-from oppgjor.clinic.adapters.rows import RowReader, format_lines, parse_lines
+from oppgjor.clinic.adapters.rows import MAX_QUANTITY, RowReader, format_lines, parse_lines
 from oppgjor.clinic.domain.model import (
     Appointment,
     AppointmentStatus,
@@ -256,7 +256,10 @@ def _appointment(r: RowReader) -> Appointment:
             lines = parse_lines(raw)
         except ValueError:
             r.bad(
-                "lines", raw, "skriv takstene som «KODE» eller «KODE*antall», adskilt med mellomrom"
+                "lines",
+                raw,
+                f"skriv takstene som «KODE» eller «KODE*antall» (antall 1–{MAX_QUANTITY}), "
+                "adskilt med mellomrom",
             )
     return Appointment(
         ref=r.text("ref"),

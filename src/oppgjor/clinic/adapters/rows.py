@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import datetime
 import functools
+import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any, TypeVar
 
 from oppgjor.clinic.domain.model import TariffLine
 from oppgjor.core.findings import Finding, FindingCode, Severity
-from oppgjor.core.ids import national_id
-from oppgjor.core.money import InvalidAmount, nok
+from oppgjor.core.money import nok
 
 T = TypeVar("T")
 
@@ -33,6 +34,43 @@ CODES = (FIELD_INVALID, FILE_INVALID, DUPLICATE_ROW)
 _TRUE = {"1", "ja", "j", "yes", "y", "true", "sann"}
 _FALSE = {"0", "nei", "n", "no", "false", "usann"}
 _SECRET_COLUMNS = {"id_value"}
+_SHOWN = 60  # the most characters of a bad value a finding repeats
+_ELEVEN_DIGITS = re.compile(r"(?<![0-9])([0-9]{6})[0-9]{5}(?![0-9])")  # what may be a national id
+_INTEGER = re.compile(r"[+-]?[0-9]{1,18}")
+_LINE = re.compile(r"([^*\s]+)(?:\*([0-9]{1,9}))?")
+_ALLOWED_CONTROLS = {"\t", "\n", "\r"}
+# dates outside these years are typing errors; inside them, day arithmetic never overflows
+FIRST_YEAR, LAST_YEAR = 1800, 2999
+# the most of one tariff on one appointment line: a sanity bound well above any real count
+MAX_QUANTITY = 999
+
+
+def show_value(value: str, name: str = "") -> str:
+    r"""*value* as a finding may repeat it: national ids masked (the whole value in an id
+    column, and anything that looks like one elsewhere), unprintable characters replaced,
+    at most a line long.
+
+    >>> show_value("15058612337 Kari"), show_value("x\x00y"), show_value("1" * 70)[-2:]
+    ('150586***** Kari', 'x�y', '1…')
+    """
+    if name in _SECRET_COLUMNS:
+        value = value[:6] + "*" * min(max(len(value) - 6, 0), _SHOWN)
+    value = _ELEVEN_DIGITS.sub(r"\1*****", value[: _SHOWN + 12])
+    value = "".join("\ufffd" if _unprintable(ch) else ch for ch in value)
+    return value if len(value) <= _SHOWN else value[: _SHOWN - 1] + "…"
+
+
+def _unprintable(ch: str) -> bool:
+    return unicodedata.category(ch) in ("Cc", "Cs") and ch not in _ALLOWED_CONTROLS
+
+
+def bad_characters(value: str) -> str | None:
+    """Why *value* cannot be stored as text (a NUL, control characters, half a surrogate
+    pair), or None."""
+    found = sorted({f"U+{ord(ch):04X}" for ch in value if _unprintable(ch)})
+    if not found:
+        return None
+    return f"inneholder tegn som ikke kan lagres ({', '.join(found[:3])})"
 
 
 class RowReader:
@@ -45,7 +83,7 @@ class RowReader:
 
     def bad(self, name: str, value: str, why: str) -> None:
         """Record that field *name* holds *value*, which cannot be used because *why*."""
-        shown = national_id.mask(value) if name in _SECRET_COLUMNS else value
+        shown = show_value(value, name)
         self.findings.append(
             FIELD_INVALID(f"{self.location}, {name} = «{shown}»: {why}", f"{self.location}.{name}")
         )
@@ -55,6 +93,10 @@ class RowReader:
         if not value:
             if required:
                 self.bad(name, value, "må fylles ut")
+            return None
+        why = bad_characters(value)
+        if why is not None:
+            self.bad(name, value, why)
             return None
         return value
 
@@ -69,23 +111,25 @@ class RowReader:
             return None
         try:
             return convert(value)
-        except (ValueError, InvalidAmount):
+        except (ValueError, ArithmeticError):  # InvalidAmount, and decimal's InvalidOperation
             self.bad(name, value, why)
             return None
 
     def date(self, name: str, required: bool = False) -> datetime.date | None:
-        return self._convert(name, required, parse_date, "ugyldig dato (bruk ÅÅÅÅ-MM-DD)")
+        return self._convert(
+            name, required, _in_years(parse_date), "ugyldig dato (bruk ÅÅÅÅ-MM-DD)"
+        )
 
     def datetime(self, name: str) -> datetime.datetime | None:
         return self._convert(
-            name, True, parse_datetime, "ugyldig tidspunkt (bruk ÅÅÅÅ-MM-DD TT:MM)"
+            name, True, _in_years(parse_datetime), "ugyldig tidspunkt (bruk ÅÅÅÅ-MM-DD TT:MM)"
         )
 
     def money(self, name: str) -> Decimal | None:
         return self._convert(name, True, nok, "ugyldig beløp (f.eks. 1234,50)")
 
     def integer(self, name: str) -> int | None:
-        return self._convert(name, False, int, "må være et heltall")
+        return self._convert(name, False, parse_integer, "må være et heltall")
 
     def boolean(self, name: str) -> bool | None:
         return self._convert(name, False, parse_bool, "bruk ja eller nei")
@@ -100,6 +144,28 @@ class RowReader:
             allowed = ", ".join(e.value for e in enum)
             self.bad(name, value, f"må være en av {allowed}")
             return default
+
+
+D = TypeVar("D", datetime.date, datetime.datetime)
+
+
+def _in_years(parse: Callable[[str], D]) -> Callable[[str], D]:
+    """*parse*, refusing a year outside FIRST_YEAR..LAST_YEAR."""
+
+    def parse_in_years(value: str) -> D:
+        parsed = parse(value)
+        if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+            raise ValueError(value)
+        return parsed
+
+    return parse_in_years
+
+
+def parse_integer(value: str) -> int:
+    """A whole number written with the digits 0-9 (no ``1_000``, no other scripts' digits)."""
+    if not _INTEGER.fullmatch(value):
+        raise ValueError(value)
+    return int(value)
 
 
 def parse_date(value: str) -> datetime.date:
@@ -137,11 +203,20 @@ def parse_bool(value: str) -> bool:
 
 @functools.lru_cache(maxsize=4096)  # and few distinct tariff lines
 def parse_lines(value: str) -> tuple[TariffLine, ...]:
-    """``"FBV1 A2*2"`` → two lines; quantity after ``*``."""
+    """``"FBV1 A2*2"`` → two lines; quantity after ``*``, 1 to MAX_QUANTITY.
+
+    >>> parse_lines("FBV1 A2*2")
+    (TariffLine(code='FBV1', quantity=1), TariffLine(code='A2', quantity=2))
+    """
     lines = []
     for token in value.split():
-        code, _, qty = token.partition("*")
-        lines.append(TariffLine(code, int(qty) if qty else 1))
+        match = _LINE.fullmatch(token)
+        if match is None:
+            raise ValueError(token)
+        quantity = int(match[2]) if match[2] else 1
+        if not 1 <= quantity <= MAX_QUANTITY:
+            raise ValueError(token)
+        lines.append(TariffLine(match[1], quantity))
     return tuple(lines)
 
 
