@@ -17,6 +17,7 @@ from oppgjor.app.helfo import settlements as st
 from oppgjor.helfo.adapters.messages import apprec, xml
 from oppgjor.helfo.domain.model import SettlementState, SettlementType
 from oppgjor.helfo.domain.transport import ManualTransport
+from oppgjor.store import StoreBusy
 from oppgjor.store.helfo.messages import MessageRepository
 
 NOW = datetime.datetime(2026, 3, 10, 12, 0)
@@ -127,6 +128,22 @@ def test_an_internal_error_quarantines_one_file_and_the_run_goes_on(sent, monkey
     report = read(db)
     assert codes(report) == ["INBOX_INTERNAL"] and "ZeroDivisionError" in report.quarantined[0][1]
     assert report.applied == [("b.xml", sid, "1")]
+
+
+def test_a_busy_database_leaves_the_receipt_in_the_inbox_for_the_next_run(sent, monkeypatch):
+    db, sid, target = sent
+    real = st.receipt_in
+
+    def busy(*args, **kwargs):
+        raise StoreBusy("Databasen er opptatt eller utilgjengelig; prøv igjen.")
+
+    monkeypatch.setattr(inbox.st, "receipt_in", busy)
+    path = drop(target, "a.xml")
+    with pytest.raises(StoreBusy):  # the user is told; a good receipt is never quarantined
+        read(db)
+    assert path.is_file() and list(target.quarantine.iterdir()) == []
+    monkeypatch.setattr(inbox.st, "receipt_in", real)
+    assert read(db).applied == [("a.xml", sid, "1")]
 
 
 @pytest.mark.parametrize("stem", ["k" * 246, "ø" * 125], ids=["250-tegn", "250-byte-utf8"])

@@ -27,6 +27,11 @@ class StoreError(RuntimeError):
     the values (the driver's first line only, national ids masked)."""
 
 
+class StoreBusy(StoreError):
+    """The database is busy (locked longer than the wait) or unreachable: nothing was wrong
+    with what was asked, so the same action may simply be tried again."""
+
+
 def reason(exc: Exception) -> str:
     """What the database said, without the values it was given: the first line of the
     driver's message (PostgreSQL puts the row's values on a ``DETAIL`` line), masked."""
@@ -114,7 +119,7 @@ class Database:
                 config.attributes["connection"] = conn
                 command.upgrade(config, "head")
         except OperationalError as exc:
-            raise StoreError(
+            raise StoreBusy(
                 f"Får ikke kontakt med databasen {self.describe()}: {reason(exc)}"
             ) from None
 
@@ -132,7 +137,7 @@ class Database:
         except DataError as exc:
             raise StoreError(f"Databasen avviste en verdi: {reason(exc)}") from None
         except OperationalError as exc:
-            raise StoreError(
+            raise StoreBusy(
                 f"Databasen er opptatt eller utilgjengelig; prøv igjen ({reason(exc)})."
             ) from None
 

@@ -23,7 +23,7 @@ from oppgjor.core import codes
 from oppgjor.core.findings import Finding, FindingCode, Severity
 from oppgjor.helfo.adapters import folders as exchange
 from oppgjor.helfo.adapters.messages import apprec, xml
-from oppgjor.store import Database, StoreError
+from oppgjor.store import Database, StoreBusy, StoreError
 from oppgjor.store.helfo.messages import MessageRepository
 
 B, W = Severity.BLOCKING, Severity.WARNING
@@ -124,6 +124,8 @@ def _read_one(
         return
     except Quarantined as exc:
         finding = exc.finding
+    except StoreBusy:  # nothing wrong with the file: it waits in the inbox for the next run
+        raise
     except StoreError:  # its text may quote SQL and values: not shown
         finding = NOT_SAVED(
             f"Databasen avviste kvitteringen; ingenting er endret. {BACK}", _where(path)
