@@ -23,7 +23,8 @@ from oppgjor.cli.helfo.common import (
     rejection_reasons,
     settlement_dict,
 )
-from oppgjor.cli.render import out, print_json
+from oppgjor.cli.render import err, out, print_json
+from oppgjor.store import StoreBusy
 
 # -- calendar -------------------------------------------------------------------------------
 
@@ -209,7 +210,14 @@ def inbox(
 ) -> None:
     with handled(as_json):
         while True:
-            report = inbox_app.read_inbox(database(), actor=actor_name(user), now=now())
+            try:
+                report = inbox_app.read_inbox(database(), actor=actor_name(user), now=now())
+            except StoreBusy as exc:
+                if not watch:
+                    raise
+                err.print(f"[yellow]{exc}[/] Kvitteringene venter til neste runde.")
+                time.sleep(interval)
+                continue
             if as_json:
                 print_json({"applied": report.applied, "quarantined": report.quarantined,
                             "already_applied": report.already_applied,
