@@ -3,7 +3,9 @@ imports that write nothing when a row is bad."""
 
 import dataclasses
 import datetime
+import os
 import random
+import stat
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -16,7 +18,7 @@ from oppgjor.app.clinic import demo, records
 from oppgjor.app.errors import Conflict, Rejected
 from oppgjor.app.helfo import views
 from oppgjor.clinic.domain.model import Department, IdType, Patient, Practice
-from oppgjor.store import tables
+from oppgjor.store import Database, tables
 
 PRACTITIONERS_CSV = """ref;name;profession;hpr_number;modules
 B1;Lege Demo;LE;1234567;planner settlement
@@ -145,3 +147,18 @@ def test_a_national_id_held_by_another_patient_is_refused_in_one_query(db):
     assert ("PATIENT_DUPLICATE_IDENTITY", "rad 39") in codes
     assert sum("id_value" in s and "patient" in s for s in statements) == 1
     assert [p.ref for p in records.list_records(db, "patients")] == ["P1"]
+
+
+def test_a_new_sqlite_database_is_readable_by_its_owner_only(tmp_path):
+
+    old = os.umask(0o022)  # the usual umask: files world-readable by default
+    try:
+        path = tmp_path / "ny" / "oppgjor.db"
+        db = Database(f"sqlite:///{path}")
+        with db.transaction() as repos:
+            repos.set_setting("x", "y")
+        db.dispose()
+    finally:
+        os.umask(old)
+    for made in path.parent.iterdir():
+        assert stat.S_IMODE(made.stat().st_mode) & 0o077 == 0, made.name

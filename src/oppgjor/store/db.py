@@ -79,8 +79,12 @@ def make_engine(url: str, **options: Any) -> Engine:
     options.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         database = url.split("///", 1)[1] if "///" in url else ""
-        if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        if database and database != ":memory:" and not database.startswith("file:"):
+            path = Path(database.split("?", 1)[0])
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # it holds national ids: a new file is its owner's only (SQLite gives the -wal and
+            # -shm files the database file's mode)
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
         # one pooled connection per thread: closing the last connection of a WAL database
         # checkpoints it, which made every short transaction pay for a checkpoint
         engine = create_engine(url, **options)
