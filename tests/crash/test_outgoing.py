@@ -114,3 +114,13 @@ def test_a_receipt_for_a_message_the_killed_run_did_not_record_is_applied(run, m
     s = st.load_settlement(db, sid)
     assert s.state is SettlementState.RECEIPTED and s.transport_ref == msg_id
     assert list(outbox_messages(copy.folder)) == [msg_id]  # recorded, not written again
+
+
+def test_a_staged_file_no_unfinished_intent_owns_is_removed_not_sent(run):
+    copy, db, sid = run
+    staging = delivery.outbox_staging(copy.folder / "outbox")
+    staging.mkdir(parents=True)
+    orphan = outgoing.staged_path(staging, sid, "0123abcd")  # a run that lost a race left it
+    orphan.write_bytes(b"<MsgHead>")
+    sent = exchange.create_file(db, sid, secret=PASSWORD, actor="kari", now=NOW)
+    assert not orphan.exists() and list(outbox_messages(copy.folder)) == [sent.msg_id]

@@ -112,6 +112,16 @@ def deliver(staged: Path, destination: Path, content_hash: str) -> bool:
     return True
 
 
+def staged_files(staging: Path, subject_id: int) -> dict[str, Path]:
+    """The files staged in *staging* for *subject_id*, by the intent they were staged for."""
+    prefix = f"oppgjor{subject_id}-"
+    if not staging.is_dir():
+        return {}
+    return {
+        path.name[len(prefix) : -len(STAGED)]: path for path in staging.glob(f"{prefix}*{STAGED}")
+    }
+
+
 def discard(staging: Path, subject_id: int, intent: str) -> None:
     """Remove what an abandoned intent left in staging (a partial or whole staged file)."""
     staged_path(staging, subject_id, intent).unlink(missing_ok=True)

@@ -94,7 +94,7 @@ def send_file(
     finished instead, and no second message is made."""
     recover(db, locks=locks, now=now, also=(channel.folder,))
     with sending_lock(locks, settlement_id):
-        finished = _finish(db, settlement_id, now, api=None)
+        finished = _finish(db, settlement_id, now, None, locks)
         if finished:
             return finished[-1]
         intent, _, data = _prepare(db, settlement_id, channel, resend, actor, now)
@@ -115,7 +115,7 @@ def send_api(
     posted again (KUHR answers ``DUPLIKAT_KRAV``, which is success) and recorded."""
     recover(db, locks=locks, now=now)
     with sending_lock(locks, settlement_id):
-        finished = _finish(db, settlement_id, now, api=api)
+        finished = _finish(db, settlement_id, now, api, locks)
         if finished:
             return finished[-1]
         intent, content, _ = _prepare(db, settlement_id, api, False, actor, now)
@@ -146,7 +146,7 @@ def recover(
             with sending_lock(locks, sid):
                 for path in leftovers.get(sid, []):
                     path.unlink(missing_ok=True)
-                done += _finish(db, sid, now, api)
+                done += _finish(db, sid, now, api, locks)
         except outgoing.Busy:
             continue
     return done
@@ -248,9 +248,10 @@ def _record(
 
 
 def _finish(
-    db: Database, settlement_id: int, now: datetime.datetime, api: Transport | None
+    db: Database, settlement_id: int, now: datetime.datetime, api: Transport | None, locks: Path
 ) -> list[Sent]:
-    """Finish the settlement's intents a killed run left (the caller holds its lock)."""
+    """Finish the settlement's intents a killed run left (the caller holds its lock), and
+    remove a staged file no unfinished intent owns (a run that lost a race left it)."""
     with db.transaction() as repos:
         pending = repos.outgoing.pending(KIND, settlement_id)
     done = []
@@ -270,6 +271,11 @@ def _finish(
                 continue
             intent = _moved(db, intent, STAGED, now)  # killed before the commit: staged
         done.append(_replace(_deliver(db, intent, now), recovered=True))
+    with db.transaction() as repos:  # read under the lock: no one can add an intent now
+        owned = {i.intent for i in repos.outgoing.pending(KIND, settlement_id)}
+    for intent_key, path in outgoing.staged_files(locks, settlement_id).items():
+        if intent_key not in owned:
+            path.unlink(missing_ok=True)
     return done
 
 
