@@ -74,7 +74,8 @@ def points(steps: int) -> list[tuple[int, str]]:
     other one, the soak (``OPPGJOR_SOAK=1``) every step both before and after."""
     if os.environ.get("OPPGJOR_SOAK"):
         return [(k, when) for k in range(1, steps + 1) for when in ("before", "after")]
-    return [(1, "before")] + [(k, "after") for k in range(1, steps + 1, 2)] + [(steps, "after")]
+    every_other = [(k, "after") for k in range(1, steps + 1, 2)]
+    return list(dict.fromkeys([(1, "before"), *every_other, (steps, "after")]))
 
 
 def test_a_kill_at_any_step_of_sending_never_sends_twice(world, steps, tmp_path):
