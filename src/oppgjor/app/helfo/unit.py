@@ -31,9 +31,14 @@ def load(repos: Repositories, settlement_id: int) -> Settlement:
 def deciding(db: UnitOfWork, settlement_id: int) -> Iterator[tuple[Repositories, Settlement]]:
     """One unit of work on one settlement; the aggregate's refusals become use-case errors
     (a stale version or an impossible transition is a conflict), and nothing is written. A
-    refusal of a settlement changed since the action began is a conflict too."""
+    refusal of a settlement changed since the action began is a conflict too. The
+    settlement's row is held from the start (PostgreSQL reads each statement anew: without
+    it, a concurrent action could change the claims under this one before it saves)."""
     with racing(db, settlement_id), db.transaction() as repos:
-        yield repos, load(repos, settlement_id)
+        s = load(repos, settlement_id)
+        if not repos.helfo.settlements.lock(s.id, s.version):
+            raise Conflict(aggregate.changed_by_others(s))
+        yield repos, s
 
 
 def noted(db: UnitOfWork, settlement_id: int) -> Settlement | None:

@@ -1,0 +1,196 @@
+"""The same action from several processes at once (issue 11 §6, §8): exactly one wins, every
+other exits 5 saying the settlement (or claim) was changed by someone else, and nothing is
+done twice.
+
+Each race forks its contenders (each opens the database itself), lines them up at a barrier
+and lets them go together. So that they truly overlap, the harness holds the row (PostgreSQL)
+or the write lock (SQLite) the action needs while they start: every contender reads the state
+before any of them can write, as two users who looked at the same screen."""
+
+from __future__ import annotations
+
+import datetime
+import multiprocessing as mp
+import sqlite3
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import create_engine, text
+
+from oppgjor.app.errors import UseCaseError
+from oppgjor.app.helfo import booking, claims, inbox
+from oppgjor.app.helfo import settlements as st
+from oppgjor.helfo.domain.model import ClaimKind
+from oppgjor.helfo.domain.transport import ManualTransport
+from oppgjor.store import Database, StoreError
+from soak.figures import DUPLICATES, TRACEBACKS, WRONG_EXIT, Trial
+from soak.world import NOW, WHO, Settlements, World
+
+CHANGED = "endret av noen andre"
+HOLD_SECONDS = 0.4
+LATER = NOW + datetime.timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Race:
+    """An action raced: *prepare* makes a target (settlement id or claim number) ready, *act*
+    is what each contender does, *table* the row the harness holds, *done* counts how often
+    the action took effect (1 expected)."""
+
+    name: str
+    prepare: Callable[[Settlements], int]
+    act: Callable[[Database, int], object]
+    table: str = "settlement"
+    done: Callable[[Database, int], int] | None = None
+    exactly_one: bool = True
+
+
+def _events(action: str) -> Callable[[Database, int], int]:
+    def count(db: Database, sid: int) -> int:
+        with db.transaction() as repos:
+            return sum(1 for e in repos.helfo.settlements.events(sid) if e.action == action)
+
+    return count
+
+
+def _credits(db: Database, number: int) -> int:
+    with db.transaction() as repos:
+        return len(repos.helfo.claims.find(numbers=[number], kind=ClaimKind.CREDIT))
+
+
+def _accepted_claim(s: Settlements) -> int:
+    sid = s.receipted(claims=2, rejected=0)
+    return st.claims_in(s.db, sid)[0].number
+
+
+def _copayment_claim(s: Settlements) -> int:
+    found = [c for c in st.waiting(s.db, s.type, now=NOW) if c.content.copayment > 0]
+    s.pool = [n for n in s.pool if n != found[0].number]
+    return found[0].number
+
+
+def _inbox_ready(s: Settlements) -> int:
+    """Three sent settlements with a receipt each waiting in the inbox."""
+    for _ in range(3):
+        sid = s.sent(claims=2)
+        inbox.simulate_receipt(s.db, sid, {}, now=NOW)
+    return 0
+
+
+def _receipts_applied(db: Database, _: int) -> int:
+    """1 when every receipt was applied once (files in the archive, none elsewhere)."""
+    from oppgjor.app.helfo.exchange import folders, get_settings
+
+    target = folders(get_settings(db))
+    archived = [p for p in target.archive.iterdir() if p.suffix == ".xml"]
+    elsewhere = [p for p in [*target.inbox.iterdir(), *target.quarantine.iterdir()]]
+    return 1 if len(archived) == 3 and not elsewhere else 2
+
+
+A = dict(actor=WHO, now=LATER)
+RACES = [
+    Race("submit", lambda s: s.controlled(), lambda db, i: st.submit(db, i, **A), done=_events("submit")),
+    Race("send", lambda s: s.submitted(),
+         lambda db, i: st.send(db, i, ManualTransport("RACE"), **A), done=_events("send")),
+    Race("receipt", lambda s: s.sent(), lambda db, i: st.receipt(db, i, {}, **A), done=_events("receipt")),
+    Race("correct", lambda s: s.receipted(), lambda db, i: st.correct_rejected(db, i, **A),
+         done=_events("correct")),
+    Race("pay", lambda s: s.receipted(rejected=0),
+         lambda db, i: st.pay(db, i, Decimal("100.00"), NOW.date(), **A), done=_events("pay")),
+    Race("book", lambda s: s.paid(), lambda db, i: booking.book(db, i, **A), done=_events("book")),
+    Race("unlock", lambda s: s.submitted(), lambda db, i: st.unlock(db, i, **A), done=_events("unlock")),
+    Race("delete", lambda s: s.draft(), lambda db, i: st.delete(db, i, **A)),
+    Race("mark", lambda s: s.draft(),
+         lambda db, i: st.mark(db, i, st.Selection(remove_all=True), **A), exactly_one=False),
+    Race("control", lambda s: s.draft(), lambda db, i: st.control(db, i, **A), exactly_one=False),
+    Race("credit", _accepted_claim, lambda db, n: claims.credit(db, n, LATER), table="claim", done=_credits),
+    Race("copayment", _copayment_claim, lambda db, n: claims.copayment_paid(db, n, NOW.date(), LATER),
+         table="claim"),
+    Race("inbox", _inbox_ready, lambda db, _: inbox.read_inbox(db, **A), table="", done=_receipts_applied,
+         exactly_one=False),
+]  # fmt: skip
+BY_NAME = {r.name: r for r in RACES}
+
+
+def _contender(world: World, race: str, target: int, barrier: Any, results: Any) -> None:
+    db = world.open()
+    try:
+        barrier.wait(timeout=60)
+        BY_NAME[race].act(db, target)
+        results.put(("win", 0, ""))
+    except (UseCaseError, StoreError) as exc:
+        code = getattr(exc, "exit_code", 6)
+        results.put(("lost", code, str(exc)))
+    except Exception:
+        results.put(("traceback", -1, traceback.format_exc()))
+    finally:
+        db.dispose()
+
+
+class _Holder:
+    """Holds what the contenders need while they start: SQLite's write lock, or the row."""
+
+    def __init__(self, world: World, table: str, key: int, db: Database) -> None:
+        self.release: Callable[[], None] = lambda: None
+        if not table:
+            return
+        if world.url.startswith("sqlite"):
+            conn = sqlite3.connect(world.url.split("///", 1)[1], isolation_level=None, timeout=30)
+            conn.execute("BEGIN IMMEDIATE")
+            self.release = lambda: (conn.execute("COMMIT"), conn.close())  # type: ignore[func-returns-value]
+            return
+        engine = create_engine(db.url, **world.options)
+        conn2 = engine.connect()
+        column = "id" if table == "settlement" else "number"
+        conn2.execute(text(f"SELECT 1 FROM {table} WHERE {column} = :k FOR UPDATE"), {"k": key})
+
+        def release() -> None:
+            conn2.commit()
+            conn2.close()
+            engine.dispose()
+
+        self.release = release
+
+
+def run_race(world: World, db: Database, ready: Settlements, race: Race, contenders: int, trial: Trial) -> None:
+    """One race of *contenders* processes; failures are counted on *trial*."""
+    target = race.prepare(ready)
+    ctx = mp.get_context("fork")
+    barrier = ctx.Barrier(contenders + 1)
+    results = ctx.Queue()
+    procs = [ctx.Process(target=_contender, args=(world, race.name, target, barrier, results))
+             for _ in range(contenders)]  # fmt: skip
+    db.engine.dispose()  # no SQLite connection of ours may cross the fork
+    for p in procs:
+        p.start()
+    holder = _Holder(world, race.table, target, db)  # after the fork, for the same reason
+    try:
+        barrier.wait(timeout=60)
+        time.sleep(HOLD_SECONDS)
+    finally:
+        holder.release()
+    outcomes = [results.get(timeout=120) for _ in procs]
+    for p in procs:
+        p.join(timeout=60)
+    trial.runs += 1
+    _judge(race, outcomes, trial)
+    if race.done is not None:
+        trial.fail(DUPLICATES, f"{race.name}: done more than once", max(0, race.done(db, target) - 1))
+
+
+def _judge(race: Race, outcomes: list[tuple[str, int, str]], trial: Trial) -> None:
+    for kind, _, message in outcomes:
+        trial.output(message)
+        if kind == "traceback":
+            trial.fail(TRACEBACKS, message[-300:])
+    wins = sum(1 for kind, _, _ in outcomes if kind == "win")
+    losers = [(code, msg) for kind, code, msg in outcomes if kind == "lost"]
+    bad = [f"exit {code}: {msg}" for code, msg in losers if code != 5 or CHANGED not in msg]
+    if race.exactly_one and wins != 1:
+        trial.fail(WRONG_EXIT, f"{race.name}: {wins} winners; {bad[:1]}")
+    if bad:
+        trial.fail(WRONG_EXIT, f"{race.name}: {bad[0]}", len(bad))
