@@ -38,6 +38,7 @@ def unmasked_ids(text: str) -> int:
 class Trial:
     name: str
     runs: int = 0
+    attempts: int = 0
     failures: Counter[str] = field(default_factory=Counter)
     examples: dict[str, str] = field(default_factory=dict)
 
