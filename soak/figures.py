@@ -17,7 +17,14 @@ PARTIAL_FILES = "partial files"
 TRACEBACKS = "tracebacks"
 REJECTED_WRITES = "writes from rejected input"
 UNMASKED_IDS = "unmasked ids"
-EXPECTED_ZERO = (DUPLICATES, LOST_RECEIPTS, PARTIAL_FILES, TRACEBACKS, REJECTED_WRITES, UNMASKED_IDS)
+EXPECTED_ZERO = (
+    DUPLICATES,
+    LOST_RECEIPTS,
+    PARTIAL_FILES,
+    TRACEBACKS,
+    REJECTED_WRITES,
+    UNMASKED_IDS,
+)
 
 # other ways a run can fail
 WRONG_EXIT = "wrong exit"  # a race's loser not exiting 5 "endret av noen andre", or two winners
@@ -30,7 +37,9 @@ _ELEVEN_DIGITS = re.compile(r"(?<!\d)\d{11}(?!\d)")
 def unmasked_ids(text: str) -> int:
     """How many valid (also synthetic) 11-digit national ids *text* shows in full."""
     return sum(
-        1 for m in _ELEVEN_DIGITS.finditer(text) if national_id.is_valid(m.group(), allow_synthetic=True)
+        1
+        for m in _ELEVEN_DIGITS.finditer(text)
+        if national_id.is_valid(m.group(), allow_synthetic=True)
     )
 
 
@@ -41,6 +50,7 @@ class Trial:
     attempts: int = 0
     failures: Counter[str] = field(default_factory=Counter)
     examples: dict[str, str] = field(default_factory=dict)
+    causes: Counter[str] = field(default_factory=Counter)  # tracebacks by exception and place
 
     def fail(self, kind: str, example: str = "", count: int = 1) -> None:
         if count <= 0:
@@ -90,6 +100,11 @@ class Figures:
         lines += [f"{kind:<28} {totals.get(kind, 0):>7}" for kind in EXPECTED_ZERO]
         others = sorted(k for k in totals if k not in EXPECTED_ZERO)
         lines += [f"{kind:<28} {totals[kind]:>7}" for kind in others]
+        causes = [(t.name, c, n) for t in self.trials for c, n in t.causes.most_common(8)]
+        if causes:
+            lines.append("")
+            lines.append("tracebacks by cause:")
+            lines += [f"  {name}: {n} x {cause}" for name, cause, n in causes]
         examples = [(t.name, k, e) for t in self.trials for k, e in t.examples.items()]
         if examples:
             lines.append("")

@@ -38,7 +38,11 @@ def _delay(rng: random.Random, calibrated: float) -> float:
 
 
 def _partials(world: World) -> list[Path]:
-    return [p for p in world.helfo.rglob("*") if p.is_file() and (p.name.startswith(".") or p.suffix == ".tmp")]
+    return [
+        p
+        for p in world.helfo.rglob("*")
+        if p.is_file() and (p.name.startswith(".") or p.suffix == ".tmp")
+    ]
 
 
 def _record(trial: Trial, run: Run) -> None:
@@ -81,7 +85,10 @@ def inbox_kills(world: World, kills: int, rng: random.Random, trial: Trial, batc
 def _check_receipts(db, expected: dict[int, int], trial: Trial, *, final: bool) -> None:  # type: ignore[no-untyped-def]
     with db.transaction() as repos:
         applied = Counter(
-            sid for sid in expected for e in repos.helfo.settlements.events(sid) if e.action == "receipt"
+            sid
+            for sid in expected
+            for e in repos.helfo.settlements.events(sid)
+            if e.action == "receipt"
         )
     twice = sum(n - 1 for n in applied.values() if n > 1)
     trial.fail(DUPLICATES, "a receipt applied twice", twice)
@@ -90,7 +97,11 @@ def _check_receipts(db, expected: dict[int, int], trial: Trial, *, final: bool) 
         trial.fail(LOST_RECEIPTS, f"settlements without their receipt: {lost[:5]}", len(lost))
         target = folders(get_settings(db))
         stuck = list(target.quarantine.glob("*.xml"))
-        trial.fail(STATE_MISMATCH, f"applied receipts in quarantine: {[p.name for p in stuck[:2]]}", len(stuck))
+        trial.fail(
+            STATE_MISMATCH,
+            f"applied receipts in quarantine: {[p.name for p in stuck[:2]]}",
+            len(stuck),
+        )
 
 
 # -- import ---------------------------------------------------------------------------------
@@ -127,7 +138,9 @@ def import_kills(world: World, kind: str, kills: int, rng: random.Random, trial:
     while _more(trial, kills):
         round_ += 1
         path.write_text(_marked(original, column, round_), encoding="utf-8")
-        _record(trial, oppgjor(world, kind, "import", str(path), kill_after=_delay(rng, calibrated)))
+        _record(
+            trial, oppgjor(world, kind, "import", str(path), kill_after=_delay(rng, calibrated))
+        )
         _check_import(db, plural, column, trial)
     last = oppgjor(world, kind, "import", str(path))
     trial.output(last.output)
@@ -136,8 +149,10 @@ def import_kills(world: World, kind: str, kills: int, rng: random.Random, trial:
 
 
 def _check_import(db, plural: str, column: str, trial: Trial) -> None:  # type: ignore[no-untyped-def]
-    values = {str(getattr(r, column))[-2:] if column == "end" else getattr(r, column)
-              for r in records.list_records(db, plural)}  # fmt: skip
+    values = {
+        str(getattr(r, column))[-2:] if column == "end" else getattr(r, column)
+        for r in records.list_records(db, plural)
+    }
     if len(values) != 1:
         trial.fail(PARTIAL_IMPORT, f"{plural}: {len(values)} different rounds in the table")
 
@@ -155,7 +170,9 @@ def send_kills(world: World, kills: int, rng: random.Random, trial: Trial) -> No
     while _more(trial, kills):
         sid = ready.submitted(claims=2)
         sids.append(sid)
-        _record(trial, oppgjor(world, "helfo", "send", str(sid), kill_after=_delay(rng, calibrated)))
+        _record(
+            trial, oppgjor(world, "helfo", "send", str(sid), kill_after=_delay(rng, calibrated))
+        )
         if ready.state(sid) is SettlementState.SUBMITTED:  # the user sends it again
             trial.output(oppgjor(world, "helfo", "send", str(sid)).output)
         _check_sending(db, world, sid, trial)
@@ -167,8 +184,12 @@ def _check_sending(db, world: World, sid: int, trial: Trial) -> None:  # type: i
     target = folders(get_settings(db))
     files = [p for p in target.outbox.glob(f"bkm-*-oppgjor{sid}-*.xml")]
     ids = Counter(m.group(1).decode() for p in files for m in [_MSG_ID.search(p.read_bytes())] if m)
-    trial.fail(DUPLICATES, f"settlement {sid}: {len(ids)} MsgIds in the outbox", max(0, len(ids) - 1))
-    trial.fail(DUPLICATES, f"settlement {sid}: a MsgId in two files", sum(n - 1 for n in ids.values()))
+    trial.fail(
+        DUPLICATES, f"settlement {sid}: {len(ids)} MsgIds in the outbox", max(0, len(ids) - 1)
+    )
+    trial.fail(
+        DUPLICATES, f"settlement {sid}: a MsgId in two files", sum(n - 1 for n in ids.values())
+    )
     with db.transaction() as repos:
         recorded = {m[0] for m in repos.helfo.messages.sent(sid)}
     state = st.load_settlement(db, sid).state
@@ -176,4 +197,7 @@ def _check_sending(db, world: World, sid: int, trial: Trial) -> None:  # type: i
         state is SettlementState.SUBMITTED and not ids
     )
     if not agree:
-        trial.fail(STATE_MISMATCH, f"settlement {sid} {state.value}: files {len(ids)}, recorded {len(recorded)}")
+        trial.fail(
+            STATE_MISMATCH,
+            f"settlement {sid} {state.value}: files {len(ids)}, recorded {len(recorded)}",
+        )

@@ -26,9 +26,12 @@ def oppgjor(world: World, *args: str, kill_after: float | None = None) -> Run:
     """Run ``oppgjor ARGS`` on *world*; kill -9 it after *kill_after* seconds if still running."""
     started = time.monotonic()
     proc = subprocess.Popen(
-        [str(OPPGJOR), *args], env=world.env, cwd=world.folder,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        [str(OPPGJOR), *args],
+        env=world.env,
+        cwd=world.folder,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     killed = False
     try:
         out, _ = proc.communicate(timeout=kill_after if kill_after is not None else TIMEOUT)

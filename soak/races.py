@@ -91,28 +91,68 @@ def _receipts_applied(db: Database, _: int) -> int:
     return 1 if len(archived) == 3 and not elsewhere else 2
 
 
-A = dict(actor=WHO, now=LATER)
+A: dict[str, Any] = {"actor": WHO, "now": LATER}
+
+
+def _send(db: Database, sid: int) -> object:
+    return st.send(db, sid, ManualTransport("RACE"), **A)
+
+
+def _pay(db: Database, sid: int) -> object:
+    return st.pay(db, sid, Decimal("100.00"), NOW.date(), **A)
+
+
+def _credit(db: Database, number: int) -> object:
+    return claims.credit(db, number, LATER)
+
+
+def _copayment(db: Database, number: int) -> object:
+    return claims.copayment_paid(db, number, NOW.date(), LATER)
+
+
+def _remove_all(db: Database, sid: int) -> object:
+    return st.mark(db, sid, st.Selection(remove_all=True), **A)
+
+
 RACES = [
-    Race("submit", lambda s: s.controlled(), lambda db, i: st.submit(db, i, **A), done=_events("submit")),
-    Race("send", lambda s: s.submitted(),
-         lambda db, i: st.send(db, i, ManualTransport("RACE"), **A), done=_events("send")),
-    Race("receipt", lambda s: s.sent(), lambda db, i: st.receipt(db, i, {}, **A), done=_events("receipt")),
-    Race("correct", lambda s: s.receipted(), lambda db, i: st.correct_rejected(db, i, **A),
-         done=_events("correct")),
-    Race("pay", lambda s: s.receipted(rejected=0),
-         lambda db, i: st.pay(db, i, Decimal("100.00"), NOW.date(), **A), done=_events("pay")),
-    Race("book", lambda s: s.paid(), lambda db, i: booking.book(db, i, **A), done=_events("book")),
-    Race("unlock", lambda s: s.submitted(), lambda db, i: st.unlock(db, i, **A), done=_events("unlock")),
-    Race("delete", lambda s: s.draft(), lambda db, i: st.delete(db, i, **A)),
-    Race("mark", lambda s: s.draft(),
-         lambda db, i: st.mark(db, i, st.Selection(remove_all=True), **A), exactly_one=False),
-    Race("control", lambda s: s.draft(), lambda db, i: st.control(db, i, **A), exactly_one=False),
-    Race("credit", _accepted_claim, lambda db, n: claims.credit(db, n, LATER), table="claim", done=_credits),
-    Race("copayment", _copayment_claim, lambda db, n: claims.copayment_paid(db, n, NOW.date(), LATER),
-         table="claim"),
-    Race("inbox", _inbox_ready, lambda db, _: inbox.read_inbox(db, **A), table="", done=_receipts_applied,
-         exactly_one=False),
-]  # fmt: skip
+    Race(
+        "submit",
+        Settlements.controlled,
+        lambda db, i: st.submit(db, i, **A),
+        done=_events("submit"),
+    ),
+    Race("send", Settlements.submitted, _send, done=_events("send")),
+    Race(
+        "receipt",
+        Settlements.sent,
+        lambda db, i: st.receipt(db, i, {}, **A),
+        done=_events("receipt"),
+    ),
+    Race(
+        "correct",
+        Settlements.receipted,
+        lambda db, i: st.correct_rejected(db, i, **A),
+        done=_events("correct"),
+    ),
+    Race("pay", lambda s: s.receipted(rejected=0), _pay, done=_events("pay")),
+    Race("book", Settlements.paid, lambda db, i: booking.book(db, i, **A), done=_events("book")),
+    Race(
+        "unlock", Settlements.submitted, lambda db, i: st.unlock(db, i, **A), done=_events("unlock")
+    ),
+    Race("delete", Settlements.draft, lambda db, i: st.delete(db, i, **A)),
+    Race("mark", Settlements.draft, _remove_all, exactly_one=False),
+    Race("control", Settlements.draft, lambda db, i: st.control(db, i, **A), exactly_one=False),
+    Race("credit", _accepted_claim, _credit, table="claim", done=_credits),
+    Race("copayment", _copayment_claim, _copayment, table="claim"),
+    Race(
+        "inbox",
+        _inbox_ready,
+        lambda db, _: inbox.read_inbox(db, **A),
+        table="",
+        done=_receipts_applied,
+        exactly_one=False,
+    ),
+]
 BY_NAME = {r.name: r for r in RACES}
 
 
@@ -141,7 +181,12 @@ class _Holder:
         if world.url.startswith("sqlite"):
             conn = sqlite3.connect(world.url.split("///", 1)[1], isolation_level=None, timeout=30)
             conn.execute("BEGIN IMMEDIATE")
-            self.release = lambda: (conn.execute("COMMIT"), conn.close())  # type: ignore[func-returns-value]
+
+            def commit() -> None:
+                conn.execute("COMMIT")
+                conn.close()
+
+            self.release = commit
             return
         engine = create_engine(db.url, **world.options)
         conn2 = engine.connect()
@@ -156,14 +201,18 @@ class _Holder:
         self.release = release
 
 
-def run_race(world: World, db: Database, ready: Settlements, race: Race, contenders: int, trial: Trial) -> None:
+def run_race(
+    world: World, db: Database, ready: Settlements, race: Race, contenders: int, trial: Trial
+) -> None:
     """One race of *contenders* processes; failures are counted on *trial*."""
     target = race.prepare(ready)
     ctx = mp.get_context("fork")
     barrier = ctx.Barrier(contenders + 1)
     results = ctx.Queue()
-    procs = [ctx.Process(target=_contender, args=(world, race.name, target, barrier, results))
-             for _ in range(contenders)]  # fmt: skip
+    procs = [
+        ctx.Process(target=_contender, args=(world, race.name, target, barrier, results))
+        for _ in range(contenders)
+    ]
     db.engine.dispose()  # no SQLite connection of ours may cross the fork
     for p in procs:
         p.start()
@@ -179,7 +228,9 @@ def run_race(world: World, db: Database, ready: Settlements, race: Race, contend
     trial.runs += 1
     _judge(race, outcomes, trial)
     if race.done is not None:
-        trial.fail(DUPLICATES, f"{race.name}: done more than once", max(0, race.done(db, target) - 1))
+        trial.fail(
+            DUPLICATES, f"{race.name}: done more than once", max(0, race.done(db, target) - 1)
+        )
 
 
 def _judge(race: Race, outcomes: list[tuple[str, int, str]], trial: Trial) -> None:

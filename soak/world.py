@@ -105,6 +105,30 @@ def seed(world: World, *, helfo: bool = True) -> None:
         db.dispose()
 
 
+def relocate(world: World) -> None:
+    """Point a copied world's Helfo settings at its own folders and certificate."""
+    db = world.open()
+    try:
+        cert = world.helfo / "sertifikat"
+        set_settings(
+            db,
+            folder=str(world.helfo),
+            certificate=str(cert / "demo-virksomhetssertifikat-TEST.p12"),
+            password_file=str(cert / "demo-virksomhetssertifikat-TEST.passord"),
+        )
+    finally:
+        db.dispose()
+
+
+@contextmanager
+def copied_world(template: Path, folder: Path) -> Iterator[World]:
+    """A SQLite world copied from a seeded one in *template* (database and Helfo folders)."""
+    shutil.copytree(template / "helfo", folder / "helfo")
+    with sqlite_world(folder, template / "oppgjor.db") as world:
+        relocate(world)
+        yield world
+
+
 class Settlements:
     """Settlements made ready for a trial from the demo's waiting claims, a few claims each."""
 
@@ -144,7 +168,9 @@ class Settlements:
     def receipted(self, claims: int = 3, rejected: int = 1) -> int:
         sid = self.sent(claims)
         numbers = [c.number for c in st.claims_in(self.db, sid)][:rejected]
-        st.receipt(self.db, sid, {n: ("07", "Simulert avvisning") for n in numbers}, actor=WHO, now=NOW)
+        st.receipt(
+            self.db, sid, {n: ("07", "Simulert avvisning") for n in numbers}, actor=WHO, now=NOW
+        )
         return sid
 
     def paid(self, claims: int = 3) -> int:
