@@ -10,6 +10,7 @@ the csv module's limit, 5 000-digit integers, ``1e30``, DTDs and entities, NUL).
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
 import random
 import tempfile
@@ -98,10 +99,22 @@ def mutate(rng: random.Random, data: bytes, others: list[bytes]) -> bytes:
 # -- the readers and their documented ways of saying no --------------------------------------
 
 
+def decoded(data: bytes, fmt: str) -> str | None:
+    """The text of an import file as ``oppgjor KIND import`` reads it: with the product's
+    decoding (issue 11 §3) when it has one, else as UTF-8 (what it did before)."""
+    try:
+        decoding = importlib.import_module("oppgjor.clinic.adapters.decoding")
+    except ImportError:
+        return data.decode("utf-8-sig")
+    text: str | None = decoding.decode(data, csv_columns=fmt == "csv").text
+    return text
+
+
 def _record_reader(fmt: record_files.Format) -> Callable[[bytes, str], None]:
     def read(data: bytes, kind: str) -> None:
-        text = data.decode("utf-8-sig")  # as `oppgjor KIND import` reads a file
-        record_files.read(records._rows(kind), text, fmt)  # findings, never an exception
+        text = decoded(data, fmt)
+        if text is not None:  # None: refused with findings
+            record_files.read(records._rows(kind), text, fmt)  # findings, never an exception
 
     return read
 
@@ -168,7 +181,7 @@ def fuzz(
     kinds = [*seeds_kinds()]
     with tempfile.TemporaryDirectory() as tmp:
         table = readers(Path(tmp))
-        names = sorted(table)
+        names = sorted(set(table) & set(seeds))
         for n in range(inputs):
             name = names[n % len(names)]
             pool = seeds[name]
@@ -205,8 +218,10 @@ def _fingerprint(db: Database, kind: str) -> str:
 def _import(db: Database, kind: str, fmt: str, data: bytes, trial: Trial) -> None:
     before = _fingerprint(db, kind)
     try:
-        records.import_text(db, kind, data.decode("utf-8-sig"), "json" if fmt == "json" else "csv")
-        return
+        text = decoded(data, fmt)
+        if text is not None:
+            records.import_text(db, kind, text, "json" if fmt == "json" else "csv")
+            return
     except Rejected:
         pass
     except Exception as exc:

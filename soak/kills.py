@@ -8,6 +8,7 @@ most one outbox file per MsgId and one MsgId per sending; state and files agree.
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 from collections import Counter
@@ -160,9 +161,12 @@ def _check_import(db, plural: str, column: str, trial: Trial) -> None:  # type: 
 # -- send -----------------------------------------------------------------------------------
 
 
-def send_kills(world: World, kills: int, rng: random.Random, trial: Trial) -> None:
-    """``helfo send`` killed while it signs and writes; the user then runs it again if the
-    settlement still shows as submitted. Duplicates are counted, never raised."""
+def send_kills(
+    world: World, kills: int, rng: random.Random, trial: Trial, *, timed: bool = False
+) -> None:
+    """``helfo send`` killed while it signs and writes (*timed*: the moment its file appears in
+    the outbox); the user then runs it again if the settlement still shows as submitted.
+    Duplicates are counted, never raised."""
     db = world.open()
     ready = Settlements(db)
     calibrated = oppgjor(world, "helfo", "send", str(ready.submitted(claims=2))).seconds
@@ -170,14 +174,21 @@ def send_kills(world: World, kills: int, rng: random.Random, trial: Trial) -> No
     while _more(trial, kills):
         sid = ready.submitted(claims=2)
         sids.append(sid)
+        outbox = folders(get_settings(db)).outbox
+        appeared = functools.partial(_file_of, outbox, sid) if timed else None
+        delay = None if timed else _delay(rng, calibrated)
         _record(
-            trial, oppgjor(world, "helfo", "send", str(sid), kill_after=_delay(rng, calibrated))
+            trial, oppgjor(world, "helfo", "send", str(sid), kill_after=delay, kill_when=appeared)
         )
         if ready.state(sid) is SettlementState.SUBMITTED:  # the user sends it again
             trial.output(oppgjor(world, "helfo", "send", str(sid)).output)
         _check_sending(db, world, sid, trial)
     trial.fail(PARTIAL_FILES, "send: a partial file was left", len(_partials(world)))
     db.dispose()
+
+
+def _file_of(outbox: Path, sid: int) -> bool:
+    return any(outbox.glob(f"bkm-*-oppgjor{sid}-*.xml"))
 
 
 def _check_sending(db, world: World, sid: int, trial: Trial) -> None:  # type: ignore[no-untyped-def]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,8 +23,14 @@ class Run:
     seconds: float
 
 
-def oppgjor(world: World, *args: str, kill_after: float | None = None) -> Run:
-    """Run ``oppgjor ARGS`` on *world*; kill -9 it after *kill_after* seconds if still running."""
+def oppgjor(
+    world: World,
+    *args: str,
+    kill_after: float | None = None,
+    kill_when: Callable[[], bool] | None = None,
+) -> Run:
+    """Run ``oppgjor ARGS`` on *world*; kill -9 it after *kill_after* seconds, or as soon as
+    *kill_when* says so (polled), if still running."""
     started = time.monotonic()
     proc = subprocess.Popen(
         [str(OPPGJOR), *args],
@@ -32,6 +39,13 @@ def oppgjor(world: World, *args: str, kill_after: float | None = None) -> Run:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
+    if kill_when is not None:
+        while proc.poll() is None and time.monotonic() - started < TIMEOUT:
+            if kill_when():
+                proc.kill()
+                out, _ = proc.communicate()
+                return Run(proc.returncode, out.decode("utf-8", "replace"), True, 0.0)
+            time.sleep(0.0005)
     killed = False
     try:
         out, _ = proc.communicate(timeout=kill_after if kill_after is not None else TIMEOUT)
