@@ -107,15 +107,14 @@ def _noted(db: Database, number: int) -> Claim | None:
             return None
 
 
-def _already(number: int, what: str, meanwhile: bool | None) -> str:
-    """Why the claim cannot be changed again: if it changed after the action noted it,
-    someone else won the race."""
+def _already(number: int, usual: str, meanwhile: bool) -> str:
+    """Why the claim cannot be changed again (*usual*); if it changed after the action noted
+    it, someone else won the race, and the message says so first."""
     if meanwhile:
         return (
-            f"Regning {number} er endret av noen andre i mellomtiden: den {what}. "
-            "Ingenting ble endret."
+            f"Regning {number} er endret av noen andre i mellomtiden: {usual} Ingenting ble endret."
         )
-    return f"Regning {number} {what}."
+    return usual
 
 
 def credit(db: Database, number: int, now: datetime.datetime) -> Claim:
@@ -127,7 +126,11 @@ def credit(db: Database, number: int, now: datetime.datetime) -> Claim:
         original = get_claim(repos, number)
         if original.credited or not repos.helfo.claims.mark_credited(original.id or 0):
             raise Conflict(
-                _already(number, "er allerede kreditert", seen is not None and not seen.credited)
+                _already(
+                    number,
+                    f"Regning {number} er allerede kreditert.",
+                    seen is not None and not seen.credited,
+                )
             )
         if original.outcome is not Outcome.ACCEPTED:
             raise UseCaseError(
@@ -168,7 +171,8 @@ def copayment_paid(
             raise UseCaseError(f"Regning {number} har ingen egenandel å betale.")
         if claim.copayment_paid or not repos.helfo.claims.mark_copayment_paid(claim.id or 0):
             changed = seen is not None and not seen.copayment_paid
-            raise Conflict(_already(number, "har allerede betalt egenandel registrert", changed))
+            usual = f"Egenandelen på regning {number} er allerede registrert betalt."
+            raise Conflict(_already(number, usual, changed))
         if claim.content.pure_copayment:
             repos.helfo.claims.add_registration(claim.id or 0, paid_on, False, now)
             return "Betalt egenandel registrert; den sendes med neste oppgjør."
