@@ -68,34 +68,43 @@ def _accepted_claim(s: Settlements) -> int:
 
 
 def _copayment_claim(s: Settlements) -> int:
-    found = [c for c in st.waiting(s.db, s.type, now=NOW) if c.content.copayment > 0]
+    """A waiting claim with an unpaid co-payment (taken from the pool for good)."""
+    waiting = st.waiting(s.db, s.type, now=NOW)
+    found = [c for c in waiting if c.content.copayment > 0 and not c.copayment_paid]
+    found = [c for c in found if c.number in s.pool]
     s.pool = [n for n in s.pool if n != found[0].number]
     return found[0].number
 
 
+RECEIPTS = 3
+
+
 def _inbox_ready(s: Settlements) -> int:
-    """Three sent settlements with a receipt each waiting in the inbox."""
-    for _ in range(3):
-        sid = s.sent(claims=2)
+    """Three sent settlements (the first one's id returned) with a receipt each in the inbox."""
+    sids = [s.sent(claims=2) for _ in range(RECEIPTS)]
+    for sid in sids:
         inbox.simulate_receipt(s.db, sid, {}, now=NOW)
-    return 0
+    _INBOX_ROUNDS[sids[0]] = sids
+    return sids[0]
 
 
-def _receipts_applied(db: Database, _: int) -> int:
-    """1 when every receipt was applied once (files in the archive, none elsewhere)."""
-    from oppgjor.app.helfo.exchange import folders, get_settings
+_INBOX_ROUNDS: dict[int, list[int]] = {}
 
-    target = folders(get_settings(db))
-    archived = [p for p in target.archive.iterdir() if p.suffix == ".xml"]
-    elsewhere = [p for p in [*target.inbox.iterdir(), *target.quarantine.iterdir()]]
-    return 1 if len(archived) == 3 and not elsewhere else 2
+
+def _receipts_applied(db: Database, first: int) -> int:
+    """How often the receipts of this round were applied, at most (1: each once)."""
+    with db.transaction() as repos:
+        return max(
+            sum(1 for e in repos.helfo.settlements.events(sid) if e.action == "receipt")
+            for sid in _INBOX_ROUNDS[first]
+        )
 
 
 A: dict[str, Any] = {"actor": WHO, "now": LATER}
 
 
 def _send(db: Database, sid: int) -> object:
-    return st.send(db, sid, ManualTransport("RACE"), **A)
+    return st.send(db, sid, ManualTransport(f"RACE-{sid}"), **A)
 
 
 def _pay(db: Database, sid: int) -> object:
