@@ -27,9 +27,7 @@ from soak.world import (
 
 def _args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m soak", description=__doc__)
-    parser.add_argument(
-        "--kills", type=int, default=210, help="kill -9 in all (split over 4 trials)"
-    )
+    parser.add_argument("--kills", type=int, default=210, help="kill -9 in all (over 5 trials)")
     parser.add_argument(
         "--race-rounds", type=int, default=4, help="rounds of every race per database"
     )
@@ -52,7 +50,8 @@ def main() -> int:
         def fresh(name: str) -> AbstractContextManager[World]:
             return copied_world(root / "template", root / name)
 
-        share = args.kills // 4
+        share = args.kills // 4  # inbox and the two imports; the rest: send, half timed
+        rest = args.kills - 3 * share
         trials: list[tuple[str, Callable[[World, Trial], None]]] = [
             ("kill helfo inbox", lambda w, t: kills.inbox_kills(w, share, rng, t)),
             ("kill patient import", lambda w, t: kills.import_kills(w, "patient", share, rng, t)),
@@ -60,7 +59,11 @@ def main() -> int:
                 "kill appointment import",
                 lambda w, t: kills.import_kills(w, "appointment", share, rng, t),
             ),
-            ("kill helfo send", lambda w, t: kills.send_kills(w, args.kills - 3 * share, rng, t)),
+            ("kill helfo send", lambda w, t: kills.send_kills(w, rest // 2, rng, t)),
+            (
+                "kill helfo send (at the file)",
+                lambda w, t: kills.send_kills(w, rest - rest // 2, rng, t, timed=True),
+            ),
         ]
         for name, run in trials:
             _timed(name, started)
