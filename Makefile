@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export OPPGJOR_DATABASE_URL ?= sqlite:///$(CURDIR)/var/oppgjor.db
 
-.PHONY: run test lint bench install clean codes
+.PHONY: run test lint bench soak install clean codes
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,9 +30,10 @@ run: $(STAMP)
 	$(BIN)/oppgjor isf deadlines --year 2022
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench scripts
-	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/ruff check src tests bench scripts soak
+	$(BIN)/ruff format --check src tests bench scripts soak
 	$(BIN)/mypy
+	$(BIN)/mypy soak
 	$(BIN)/lint-imports
 
 test: lint
@@ -44,6 +45,11 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_settlement.py
 	$(BIN)/python bench/bench_messages.py
 	$(BIN)/python bench/bench_isf.py
+
+# the reliability suite (issue 11): kill -9, races, malformed input; prints its figures and
+# fails when one that must be zero is not. PostgreSQL too when OPPGJOR_TEST_POSTGRES_URL is set.
+soak: $(STAMP)
+	$(BIN)/python -m soak
 
 codes:
 	$(PYTHON) scripts/build_codes.py

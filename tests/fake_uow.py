@@ -185,6 +185,10 @@ class FakeUnitOfWork:
             raise
         self.commits += 1
 
+    @contextmanager
+    def reading(self) -> Iterator[FakeUnitOfWork]:
+        yield self
+
     # -- set-up helpers ------------------------------------------------------------------
     def sent_settlement(self, claims: Sequence[Claim], at: datetime.datetime) -> Settlement:
         """A settlement already sent with *claims* (as if the earlier steps ran)."""

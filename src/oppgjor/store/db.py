@@ -18,6 +18,7 @@ from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from oppgjor.core.redact import redact
 
 ENV_URL = "OPPGJOR_DATABASE_URL"
+READING = "oppgjor_reading"  # execution option: a read that waits for no writer
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -70,8 +71,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def _sqlite_begin(conn: Any) -> None:
     """Take SQLite's write lock when a transaction starts: concurrent user actions then run
     one after the other (waiting up to busy_timeout), so an optimistic-lock check reads the
-    latest version instead of failing midway with "database is locked"."""
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    latest version instead of failing midway with "database is locked". A read
+    (:meth:`Database.reading`) takes no lock: WAL lets it see the last commit at once."""
+    reading = conn.get_execution_options().get(READING, False)
+    conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 
 def make_engine(url: str, **options: Any) -> Engine:
@@ -143,6 +146,20 @@ class Database:
         except OperationalError as exc:
             raise StoreBusy(
                 f"Databasen er opptatt eller utilgjengelig; prøv igjen ({reason(exc)})."
+            ) from None
+
+    @contextmanager
+    def reading(self) -> Iterator[Repos]:
+        """Reads only, without waiting for an action that is writing: what was last committed
+        (an action notes what it saw before it waits for its turn to write)."""
+        try:
+            with self.engine.connect() as plain:
+                conn = plain.execution_options(**{READING: True})
+                with conn.begin():
+                    yield Repos(conn)
+        except OperationalError as exc:
+            raise StoreError(
+                f"Databasen er opptatt eller utilgjengelig; prøv igjen ({exc.orig})."
             ) from None
 
     def dispose(self) -> None:

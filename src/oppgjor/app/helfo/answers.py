@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from oppgjor.app.errors import Conflict
-from oppgjor.app.helfo.unit import create, deciding, load, refusals, save
+from oppgjor.app.helfo.unit import create, deciding, load, racing, refusals, save
 from oppgjor.helfo.domain import answers as after_sending
 from oppgjor.helfo.domain import settlement as aggregate
 from oppgjor.helfo.domain.model import Outcome, Settlement
@@ -76,8 +76,8 @@ def receipt(
 ) -> Settlement:
     """Helfo's answer: *rejected* maps claim numbers to (code, text); the rest are accepted.
     ``whole_rejected`` rejects every claim (AppRec status 2)."""
-    with db.transaction() as repos:
-        return receipt_in(
+    with racing(db, settlement_id), db.transaction() as repos:
+        return _receipt(
             repos, settlement_id, rejected, whole_rejected=whole_rejected, expected=expected,
             actor=actor, now=now,
         )  # fmt: skip
@@ -95,13 +95,29 @@ def receipt_in(
 ) -> Settlement:
     """:func:`receipt` inside a caller's transaction (the inbox records the file with it)."""
     with refusals():
-        s = load(repos, settlement_id)
-        aggregate.check(s, Action.RECEIPT, expected)
-        claims = repos.helfo.claims.find(settlement_id=s.id)
-        answers = after_sending.outcomes(claims, rejected, whole_rejected, s.id)
-        change = after_sending.receipt(s, answers, expected=expected, actor=actor, now=now)
-        repos.helfo.claims.set_outcomes(answers, s.id, now)
-        return save(repos, s, change)
+        return _receipt(
+            repos, settlement_id, rejected, whole_rejected=whole_rejected, expected=expected,
+            actor=actor, now=now,
+        )  # fmt: skip
+
+
+def _receipt(
+    repos: Repositories,
+    settlement_id: int,
+    rejected: Mapping[int, tuple[str, str]],
+    *,
+    whole_rejected: tuple[str, str] | None,
+    expected: int | None,
+    actor: str,
+    now: datetime.datetime,
+) -> Settlement:
+    s = load(repos, settlement_id)
+    aggregate.check(s, Action.RECEIPT, expected)
+    claims = repos.helfo.claims.find(settlement_id=s.id)
+    answers = after_sending.outcomes(claims, rejected, whole_rejected, s.id)
+    change = after_sending.receipt(s, answers, expected=expected, actor=actor, now=now)
+    repos.helfo.claims.set_outcomes(answers, s.id, now)
+    return save(repos, s, change)
 
 
 def correct_rejected(

@@ -98,14 +98,40 @@ def get_claim(repos: Repos, number: int, kind: ClaimKind = ClaimKind.CLAIM) -> C
     return (live or found)[-1]
 
 
+def _noted(db: Database, number: int) -> Claim | None:
+    """The claim as last committed, read without waiting for an action that is writing."""
+    with db.reading() as repos:
+        try:
+            return get_claim(repos, number)
+        except NotFound:
+            return None
+
+
+def _already(number: int, usual: str, meanwhile: bool) -> str:
+    """Why the claim cannot be changed again (*usual*); if it changed after the action noted
+    it, someone else won the race, and the message says so first."""
+    if meanwhile:
+        return (
+            f"Regning {number} er endret av noen andre i mellomtiden: {usual} Ingenting ble endret."
+        )
+    return usual
+
+
 def credit(db: Database, number: int, now: datetime.datetime) -> Claim:
     """Kreditering: a whole-claim credit (negative) of an approved claim younger than 3 years.
     The credit waits in the pool for the next settlement; once Helfo approves it, the
     appointment yields a new claim (new number) that can be corrected and sent."""
+    seen = _noted(db, number)
     with db.transaction() as repos:
         original = get_claim(repos, number)
-        if original.credited:
-            raise Conflict(f"Regning {number} er allerede kreditert.")
+        if original.credited or not repos.helfo.claims.mark_credited(original.id or 0):
+            raise Conflict(
+                _already(
+                    number,
+                    f"Regning {number} er allerede kreditert.",
+                    seen is not None and not seen.credited,
+                )
+            )
         if original.outcome is not Outcome.ACCEPTED:
             raise UseCaseError(
                 f"Regning {number} er ikke godkjent av Helfo; bare godkjente regninger kan "
@@ -129,7 +155,6 @@ def credit(db: Database, number: int, now: datetime.datetime) -> Claim:
             credit_of=original.id,
         )
         repos.helfo.claims.insert([credit_claim], now)
-        repos.helfo.claims.mark_credited(original.id or 0)
         return get_claim(repos, number, ClaimKind.CREDIT)
 
 
@@ -139,13 +164,15 @@ def copayment_paid(
     """The patient paid the co-payment. Before the claim is submitted it travels on the claim
     (BetaltEgenandel erBetalt); after, or for a pure co-payment tariff, a registration is
     attached to the next settlement. Returns what was done (bokmål)."""
+    seen = _noted(db, number)
     with db.transaction() as repos:
         claim = get_claim(repos, number)
         if claim.content.copayment <= 0:
             raise UseCaseError(f"Regning {number} har ingen egenandel å betale.")
-        if claim.copayment_paid:
-            raise Conflict(f"Egenandelen på regning {number} er allerede registrert betalt.")
-        repos.helfo.claims.mark_copayment_paid(claim.id or 0)
+        if claim.copayment_paid or not repos.helfo.claims.mark_copayment_paid(claim.id or 0):
+            changed = seen is not None and not seen.copayment_paid
+            usual = f"Egenandelen på regning {number} er allerede registrert betalt."
+            raise Conflict(_already(number, usual, changed))
         if claim.content.pure_copayment:
             repos.helfo.claims.add_registration(claim.id or 0, paid_on, False, now)
             return "Betalt egenandel registrert; den sendes med neste oppgjør."

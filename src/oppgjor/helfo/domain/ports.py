@@ -110,3 +110,7 @@ class UnitOfWork(Protocol):
     """Something that opens one transaction: everything in it is committed, or nothing."""
 
     def transaction(self) -> AbstractContextManager[Repositories]: ...
+
+    def reading(self) -> AbstractContextManager[Repositories]:
+        """Reads only, without waiting for a concurrent writer (what was last committed)."""
+        ...

@@ -260,11 +260,17 @@ class ClaimRepository:
     def mark_sent(self, ids: Sequence[int], on: datetime.date) -> None:
         self._set(ids, {"sent_on": on})
 
-    def mark_credited(self, claim_id: int) -> None:
-        self._set([claim_id], {"credited": True})
+    def mark_credited(self, claim_id: int) -> bool:
+        """Mark the claim credited, if nobody else has (False: someone did meanwhile)."""
+        return self._set_once(claim_id, t.claim.c.credited)
 
-    def mark_copayment_paid(self, claim_id: int) -> None:
-        self._set([claim_id], {"copayment_paid": True})
+    def mark_copayment_paid(self, claim_id: int) -> bool:
+        """Mark the co-payment paid, if nobody else has (False: someone did meanwhile)."""
+        return self._set_once(claim_id, t.claim.c.copayment_paid)
+
+    def _set_once(self, claim_id: int, flag: Any) -> bool:
+        stmt = update(t.claim).where(t.claim.c.id == claim_id, flag.is_(False)).values({flag: True})
+        return self.conn.execute(stmt).rowcount == 1
 
     def set_outcomes(
         self,

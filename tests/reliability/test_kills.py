@@ -1,0 +1,39 @@
+"""kill -9 at random moments (issue 11 §8), ten kills in all: an import is whole or nothing,
+the inbox loses and doubles no receipt, and (once sending is crash-safe) a killed `helfo
+send` never leads to two messages for one sending."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from soak import kills
+from soak.figures import Figures
+
+
+def test_a_killed_import_is_whole_or_nothing(world):  # type: ignore[no-untyped-def]
+    figures = Figures()
+    rng = random.Random(1)
+    kills.import_kills(world, "patient", 2, rng, figures.trial("patient"))
+    kills.import_kills(world, "appointment", 2, rng, figures.trial("appointment"))
+    assert [t.runs for t in figures.trials] == [2, 2]
+    assert figures.totals() == {}, figures.table()
+
+
+def test_a_killed_inbox_loses_and_doubles_no_receipt(world):  # type: ignore[no-untyped-def]
+    trial = Figures().trial("inbox")
+    kills.inbox_kills(world, 3, random.Random(2), trial, batch=4)
+    assert trial.runs == 3
+    assert dict(trial.failures) == {}, trial.examples
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 11 §1 (the lead's crash-safe sending): a kill between the outbox rename and "
+    "the commit leaves the settlement submitted; the next `helfo send` writes a second MsgId",
+)
+def test_a_killed_send_never_sends_twice(world):  # type: ignore[no-untyped-def]
+    trial = Figures().trial("send")
+    kills.send_kills(world, 3, random.Random(3), trial, timed=True)
+    assert trial.runs == 3
+    assert dict(trial.failures) == {}, trial.examples
