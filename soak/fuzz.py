@@ -212,7 +212,7 @@ def seeds_kinds() -> tuple[str, ...]:
 
 
 def _fingerprint(db: Database, kind: str) -> str:
-    return records.export_text(db, kind)
+    return records.export_text(db, kind, mask=False)
 
 
 def _import(db: Database, kind: str, fmt: str, data: bytes, trial: Trial) -> None:

@@ -39,10 +39,14 @@ def _delay(rng: random.Random, calibrated: float) -> float:
 
 
 def _partials(world: World) -> list[Path]:
+    """Temporary and staged files left anywhere in the message folders (the empty sending
+    locks, ``.lock-*``, are meant to stay)."""
     return [
         p
         for p in world.helfo.rglob("*")
-        if p.is_file() and (p.name.startswith(".") or p.suffix == ".tmp")
+        if p.is_file()
+        and not p.name.startswith(".lock-")
+        and (p.name.startswith(".") or p.suffix in (".tmp", ".staged"))
     ]
 
 
@@ -149,7 +153,7 @@ def import_kills(world: World, kind: str, kills: int, rng: random.Random, trial:
     value, never a mix."""
     db = world.open()
     plural, column = _IMPORTS[kind]
-    original = "\n".join(records.export_text(db, plural).splitlines()[:ROWS]) + "\n"
+    original = "\n".join(records.export_text(db, plural, mask=False).splitlines()[:ROWS]) + "\n"
     path = world.folder / f"{plural}.csv"
     path.write_text(_marked(original, column, 0), encoding="utf-8")
     refs = {line.split(",", 1)[0] for line in original.splitlines()[1:]}

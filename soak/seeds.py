@@ -51,12 +51,15 @@ def records_seeds(world: World, rows: int = 6) -> dict[str, list[bytes]]:
     db = world.open()
     try:
         csv = [
-            ("\n".join(records.export_text(db, k).splitlines()[: rows + 1]) + "\n").encode()
+            (
+                "\n".join(records.export_text(db, k, mask=False).splitlines()[: rows + 1]) + "\n"
+            ).encode()
             for k in KINDS
         ]
         js = [
             json.dumps(
-                json.loads(records.export_text(db, k, "json"))[:rows], ensure_ascii=False
+                json.loads(records.export_text(db, k, "json", mask=False))[:rows],
+                ensure_ascii=False,
             ).encode()
             for k in KINDS
         ]

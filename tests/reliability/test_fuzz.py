@@ -12,11 +12,6 @@ from soak.figures import Figures
 from soak.world import World, copied_world
 
 PER_READER = 400
-IMPORTS = pytest.mark.xfail(
-    strict=True,
-    reason="issue 11 §3 (imports): a non-UTF-8 file, deep JSON, a CSV field over the csv "
-    "module's limit and other damaged files end in a traceback instead of findings",
-)
 
 
 @pytest.fixture(scope="module")
@@ -42,9 +37,7 @@ def test_message_readers_say_no_only_their_way(examples, name):  # type: ignore[
     assert _fuzz(examples, name, None) == {}
 
 
-@pytest.mark.parametrize(
-    "name", [pytest.param("csv", marks=IMPORTS), pytest.param("json", marks=IMPORTS)]
-)
+@pytest.mark.parametrize("name", ["csv", "json"])
 def test_record_files_are_refused_with_findings(examples, world, name):  # type: ignore[no-untyped-def]
     assert _fuzz(examples, name, world) == {}
 

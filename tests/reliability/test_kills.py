@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import random
 
-import pytest
 from soak import kills
 from soak.figures import Figures
 
@@ -27,11 +26,6 @@ def test_a_killed_inbox_loses_and_doubles_no_receipt(world):  # type: ignore[no-
     assert dict(trial.failures) == {}, trial.examples
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 11 §1 (the lead's crash-safe sending): a kill between the outbox rename and "
-    "the commit leaves the settlement submitted; the next `helfo send` writes a second MsgId",
-)
 def test_a_killed_send_never_sends_twice(world):  # type: ignore[no-untyped-def]
     trial = Figures().trial("send")
     kills.send_kills(world, 3, random.Random(3), trial, timed=True)

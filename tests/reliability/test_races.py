@@ -49,11 +49,6 @@ def test_one_wins_and_the_others_are_told_on_postgresql(pg_ready, name):  # type
     assert _race(pg_ready, name) == {}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 11 §2 (inbox): two `helfo inbox` at once: the loser finds the receipt "
-    "applied, quarantines it as a duplicate and crashes moving a file the winner archived",
-)
 def test_two_inbox_readers_apply_each_receipt_once(pg_ready):  # type: ignore[no-untyped-def]
     # on PostgreSQL the harness holds the receipts' table while both readers list the inbox,
     # so the overlap is certain (on SQLite it is likely: make soak counts it there)

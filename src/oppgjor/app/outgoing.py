@@ -46,14 +46,15 @@ def file_digest(path: Path) -> str | None:
 
 
 @contextmanager
-def holding(lock_dir: Path, key: str, busy: str) -> Iterator[None]:
+def holding(lock_dir: Path, key: str, busy: str, *, wait: bool = False) -> Iterator[None]:
     """Hold the exclusive lock *key* for the block; raise :class:`Busy` (*busy* says why)
-    when another process holds it. A killed holder's lock is released by the system."""
+    when another process holds it, or with *wait* wait for it. A killed holder's lock is
+    released by the system."""
     lock_dir.mkdir(parents=True, exist_ok=True)
     fd = os.open(lock_dir / f".lock-{key}", os.O_RDWR | os.O_CREAT, 0o600)
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise Busy(busy) from None
         yield

@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from oppgjor.app import installation
+from oppgjor.app import installation, outgoing
 from oppgjor.app.errors import UseCaseError
 from oppgjor.app.helfo import delivery
 from oppgjor.app.helfo import settlements as st
@@ -95,12 +95,14 @@ def read_inbox(db: Database, *, actor: str, now: datetime.datetime) -> InboxRepo
     settings = get_settings(db)
     target = folders(settings)
     target.ensure()
-    delivery.recover(db, locks=locks(settings), now=now, also=(target.outbox,))
     report = InboxReport()
-    for path in exchange.incoming(target.inbox):
-        if path.name.endswith(exchange.REASON_SUFFIX):
-            continue
-        _read_one(db, path, target, report, actor, now)
+    # one reader at a time: a second `helfo inbox` waits, then finds the files already read
+    with outgoing.holding(locks(settings), "inbox", "", wait=True):
+        delivery.recover(db, locks=locks(settings), now=now, also=(target.outbox,))
+        for path in exchange.incoming(target.inbox):
+            if path.name.endswith(exchange.REASON_SUFFIX):
+                continue
+            _read_one(db, path, target, report, actor, now)
     return report
 
 
