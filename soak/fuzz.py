@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import json
 import random
 import tempfile
 import traceback
@@ -141,7 +140,7 @@ def _bkm(data: bytes, _: str) -> None:
 def _kuhr(data: bytes, _: str) -> None:
     # JSONDecodeError, UnicodeDecodeError, "Ukjent statussvar": all ValueError
     with contextlib.suppress(ValueError):
-        kuhr_json.parse_status(json.loads(data))
+        kuhr_json.parse_status(kuhr_json.loads(data))
 
 
 class _Npr:

@@ -224,3 +224,27 @@ def test_credits_and_copayment_registrations_are_expressed_as_the_mapping_says(c
     assert parsed.claims[2].patient is None and parsed.claims[2].copayment_correction
     assert parsed.claims[0].guid == parsed.claims[1].guid == parsed.claims[2].guid
     assert bkm.declared_totals(content) == (3, Decimal("0.00"))
+
+
+def test_readers_refuse_odd_shapes_with_their_own_error_not_a_crash():
+    """Found by the soak's generated input: a MsgHead with a GenDate that is no date, a KUHR
+    status nested deeper than the parser goes, a status field of another shape."""
+    import pytest as _pytest
+
+    from oppgjor.helfo.adapters.messages import kuhr_json as kj
+    from oppgjor.helfo.adapters.messages import msghead as mh
+    from oppgjor.helfo.adapters.messages import xml as x
+
+    ns = "http://www.kith.no/xmlstds/msghead/2006-05-24"
+    bkm_ns = mh.NS_BKM
+    doc = (
+        f'<MsgHead xmlns="{ns}"><MsgInfo><Type V="BKM"/><MsgId>1</MsgId><GenDate>i går</GenDate>'
+        f'</MsgInfo><Document><RefDoc><Content><BehandlerKrav xmlns="{bkm_ns}"/></Content>'
+        "</RefDoc></Document></MsgHead>"
+    ).encode()
+    with _pytest.raises(x.XmlError, match="GenDate"):
+        mh.unwrap(x.parse(doc))
+    with _pytest.raises(ValueError, match="dypt"):
+        kj.loads(b"[" * 100_000 + b"]" * 100_000)
+    with _pytest.raises(ValueError, match="feil slag"):
+        kj.parse_status({"behandlerkravmeldinger": [{"vedtak": ["ikke", "et", "objekt"]}]})

@@ -103,8 +103,11 @@ class Maskinporten:
         )
         if response.status_code != 200:
             raise KuhrError(f"Maskinporten avviste tokenforespørselen ({response.status_code}).")
-        body = response.json()
-        self._cached = (str(body["access_token"]), now + float(body.get("expires_in", 60)))
+        try:
+            body = kuhr_json.loads(response.content)
+            self._cached = (str(body["access_token"]), now + float(body.get("expires_in", 60)))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise KuhrError("Maskinporten svarte uten et token oppgjor kan lese.") from None
         return self._cached[0]
 
 
@@ -139,9 +142,12 @@ class KuhrClient:
 
     def public_key(self) -> jwk.JWK:
         response = self._request("GET", JWK_PATH)
-        body = response.json()
-        keys = body.get("keys", [body]) if isinstance(body, dict) else body
-        return jwk.JWK(**keys[0])
+        try:
+            body = kuhr_json.loads(response.content)
+            keys = body.get("keys", [body]) if isinstance(body, dict) else body
+            return jwk.JWK(**keys[0])
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError, jwk.InvalidJWKValue):
+            raise KuhrError("KUHR svarte uten en offentlig nøkkel oppgjor kan bruke.") from None
 
     def encrypt(self, payload: dict[str, Any], key: jwk.JWK) -> str:
         header = {"alg": "RSA-OAEP-256", "enc": "A256GCM", "kid": key.get("kid")}
@@ -157,7 +163,7 @@ class KuhrClient:
             "POST", SEND_PATH, content=token, headers={"Content-Type": "application/jose"}
         )
         try:
-            answer = response.json() if response.content else {}
+            answer = kuhr_json.loads(response.content) if response.content else {}
         except ValueError:  # not JSON (a proxy's error page, say)
             answer = {}
         if not isinstance(answer, dict):
@@ -178,6 +184,6 @@ class KuhrClient:
         if response.status_code != 200:
             raise KuhrError(f"KUHR ga ikke status for {message_id} (HTTP {response.status_code}).")
         try:
-            return kuhr_json.latest(kuhr_json.parse_status(response.json()))
+            return kuhr_json.latest(kuhr_json.parse_status(kuhr_json.loads(response.content)))
         except (ValueError, ArithmeticError) as exc:  # incl. decimal.InvalidOperation
             raise KuhrError(f"KUHR svarte med en status oppgjor ikke kan lese: {exc}") from None

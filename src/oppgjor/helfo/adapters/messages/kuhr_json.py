@@ -7,6 +7,7 @@ read leniently where the documentation's own examples disagree (NOTES.md §3.5).
 from __future__ import annotations
 
 import datetime
+import json
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -196,8 +197,18 @@ def _one(row: dict[str, Any]) -> KuhrStatus:
     )
 
 
+def loads(data: bytes | str) -> Any:
+    """JSON from KUHR; anything that is not JSON (also nesting too deep for the parser) is a
+    ValueError, as every other refusal of this module."""
+    try:
+        return json.loads(data)
+    except RecursionError:
+        raise ValueError("Svaret fra KUHR er for dypt nøstet til å leses.") from None
+
+
 def parse_status(body: Any) -> list[KuhrStatus]:
-    """The status rows of a response: ``{behandlerkravmeldinger: [...]}`` or a bare object."""
+    """The status rows of a response: ``{behandlerkravmeldinger: [...]}`` or a bare object.
+    A row of another shape than KUHR's is a ValueError."""
     if isinstance(body, dict) and "behandlerkravmeldinger" in body:
         rows = body["behandlerkravmeldinger"] or []
     elif isinstance(body, list):
@@ -206,7 +217,12 @@ def parse_status(body: Any) -> list[KuhrStatus]:
         rows = [body]
     else:
         raise ValueError("Ukjent statussvar fra KUHR")
-    return [_one(r) for r in rows if isinstance(r, dict)]
+    if not isinstance(rows, list):
+        raise ValueError("Ukjent statussvar fra KUHR")
+    try:
+        return [_one(r) for r in rows if isinstance(r, dict)]
+    except (AttributeError, TypeError) as exc:  # a field of another shape than documented
+        raise ValueError(f"Statussvaret fra KUHR har et felt av feil slag ({exc}).") from None
 
 
 def latest(rows: list[KuhrStatus]) -> KuhrStatus:

@@ -93,11 +93,17 @@ def unwrap(root: etree._Element) -> tuple[Header, etree._Element]:
     content = root.find(f"{M}Document/{M}RefDoc/{M}Content/{{{NS_BKM}}}BehandlerKrav")
     if info is None or content is None:
         raise XmlError("MsgHead mangler MsgInfo eller BehandlerKrav.")
-    status = info.find(M + "ProcessingStatus")
+    status, kind = info.find(M + "ProcessingStatus"), info.find(M + "Type")
+    try:
+        gen_date = datetime.datetime.fromisoformat(info.findtext(M + "GenDate") or "")
+    except ValueError:
+        raise XmlError("MsgHead har ikke en gyldig GenDate.") from None
+    if kind is None or not kind.get("V"):
+        raise XmlError("MsgHead mangler meldingstype (MsgInfo/Type).")
     header = Header(
         msg_id=info.findtext(M + "MsgId") or "",
-        gen_date=datetime.datetime.fromisoformat(info.findtext(M + "GenDate") or ""),
-        msg_type=info.find(M + "Type").get("V"),
+        gen_date=gen_date,
+        msg_type=kind.get("V") or "",
         sender=_party_of(info, "Sender"),
         receiver=_party_of(info, "Receiver"),
         test=status is not None and status.get("V") == "T",
