@@ -49,6 +49,7 @@ bench: $(STAMP)
 # the reliability suite (issue 11): kill -9, races, malformed input; prints its figures and
 # fails when one that must be zero is not. PostgreSQL too when OPPGJOR_TEST_POSTGRES_URL is set.
 soak: $(STAMP)
+	OPPGJOR_SOAK=1 $(BIN)/pytest -q tests/crash
 	$(BIN)/python -m soak
 
 codes:
