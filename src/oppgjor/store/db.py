@@ -158,8 +158,8 @@ class Database:
                 with conn.begin():
                     yield Repos(conn)
         except OperationalError as exc:
-            raise StoreError(
-                f"Databasen er opptatt eller utilgjengelig; prøv igjen ({exc.orig})."
+            raise StoreBusy(
+                f"Databasen er opptatt eller utilgjengelig; prøv igjen ({reason(exc)})."
             ) from None
 
     def dispose(self) -> None:
