@@ -11,7 +11,6 @@ from rich.progress import Progress
 from rich.table import Table
 
 from oppgjor.app.errors import UseCaseError
-from oppgjor.app.isf import runs as isf_app
 from oppgjor.cli.common import JsonOption, handled
 from oppgjor.cli.render import out, print_json
 from oppgjor.core.money import format_nok
@@ -34,6 +33,8 @@ def npr_deadlines(
     as_json: JsonOption = False,
 ) -> None:
     with handled(as_json):
+        from oppgjor.app.isf import runs as isf_app  # Polars loads only for ISF
+
         found = isf_app.npr_deadlines(year)
         if as_json:
             print_json([d.__dict__ for d in found])
@@ -61,6 +62,8 @@ def price(
             which = Area(area)
         except (InvalidOperation, ValueError):
             raise UseCaseError(f"Ugyldig poengsum «{points}» eller område «{area}».") from None
+        from oppgjor.app.isf import runs as isf_app  # Polars loads only for ISF
+
         kroner = isf_app.price(year, value, which, settings)
         if as_json:
             print_json(
@@ -79,6 +82,8 @@ def group(
     as_json: JsonOption = False,
 ) -> None:
     with handled(as_json):
+        from oppgjor.app.isf import runs as isf_app  # Polars loads only for ISF
+
         results = isf_app.group_regression_file(definitions, cases)
         failed = [r for r in results if not r.passed]
         if as_json:
@@ -105,6 +110,8 @@ def demo(
     as_json: JsonOption = False,
 ) -> None:
     with handled(as_json):
+        from oppgjor.app.isf import runs as isf_app  # Polars loads only for ISF
+
         written = isf_app.write_demo_activity(year, records, output)
         if as_json:
             print_json({"records": written, "output": str(output)})
@@ -131,6 +138,8 @@ def combine(
     as_json: JsonOption = False,
 ) -> None:
     with handled(as_json):
+        from oppgjor.app.isf import runs as isf_app  # Polars loads only for ISF
+
         rows = isf_app.combine_summaries(year, parts, settings)
         isf_app.write_summary(rows, summary)
         points = sum((r.points for r in rows), Decimal(0))
@@ -168,6 +177,8 @@ def compute(
         part = _partition(partition)
         with Progress(transient=True, disable=as_json) as progress:
             task = progress.add_task("ISF", total=None)
+            from oppgjor.app.isf import runs as isf_app  # Polars loads only for ISF
+
             result = isf_app.compute(
                 year, input_, weights_file=weights, settings=settings, output=output,
                 definitions=definitions, regroup=regroup, partition=part,
