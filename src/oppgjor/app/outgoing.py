@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from oppgjor.app import files
 from oppgjor.app.errors import Conflict
 
 TEMPORARY = ".tmp"
@@ -67,20 +68,10 @@ def staged_path(staging: Path, subject_id: int, intent: str) -> Path:
 
 
 def stage(staging: Path, subject_id: int, intent: str, data: bytes, mode: int) -> Path:
-    """Write *data* whole into *staging* (temporary name, fsync, rename): the staged file."""
-    staging.mkdir(parents=True, exist_ok=True)
+    """Write *data* whole into *staging* with *mode* (a hidden temporary file, fsync, rename,
+    fsync of the folder): the staged file."""
     target = staged_path(staging, subject_id, intent)
-    tmp = staging / f".oppgjor{subject_id}-{intent}{TEMPORARY}"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    try:
-        os.fchmod(fd, mode)  # whatever the umask says
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, target)
+    files.write_private(target, data, mode)
     sync_folder(staging)
     return target
 
@@ -125,8 +116,11 @@ def staged_files(staging: Path, subject_id: int) -> dict[str, Path]:
 
 def discard(staging: Path, subject_id: int, intent: str) -> None:
     """Remove what an abandoned intent left in staging (a partial or whole staged file)."""
-    staged_path(staging, subject_id, intent).unlink(missing_ok=True)
-    (staging / f".oppgjor{subject_id}-{intent}{TEMPORARY}").unlink(missing_ok=True)
+    staged = staged_path(staging, subject_id, intent)
+    staged.unlink(missing_ok=True)
+    if staging.is_dir():
+        for partial in staging.glob(f".{staged.name}.*{TEMPORARY}"):  # files.write_private's
+            partial.unlink(missing_ok=True)
 
 
 def temporaries(folder: Path) -> dict[int, list[Path]]:
