@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from rich.console import Console
@@ -18,6 +18,30 @@ out = Console()
 err = Console(stderr=True)
 
 SEVERITY_STYLE = {"BLOCKING": "bold red", "WARNING": "yellow", "INFO": "cyan"}
+
+
+# Norwegian labels of record fields in human output (JSON keeps the English field names)
+FIELD_LABELS: dict[str, str] = {}
+
+
+def field_label(name: str) -> str:
+    """The Norwegian label of a record field (the field's own name where none is set)."""
+    return FIELD_LABELS.get(name, name)
+
+
+def print_changes(
+    label: str, changes: Mapping[str, tuple[Any, Any]], console: Console = out
+) -> None:
+    """What an update changed, one line per field (``felt: før → etter``), or that nothing
+    did. *label* names the record, e.g. ``serie S005``."""
+    if not changes:
+        console.print(f"Ingen endringer i {label}.")
+        return
+    console.print(f"[green]Endret {label}:[/]")
+    for name, (before, after) in changes.items():
+        old = "(tom)" if before in (None, "") else str(before)
+        new = "(tom)" if after in (None, "") else str(after)
+        console.print(f"  {field_label(name)}: {old} → {new}", highlight=False)
 
 
 def row_of(kind: str, record: Any) -> dict[str, str]:

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
+from oppgjor.core.changes import differences
 from oppgjor.store import tables as t
 
 ACTOR_LENGTH = 100  # audit_event.actor
@@ -23,9 +25,43 @@ class AuditEvent:
     actor: str
     kind: str  # patient, settlement, ...
     ref: str  # the record's ref ("*" for every record of the kind)
-    action: str  # reveal, export, ...
+    action: str  # created, updated, deleted, reveal, export, ... (see record_change)
     detail: dict[str, Any] = field(default_factory=dict)
     id: int | None = None
+
+
+def record_change(
+    at: datetime.datetime,
+    actor: str,
+    kind: str,
+    ref: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    action: str | None = None,
+) -> AuditEvent | None:
+    """The event for one record's change, from snapshots (:func:`oppgjor.core.changes.snapshot`)
+    of it before and after: ``created`` keeps every field after, ``deleted`` every field
+    before, ``updated`` (or *action*, e.g. ``cancelled``) only the fields that differ.
+    ``None`` when nothing changed. *kind* is the record's noun in the registry's English
+    singular (``series``, ``patient``, ``appointment``, ``practice``)."""
+    if before is None and after is None:
+        return None
+    if before is None:
+        detail: dict[str, Any] = {"after": after}
+        action = action or "created"
+    elif after is None:
+        detail = {"before": before}
+        action = action or "deleted"
+    else:
+        changed = differences(before, after)
+        if not changed:
+            return None
+        detail = {
+            "before": {k: old for k, (old, _) in changed.items()},
+            "after": {k: new for k, (_, new) in changed.items()},
+        }
+        action = action or "updated"
+    return AuditEvent(at, actor, kind, ref, action, detail)
 
 
 class AuditRepository:
@@ -45,6 +81,23 @@ class AuditRepository:
             "detail": json.dumps(event.detail, ensure_ascii=False, sort_keys=True),
         }
         return int(self.conn.scalar(insert(a).values(**values).returning(a.c.id)) or 0)
+
+    def add_many(self, events: Sequence[AuditEvent]) -> None:
+        """Insert many events at once (an import that changes thousands of records)."""
+        if not events:
+            return
+        rows = [
+            {
+                "at": e.at,
+                "actor": e.actor[:ACTOR_LENGTH],
+                "kind": e.kind,
+                "ref": e.ref,
+                "action": e.action,
+                "detail": json.dumps(e.detail, ensure_ascii=False, sort_keys=True),
+            }
+            for e in events
+        ]
+        self.conn.execute(insert(t.audit_event), rows)
 
     def find(
         self, *, kind: str | None = None, ref: str | None = None, action: str | None = None

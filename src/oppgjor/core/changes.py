@@ -1,0 +1,80 @@
+"""What changed in a record, as the audit trail keeps it: a plain snapshot of its fields and
+the fields that differ between two snapshots.
+
+A snapshot is JSON-ready (dates and times in ISO form, amounts as text, enums by value) and
+never holds an identity number in full: ``id_value`` is masked to its first six digits.
+
+>>> import datetime
+>>> from dataclasses import dataclass
+>>> @dataclass
+... class Row:
+...     ref: str
+...     day: datetime.date | None
+...     id_value: str
+...     id: int | None = None
+>>> before = snapshot(Row("S1", None, "15058612345", id=7))
+>>> before
+{'ref': 'S1', 'day': None, 'id_value': '150586*****'}
+>>> after = snapshot(Row("S1", datetime.date(2026, 3, 1), "15058612345"))
+>>> differences(before, after)
+{'day': (None, '2026-03-01')}
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import enum
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from oppgjor.core.redact import mask_national_ids
+
+# fields never kept: the database's own key
+SKIPPED = frozenset({"id"})
+# fields holding a person's identity number: kept masked
+MASKED = frozenset({"id_value"})
+
+
+def plain(value: Any) -> Any:
+    """*value* as JSON can hold it."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, enum.Enum):
+        return plain(value.value)
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [plain(v) for v in value]
+        return sorted(items, key=str) if isinstance(value, set | frozenset) else items
+    return str(value)
+
+
+def snapshot(record: Any) -> dict[str, Any]:
+    """The fields of a record (a dataclass) as the audit trail keeps them."""
+    values: dict[str, Any] = {}
+    for f in dataclasses.fields(record):
+        if f.name in SKIPPED:
+            continue
+        value = plain(getattr(record, f.name))
+        if f.name in MASKED and isinstance(value, str):
+            value = mask_national_ids(value)
+        values[f.name] = value
+    return values
+
+
+def differences(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """The fields whose value differs, as ``{field: (before, after)}``, in *after*'s order."""
+    names = [*after, *(k for k in before if k not in after)]
+    return {
+        name: (before.get(name), after.get(name))
+        for name in names
+        if before.get(name) != after.get(name)
+    }
