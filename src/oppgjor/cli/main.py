@@ -102,14 +102,18 @@ def demo_seed(
     seed: Annotated[int, typer.Option(help="Frø for tilfeldige data.")] = 2026,
     start: Annotated[str | None, typer.Option(help="Første dag med avtaler (ÅÅÅÅ-MM-DD).")] = None,
     if_empty: Annotated[
-        bool, typer.Option("--if-empty", help="Gjør ingenting hvis databasen har data.")
+        bool,
+        typer.Option(
+            "--if-empty",
+            help="Gjør ingenting hvis databasen allerede er en testinstallasjon med data.",
+        ),
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
     with handled(as_json):
         db = database()
-        if if_empty and any(clinic_actions.counts(db).values()):
-            out.print("Databasen har allerede data; demo ble ikke lagt inn.")
+        if not demo.wanted(db, if_empty):
+            out.print("Databasen har allerede data (testinstallasjon); demo ble ikke lagt inn.")
             return
         first = parse_date(start) if start else None
         summary = demo.seed(db, seed, first)

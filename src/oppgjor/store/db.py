@@ -97,6 +97,12 @@ def make_engine(url: str, **options: Any) -> Engine:
     return create_engine(url, pool_pre_ping=True, **options)
 
 
+def _foreign_keys(conn: Any, on: bool) -> None:
+    """SQLite's foreign keys on or off; only outside a transaction (the raw connection, so no
+    transaction is begun)."""
+    conn.connection.driver_connection.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+
+
 class Database:
     """One database: migrated on open, used through :meth:`transaction`."""
 
@@ -122,9 +128,19 @@ class Database:
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         try:
-            with self.engine.begin() as conn:
-                config.attributes["connection"] = conn
-                command.upgrade(config, "head")
+            with self.engine.connect() as conn:
+                sqlite = self.dialect == "sqlite"
+                if sqlite:  # a rebuilt table must not cascade to its children (migration 0006)
+                    _foreign_keys(conn, False)
+                try:
+                    with conn.begin():
+                        config.attributes["connection"] = conn
+                        command.upgrade(config, "head")
+                        if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
+                            raise StoreError("Migreringen ville brutt en fremmednøkkel.")
+                finally:
+                    if sqlite:
+                        _foreign_keys(conn, True)
         except OperationalError as exc:
             raise StoreBusy(
                 f"Får ikke kontakt med databasen {self.describe()}: {reason(exc)}"

@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass
 
 from oppgjor.app import installation
-from oppgjor.app.clinic.actions import save_practice
+from oppgjor.app.clinic.actions import counts, save_practice
 from oppgjor.app.clinic.demo_records import (
     build_clinic,
     build_patients,
@@ -22,12 +22,16 @@ from oppgjor.app.clinic.demo_records import (
 )
 from oppgjor.app.clinic.demo_treatment import build_appointments, build_series
 from oppgjor.app.clinic.records import Report, apply_in
+from oppgjor.app.errors import Conflict
 from oppgjor.clinic.domain.model import SeriesTemplate
 from oppgjor.clinic.domain.templates import template_from_series
 from oppgjor.core.clock import SYSTEM_CLOCK, Clock
 from oppgjor.store import Database
 
-__all__ = ["DemoSummary", "build_patients", "default_start", "seed", "settlement_history"]
+__all__ = [
+    "DemoSummary", "build_patients", "default_start", "is_empty", "seed", "settlement_history",
+    "wanted",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,38 @@ def default_start(today: datetime.date) -> datetime.date:
     return datetime.date(year, (month - 1) % 12 + 1, 1)
 
 
+def is_empty(db: Database) -> bool:
+    """No practice and no record of any kind: nothing the demo could replace or mix with."""
+    with db.transaction() as repos:
+        practice = repos.get_practice()
+    return practice is None and not any(counts(db).values())
+
+
+def _not_empty(db: Database) -> Conflict:
+    kind = (
+        "en testinstallasjon"
+        if installation.is_test_installation(db)
+        else "ikke en testinstallasjon"
+    )
+    return Conflict(
+        f"Databasen har allerede data ({kind}); demoklinikken legges bare inn i en tom "
+        "database, og ingenting ble endret. Bruk en ny database, f.eks. "
+        "--database sqlite:///demo.db."
+    )
+
+
+def wanted(db: Database, if_empty: bool) -> bool:
+    """Whether ``demo seed`` should seed *db*: yes when it is empty; no (quietly) with
+    *if_empty* when it already is a test installation with data (a second ``make run``).
+    Any other database with data is refused (:class:`Conflict`): the demo never replaces a
+    practice, marks a real installation as a test one or adds synthetic patients to it."""
+    if is_empty(db):
+        return True
+    if if_empty and installation.is_test_installation(db):
+        return False
+    raise _not_empty(db)
+
+
 def seed(
     db: Database,
     seed_value: int = 2026,
@@ -51,7 +87,9 @@ def seed(
     now: datetime.datetime | None = None,
     clock: Clock = SYSTEM_CLOCK,
 ) -> DemoSummary:
-    """Create the demo clinic in *db* in one transaction (marks it a test installation)."""
+    """Create the demo clinic in *db* (marks it a test installation); an empty database only."""
+    if not is_empty(db):
+        raise _not_empty(db)
     rng = random.Random(seed_value)
     now = now or clock.now()
     start = start or default_start(now.date())

@@ -191,6 +191,9 @@ class Settlement:
     control_key: str | None = None
     control_blocking: int | None = None
     corrects_id: int | None = None  # a draft made from another settlement's rejected claims
+    # a payout that differs from the approved total, as the user decided to book it (ADR 0017)
+    payout_decision: str | None = None  # "awaiting" (Helfo still owes it) or "write-off"
+    payout_decision_reason: str | None = None
 
     @property
     def label(self) -> str:

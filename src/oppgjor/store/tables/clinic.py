@@ -161,6 +161,7 @@ appointment = Table(
     Column("status", String(16), nullable=False),
     Index("ix_appointment_patient_start", "patient_id", "start_at"),
     Index("ix_appointment_practitioner_start", "practitioner_id", "start_at"),
+    sqlite_autoincrement=True,  # ids are never reused (migration 0006)
 )
 
 appointment_line = Table(

@@ -19,6 +19,7 @@ audit_event = Table(
     Column("action", String(32), nullable=False),
     Column("detail", Text, nullable=False, server_default=""),
     Index("ix_audit_event_kind_ref", "kind", "ref", "id"),
+    sqlite_autoincrement=True,  # ids are never reused (migration 0006)
 )
 
 # every message about to leave the building, before it leaves (ADR 0012): the intent is

@@ -71,6 +71,7 @@ claim = Table(
         sqlite_where=text("kind = 'claim' AND NOT credited"),
         postgresql_where=text("kind = 'claim' AND NOT credited"),
     ),
+    sqlite_autoincrement=True,  # ids are never reused (migration 0006)
 )
 
 settlement = Table(
@@ -97,6 +98,10 @@ settlement = Table(
     Column("control_key", String(64)),
     Column("control_blocking", Integer),
     Column("corrects_id", ForeignKey("settlement.id", ondelete="SET NULL")),
+    # a payout that differs from the approved total: awaiting, or write-off with a reason
+    Column("payout_decision", String(12)),
+    Column("payout_decision_reason", Text),
+    sqlite_autoincrement=True,  # a deleted draft's id (and history) is never handed on
 )
 
 # which claims a settlement holds; a claim is active in at most one settlement (the index)
@@ -133,6 +138,7 @@ settlement_event = Table(
     Column("before", String(12)),
     Column("after", String(12)),
     Column("detail", Text, nullable=False),
+    sqlite_autoincrement=True,
 )
 
 control_finding = Table(
