@@ -55,7 +55,6 @@ def test_no_table_hands_out_a_deleted_id_again(db):
 
 
 def _alembic(db, target, step):
-    from alembic import command
     from alembic.config import Config
 
     from oppgjor.store.db import MIGRATIONS
