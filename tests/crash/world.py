@@ -3,6 +3,7 @@ with the CLI, then copied for every kill."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
@@ -63,9 +64,9 @@ def build(base: Path) -> World:
     base.mkdir(parents=True, exist_ok=True)
     db, folder = base / "oppgjor.db", base / "meldinger"
     cert = base / "virk.p12"
-    cert.write_bytes(signing.make_test_certificate("974760673", "Demo", PASSWORD.encode()))
     runner = CliRunner()
-    env = {"OPPGJOR_DATABASE_URL": f"sqlite:///{db}", "OPPGJOR_USER": "kari"}
+    env = {"OPPGJOR_DATABASE_URL": f"sqlite:///{db}", "OPPGJOR_USER": "kari",
+           "OPPGJOR_CERT_PASSWORD": PASSWORD}  # fmt: skip
 
     def run(*args: str) -> str:
         result = runner.invoke(app, list(args), env=env)
@@ -73,6 +74,8 @@ def build(base: Path) -> World:
         return result.output
 
     run("demo", "seed")
+    org_nr = json.loads(run("overview", "--json"))["practice"]["org_nr"]
+    cert.write_bytes(signing.make_test_certificate(org_nr, "Demo", PASSWORD.encode()))
     run("helfo", "settings", "--folder", str(folder), "--certificate", str(cert))
     sid = run("settlement", "new", "--type", "bkm", "--json").split('"id": ')[1].split(",")[0]
     run("settlement", "mark", sid, "--all")

@@ -6,14 +6,14 @@ import datetime
 import os
 import uuid
 
-from cli_helpers import js
+from cli_helpers import DEMO_ORG_NR, js
 from oppgjor.helfo.adapters import signing
 from oppgjor.helfo.adapters.messages import apprec, bkm, msghead, xml
 
 
 def certificate(tmp_path):
     cert = tmp_path / "virk.p12"
-    cert.write_bytes(signing.make_test_certificate("974760673", "Demo", b"s3cret"))
+    cert.write_bytes(signing.make_test_certificate(DEMO_ORG_NR, "Demo", b"s3cret"))
     secret = tmp_path / "virk.passord"
     secret.write_text("s3cret")
     os.chmod(secret, 0o600)

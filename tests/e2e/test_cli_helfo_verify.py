@@ -10,11 +10,11 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from lxml import etree
 
-from cli_helpers import js
+from cli_helpers import DEMO_ORG_NR, js
 from oppgjor.helfo.adapters import signing
 from oppgjor.helfo.adapters.messages import xml
 
-ORG_NR = "974760673"
+ORG_NR = DEMO_ORG_NR  # the demo practice's: its certificate must carry it
 
 
 def p12(tmp_path, name, org_nr, password=b"s3cret"):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from oppgjor.app import installation
 from oppgjor.app.errors import UseCaseError
-from oppgjor.app.helfo import delivery
+from oppgjor.app.helfo import certificates, delivery
 from oppgjor.helfo.adapters import folders as exchange
 from oppgjor.helfo.adapters import outbox, signing
 from oppgjor.helfo.adapters.messages import msghead, xml
@@ -48,17 +48,42 @@ def get_settings(db: Database) -> dict[str, str | None]:
         return {k: repos.get_setting(v) or DEFAULTS.get(k) for k, v in SETTINGS.items()}
 
 
-def set_settings(db: Database, **values: str | None) -> dict[str, str | None]:
+def set_settings(
+    db: Database, *, secret: str | None = None, **values: str | None
+) -> dict[str, str | None]:
+    """Store the settings given; a certificate is checked first (it must carry the practice's
+    org.nr; a TEST certificate only in a test installation), with *secret* or the password
+    from the settings given or stored."""
     unknown = set(values) - set(SETTINGS)
     if unknown:
         raise UseCaseError(f"Ukjent innstilling: {', '.join(sorted(unknown))}.")
     if values.get("message_type") and values["message_type"] not in msghead.MESSAGE_TYPES:
         raise UseCaseError(f"Meldingstype må være {' eller '.join(msghead.MESSAGE_TYPES)}.")
+    if values.get("certificate"):
+        merged = {**get_settings(db), **{k: v for k, v in values.items() if v is not None}}
+        _check_certificate(db, Path(values["certificate"] or ""), merged, secret)
     with db.transaction() as repos:
         for key, value in values.items():
             if value is not None:
                 repos.set_setting(SETTINGS[key], value)
     return get_settings(db)
+
+
+def _check_certificate(
+    db: Database, path: Path, settings: dict[str, str | None], secret: str | None
+) -> None:
+    """Open the certificate being configured and refuse it if it must not sign for the
+    practice; a file that is not there yet is left to :func:`missing` to report."""
+    if not path.is_file():
+        return
+    try:
+        try:
+            cert = signing.load_certificate(path)
+        except signing.PasswordNeeded:
+            cert = signing.load_certificate(path, password(settings, secret))
+    except signing.CertificateError as exc:
+        raise UseCaseError(str(exc)) from None
+    certificates.check(db, cert)
 
 
 def folders(settings: dict[str, str | None]) -> exchange.Folders:
@@ -138,13 +163,17 @@ def _addressing(repos: Repos, settings: dict[str, str | None]) -> outbox.Address
 
 
 def _credentials(
-    settings: dict[str, str | None], secret: bytes, now: datetime.datetime
+    db: Database, settings: dict[str, str | None], secret: bytes, now: datetime.datetime
 ) -> tuple[signing.Credentials, str | None]:
+    """The key to sign with, if its certificate may sign for the practice (checked again here:
+    the practice or the installation may have changed since it was configured)."""
     try:
         creds = signing.load_pkcs12(Path(settings["certificate"] or ""), secret)
-        return creds, signing.expiry_warning(creds, now)
+        warning = signing.expiry_warning(creds, now)
     except signing.CertificateError as exc:
         raise UseCaseError(str(exc)) from None
+    certificates.check(db, creds.certificate)
+    return creds, warning
 
 
 def locks(settings: dict[str, str | None]) -> Path:
@@ -168,7 +197,7 @@ def create_file(
     if gaps:
         raise UseCaseError("Fyll ut før filen kan lages: " + "; ".join(gaps) + ".")
     settings = get_settings(db)
-    creds, warning = _credentials(settings, password(settings, secret), now)
+    creds, warning = _credentials(db, settings, password(settings, secret), now)
     target = folders(settings)
     target.ensure()
     with db.transaction() as repos:
@@ -199,7 +228,7 @@ def portal_file(
         raise UseCaseError("Fyll ut før filen kan lages: " + "; ".join(gaps) + ".")
     creds, warning = None, None
     if settings["certificate"]:
-        creds, warning = _credentials(settings, password(settings, secret), now)
+        creds, warning = _credentials(db, settings, password(settings, secret), now)
     with db.transaction() as repos:
         addressing = _addressing(repos, settings)
     channel = delivery.FileChannel(

@@ -69,6 +69,10 @@ def settings(
         str | None, typer.Option(help="Fil (chmod 600) med sertifikatpassordet.")
     ] = None,
     message_type: Annotated[str | None, typer.Option(help="POM eller LOM.")] = None,
+    ask_password: Annotated[
+        bool,
+        typer.Option("--ask-password", help="Spør etter passordet (sertifikatet kontrolleres)."),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     with handled(as_json):
@@ -76,7 +80,7 @@ def settings(
             folder=folder, outbox=outbox, inbox=inbox, archive=archive, quarantine=quarantine,
             certificate=certificate, password_file=password_file, message_type=message_type,
         )  # fmt: skip
-        found = hx.set_settings(database(), **values)
+        found = hx.set_settings(database(), secret=_secret(ask_password), **values)
         gaps = hx.missing(database())
         if as_json:
             print_json({"settings": found, "missing": gaps})

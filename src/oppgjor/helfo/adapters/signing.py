@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,6 +55,21 @@ def org_nr_of(cert: x509.Certificate) -> str | None:
         value = str(attribute.value)
         return value.removeprefix("NTRNO-")
     return None
+
+
+# a test CA names itself so: Buypass «Class 3 Test4 CA», Commfides «... TEST ...», «oppgjor TEST CA»
+_TEST_MARK = re.compile(r"(?<![a-z])test(?![a-z])", re.IGNORECASE)
+_NAMES = (NameOID.COMMON_NAME, NameOID.ORGANIZATION_NAME, NameOID.ORGANIZATIONAL_UNIT_NAME)
+
+
+def is_test_certificate(cert: x509.Certificate) -> bool:
+    """Issued by a test CA (the issuer's names say TEST, as every Norwegian test CA's do)."""
+    return any(_TEST_MARK.search(str(a.value)) for a in cert.issuer if a.oid in _NAMES)
+
+
+def issuer_name(cert: x509.Certificate) -> str:
+    names = cert.issuer.get_attributes_for_oid(NameOID.COMMON_NAME)
+    return str(names[0].value) if names else cert.issuer.rfc4514_string()
 
 
 @dataclass(frozen=True)
