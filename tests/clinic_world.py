@@ -82,7 +82,7 @@ def build(kind: str, ref: str, f: dict[str, Any]) -> Any:
             f.pop("patient_ref"),
             start,
             start + datetime.timedelta(minutes=45),
-            tuple(TariffLine(c) for c in f.pop("lines", [])),
+            tuple(_line(c) for c in f.pop("lines", [])),
             f.pop("refund_type", None),
             f.pop("series_ref", None),
             AppointmentStatus(f.pop("status", "attended")),
@@ -114,3 +114,9 @@ def load_world(db: Database, world: dict[str, Any], now: datetime.datetime) -> N
         repos.add_appointments(
             [build("appointments", ref, f) for ref, f in world["appointments"].items()]
         )
+
+
+def _line(text):
+    """A tariff line as the planner writes it: ``FBV01`` or ``FBV01*2``."""
+    code, _, quantity = text.partition("*")
+    return TariffLine(code, int(quantity or 1))

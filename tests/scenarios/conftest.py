@@ -309,6 +309,26 @@ class Runner:
             if links.get(code) != link:
                 fail(f"{code} links to {links.get(code)!r}, expected {link!r}")
 
+    def expect_messages(self, fail: Any, wanted: dict[str, str], error: Any) -> None:
+        """Each code's finding says this (a fragment of its message)."""
+        messages = {f.code: f.message for f in self._findings()}
+        for code, text in wanted.items():
+            if text not in messages.get(code, ""):
+                fail(f"{code} says {messages.get(code)!r}, expected it to say {text!r}")
+
+    def expect_not_said(self, fail: Any, wanted: dict[str, str], error: Any) -> None:
+        """No finding of the code says this."""
+        for f in self._findings():
+            if f.code in wanted and wanted[f.code] in f.message:
+                fail(f"{f.code} says {f.message!r}")
+
+    def expect_locations(self, fail: Any, wanted: dict[str, str], error: Any) -> None:
+        """Where each code's finding points (the location as rendered)."""
+        found = {f.code: f.location for f in self._findings()}
+        for code, location in wanted.items():
+            if found.get(code) != location:
+                fail(f"{code} is at {found.get(code)!r}, expected {location!r}")
+
     def expect_claims(self, fail: Any, wanted: dict[str, dict[str, Any]], error: Any) -> None:
         by_ref = self._claims_by_ref()
         for ref, fields in wanted.items():

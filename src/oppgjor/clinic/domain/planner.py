@@ -146,12 +146,15 @@ def rule_daily_limit(items: Sequence[Item], ctx: PlannerContext) -> Iterable[Fin
             tariff = resolve_tariff(ctx, a, line.code)
             limit = tariff.max_per_patient_day if tariff else None
             if limit is not None and used[key] > limit:
-                yield DAILY_LIMIT(
-                    f"Takst {line.code} kan brukes {limit} gang(er) per pasient per dag, og "
+                message = (
+                    f"Takst {line.code} har antall {line.quantity}, men kan brukes høyst "
+                    f"{limit} gang(er) per pasient per dag. Sett antallet til {limit}."
+                    if line.quantity > limit
+                    else f"Takst {line.code} kan brukes {limit} gang(er) per pasient per dag, og "
                     f"pasient «{a.patient_ref}» har den allerede {a.day:%d.%m.%Y}. Bare én "
-                    "behandler skal legge inn taksten.",
-                    f"{label}.linje.{line.code}",
+                    "behandler skal legge inn taksten."
                 )
+                yield DAILY_LIMIT(message, f"{label}.linje.{line.code}")
 
 
 def rule_overlap(items: Sequence[Item], ctx: PlannerContext) -> Iterable[Finding]:

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 from oppgjor.core.findings import Finding, Location, run_controls
 from oppgjor.helfo.domain.controls.claim import (
+    BEFORE_REFERRAL,
+    BEFORE_RIGHTS_ASSESSMENT,
     CLAIM_CONTROLS,
     CLAIM_TYPE,
     EXPIRED,
@@ -55,7 +57,7 @@ __all__ = [
 CODES = (
     CLAIM_TYPE, SERIES_MISSING, SERIES_MISSING_BKM, PATIENT_MISSING, PRACTITIONER_MISSING,
     PRACTITIONER_ACCESS, TARIFF_NOT_VALID, TARIFF_AMOUNT, EXPIRED, EXPIRING, FUTURE, FBV_ENDED,
-    NO_AMOUNT, DAILY_LIMIT, DUPLICATE, TOTALS, EMPTY,
+    NO_AMOUNT, BEFORE_REFERRAL, BEFORE_RIGHTS_ASSESSMENT, DAILY_LIMIT, DUPLICATE, TOTALS, EMPTY,
 )  # fmt: skip
 
 

@@ -49,6 +49,14 @@ EXPIRED = FindingCode(
 EXPIRING = FindingCode("HELFO_CLAIM_EXPIRING", W, "Regningen foreldes snart.")
 FUTURE = FindingCode("HELFO_CLAIM_FUTURE", B, "Regningen er datert fram i tid (Helfo merknad 766).")
 NO_AMOUNT = FindingCode("HELFO_NO_AMOUNT", B, "Regningen har ikke noe refusjonsbeløp.")
+BEFORE_REFERRAL = FindingCode(
+    "HELFO_BEFORE_REFERRAL", B, "Behandlingen er datert før seriens henvisningsdato."
+)
+BEFORE_RIGHTS_ASSESSMENT = FindingCode(
+    "HELFO_BEFORE_RIGHTS_ASSESSMENT",
+    B,
+    "FBV-behandlingen er datert før rettighetsvurderingen.",
+)
 
 
 def control_type(claim: Claim, ctx: ControlContext) -> Iterable[Finding]:
@@ -207,9 +215,34 @@ def control_dates(claim: Claim, ctx: ControlContext) -> Iterable[Finding]:
             )
 
 
+def control_series_dates(claim: Claim, ctx: ControlContext) -> Iterable[Finding]:
+    """Treatment starts after the referral, and FBV treatment after the rights assessment:
+    Helfo refunds nothing given before either."""
+    series = ctx.series.get(claim.content.series_ref or "")
+    if series is None or claim.kind is not ClaimKind.CLAIM:
+        return
+    day = claim.content.service_date
+    checks = [(BEFORE_REFERRAL, "referral_date", series.referral_date, "henvisningsdatoen")]
+    if claim.content.type is SettlementType.FBV:
+        checks.append(
+            (BEFORE_RIGHTS_ASSESSMENT, "rights_assessment_date", series.rights_assessment_date,
+             "rettighetsvurderingen")
+        )  # fmt: skip
+    for code, field, earliest, label in checks:
+        if earliest is not None and day < earliest:
+            yield code(
+                f"Regning {claim.number} er datert {day:%d.%m.%Y}, før {label} "
+                f"{earliest:%d.%m.%Y} i serie {series.ref}; Helfo refunderer ikke behandling før "
+                f"den. Rett datoen i serien (om den er feil), eller flytt regningen ut.",
+                claim_at(claim, f"serie[{series.ref}].{field}"),
+                link=f"serie/{series.ref}",
+            )
+
+
 CLAIM_CONTROLS = [
     control_type,
     control_series,
+    control_series_dates,
     control_patient,
     control_practitioner,
     control_tariffs,

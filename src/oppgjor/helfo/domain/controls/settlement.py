@@ -58,12 +58,24 @@ def control_daily_limit(claims: Sequence[Claim], ctx: ControlContext) -> Iterabl
             limit = _limit(line.code, claim, practitioner, ctx)
             if limit is not None and used[key] > limit:
                 yield DAILY_LIMIT(
-                    f"Regning {claim.number}: takst «{line.code}» kan brukes {limit} gang(er) per "
-                    f"pasient per dag, og er allerede brukt {claim.content.service_date:%d.%m.%Y}."
-                    " Fjern taksten fra én av avtalene.",
+                    _over_limit(claim, line.code, line.quantity, limit),
                     claim_at(claim, f"takst[{line.code}]"),
                     link=appointment_link(claim),
                 )
+
+
+def _over_limit(claim: Claim, code: str, quantity: int, limit: int) -> str:
+    """What is wrong: the quantity on this very claim, or the tariff already used that day."""
+    if quantity > limit:
+        return (
+            f"Regning {claim.number}: takst «{code}» har antall {quantity}, men kan brukes "
+            f"høyst {limit} gang(er) per pasient per dag. Sett antallet til {limit} på avtalen."
+        )
+    return (
+        f"Regning {claim.number}: takst «{code}» kan brukes {limit} gang(er) per pasient per "
+        f"dag, og er allerede brukt {claim.content.service_date:%d.%m.%Y}. Fjern taksten fra "
+        "én av avtalene."
+    )
 
 
 def _limit(
