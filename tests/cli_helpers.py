@@ -11,3 +11,11 @@ def js(result):
     """The JSON a successful command printed."""
     assert result.exit_code == 0, result.output
     return json.loads(result.output)
+
+
+def controlled(result):
+    """The JSON of `settlement control`: exit 0 when clean, 4 (saved with BLOCKING findings)
+    when not."""
+    data = json.loads(result.output)
+    assert result.exit_code == (4 if data["blocking"] else 0), result.output
+    return data

@@ -4,7 +4,7 @@ TEST certificate in a production installation. The practice's own certificate st
 
 import os
 
-from cli_helpers import DEMO_ORG_NR, js
+from cli_helpers import DEMO_ORG_NR, controlled, js
 from oppgjor.helfo.adapters import signing
 
 OTHER_ORG_NR = "983974899"
@@ -22,9 +22,9 @@ def certificate(tmp_path, org_nr, name="virk.p12"):
 def submitted(cli):
     sid = str(js(cli("settlement", "new", "--type", "bkm", "--json"))["id"])
     js(cli("settlement", "mark", sid, "--all", "--json"))
-    if js(cli("settlement", "control", sid, "--json"))["blocking"]:
+    if controlled(cli("settlement", "control", sid, "--json"))["blocking"]:
         js(cli("settlement", "move-blocked", sid, "--json"))
-        js(cli("settlement", "control", sid, "--json"))
+        controlled(cli("settlement", "control", sid, "--json"))
     js(cli("settlement", "submit", sid, "--json"))
     return sid
 

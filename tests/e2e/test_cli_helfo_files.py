@@ -6,7 +6,7 @@ import datetime
 import os
 import uuid
 
-from cli_helpers import DEMO_ORG_NR, js
+from cli_helpers import DEMO_ORG_NR, controlled, js
 from oppgjor.helfo.adapters import signing
 from oppgjor.helfo.adapters.messages import apprec, bkm, msghead, xml
 
@@ -52,9 +52,9 @@ def test_chapter_2_with_files_end_to_end(cli, tmp_path):
     assert shown["missing"] == []
     sid = str(js(cli("settlement", "new", "--type", "fbv", "--json"))["id"])
     js(cli("settlement", "mark", sid, "--all", "--json"))
-    if js(cli("settlement", "control", sid, "--json"))["blocking"]:
+    if controlled(cli("settlement", "control", sid, "--json"))["blocking"]:
         js(cli("settlement", "move-blocked", sid, "--json"))
-        assert js(cli("settlement", "control", sid, "--json"))["blocking"] == 0
+        assert controlled(cli("settlement", "control", sid, "--json"))["blocking"] == 0
     js(cli("settlement", "submit", sid, "--json"))
     waiting = js(cli("settlement", "list", "--state", "submitted", "--json"))
     assert [str(s["id"]) for s in waiting] == [sid]  # submitted, not yet signed and sent
@@ -74,7 +74,7 @@ def test_chapter_2_with_files_end_to_end(cli, tmp_path):
     corrected = js(cli("settlement", "correct", sid, "--json"))
     new = str(corrected["new"]["id"])
     assert corrected["new"]["count"] == 2
-    js(cli("settlement", "control", new, "--json"))
+    controlled(cli("settlement", "control", new, "--json"))
     js(cli("settlement", "submit", new, "--json"))
     resent = js(cli("helfo", "send", new, "--json"))
     again = claims_in_file(folder / "outbox" / os.path.basename(resent["file"]))
@@ -105,9 +105,9 @@ def test_bad_receipts_go_to_quarantine_and_change_nothing(cli, tmp_path):
         "--password-file", str(secret))  # fmt: skip
     sid = str(js(cli("settlement", "new", "--type", "bkm", "--json"))["id"])
     js(cli("settlement", "mark", sid, "--all", "--json"))
-    if js(cli("settlement", "control", sid, "--json"))["blocking"]:
+    if controlled(cli("settlement", "control", sid, "--json"))["blocking"]:
         js(cli("settlement", "move-blocked", sid, "--json"))
-        js(cli("settlement", "control", sid, "--json"))
+        controlled(cli("settlement", "control", sid, "--json"))
     js(cli("settlement", "submit", sid, "--json"))
     sent = js(cli("helfo", "send", sid, "--json"))
     inbox = folder / "inbox"
@@ -144,9 +144,9 @@ def prepared(cli, tmp_path, type_="bkm"):
         "--password-file", str(secret))  # fmt: skip
     sid = str(js(cli("settlement", "new", "--type", type_, "--json"))["id"])
     js(cli("settlement", "mark", sid, "--all", "--json"))
-    if js(cli("settlement", "control", sid, "--json"))["blocking"]:
+    if controlled(cli("settlement", "control", sid, "--json"))["blocking"]:
         js(cli("settlement", "move-blocked", sid, "--json"))
-        js(cli("settlement", "control", sid, "--json"))
+        controlled(cli("settlement", "control", sid, "--json"))
     js(cli("settlement", "submit", sid, "--json"))
     return folder, sid
 

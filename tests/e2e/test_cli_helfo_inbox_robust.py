@@ -6,7 +6,7 @@ import datetime
 import os
 import uuid
 
-from cli_helpers import DEMO_ORG_NR, js
+from cli_helpers import DEMO_ORG_NR, controlled, js
 from oppgjor.helfo.adapters import signing
 from oppgjor.helfo.adapters.messages import apprec, xml
 
@@ -22,9 +22,9 @@ def sent_settlement(cli, tmp_path):
         "--password-file", str(secret))  # fmt: skip
     sid = str(js(cli("settlement", "new", "--type", "bkm", "--json"))["id"])
     js(cli("settlement", "mark", sid, "--all", "--json"))
-    if js(cli("settlement", "control", sid, "--json"))["blocking"]:
+    if controlled(cli("settlement", "control", sid, "--json"))["blocking"]:
         js(cli("settlement", "move-blocked", sid, "--json"))
-        js(cli("settlement", "control", sid, "--json"))
+        controlled(cli("settlement", "control", sid, "--json"))
     js(cli("settlement", "submit", sid, "--json"))
     return folder, sid, js(cli("helfo", "send", sid, "--json"))["msg_id"]
 

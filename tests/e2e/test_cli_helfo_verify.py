@@ -10,7 +10,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from lxml import etree
 
-from cli_helpers import DEMO_ORG_NR, js
+from cli_helpers import DEMO_ORG_NR, controlled, js
 from oppgjor.helfo.adapters import signing
 from oppgjor.helfo.adapters.messages import xml
 
@@ -35,9 +35,9 @@ def outbox_message(cli, tmp_path):
         "--password-file", str(secret))  # fmt: skip
     sid = str(js(cli("settlement", "new", "--type", "bkm", "--json"))["id"])
     js(cli("settlement", "mark", sid, "--all", "--json"))
-    if js(cli("settlement", "control", sid, "--json"))["blocking"]:
+    if controlled(cli("settlement", "control", sid, "--json"))["blocking"]:
         js(cli("settlement", "move-blocked", sid, "--json"))
-        js(cli("settlement", "control", sid, "--json"))
+        controlled(cli("settlement", "control", sid, "--json"))
     js(cli("settlement", "submit", sid, "--json"))
     sent = js(cli("helfo", "send", sid, "--json"))
     return folder / "outbox" / os.path.basename(sent["file"]), cert

@@ -3,7 +3,7 @@
 import csv
 from decimal import Decimal
 
-from cli_helpers import js
+from cli_helpers import controlled, js
 
 
 def test_demo_history_in_tabs(cli):
@@ -27,13 +27,13 @@ def test_bkm_workflow_end_to_end(cli, tmp_path):
     assert cli("settlement", "submit", sid).exit_code == 1  # not controlled
     stale = cli("settlement", "control", sid, "--version", "1")
     assert stale.exit_code == 5 and "endret av noen andre" in stale.output
-    controlled = js(cli("settlement", "control", sid, "--json"))
-    if controlled["blocking"]:
+    report = controlled(cli("settlement", "control", sid, "--json"))
+    if report["blocking"]:
         js(cli("settlement", "move-blocked", sid, "--json"))
-        assert js(cli("settlement", "control", sid, "--json"))["blocking"] == 0
+        assert controlled(cli("settlement", "control", sid, "--json"))["blocking"] == 0
     assert js(cli("settlement", "submit", sid, "--json"))["status"] == "Innsendt"
     assert js(cli("settlement", "unlock", sid, "--json"))["status"] == "Til behandling"
-    js(cli("settlement", "control", sid, "--json"))
+    controlled(cli("settlement", "control", sid, "--json"))
     js(cli("settlement", "submit", sid, "--json"))
     sent = js(cli("settlement", "sent", sid, "--ref", "MSG-42", "--json"))
     assert sent["transport_ref"] == "MSG-42"

@@ -203,7 +203,11 @@ class Runner:
         return st.pay(self.db, sid, Decimal(str(arg["amount"])), arg["date"], **self._kw())
 
     def do_book(self, sid: int, arg: Any) -> Any:
-        return booking.book(self.db, sid, **self._kw())
+        decided = arg or {}
+        return booking.book(
+            self.db, sid, difference=decided.get("difference"), reason=decided.get("reason"),
+            **self._kw(),
+        )  # fmt: skip
 
     def do_credit(self, sid: int, arg: Any) -> Any:
         return claim_actions.credit(self.db, self._numbers([arg])[0], self.now)
@@ -308,6 +312,23 @@ class Runner:
         for code, link in wanted.items():
             if links.get(code) != link:
                 fail(f"{code} links to {links.get(code)!r}, expected {link!r}")
+
+    def expect_booking_lines(self, fail: Any, wanted: dict[str, str], error: Any) -> None:
+        """The booked settlement's lines summed per account (every account listed)."""
+        sums: dict[str, Decimal] = {}
+        for x in booking.accounting(self.db, self.settlements[-1]):
+            sums[x.account] = sums.get(x.account, Decimal(0)) + x.amount
+        if {k: str(v) for k, v in sums.items()} != {str(k): str(v) for k, v in wanted.items()}:
+            fail(f"booking lines per account are {sums}, expected {wanted}")
+
+    def expect_waiting_refunds(self, fail: Any, wanted: dict[str, str], error: Any) -> None:
+        """What the waiting claims (by appointment) will claim."""
+        found = {
+            c.appointment_ref: str(c.content.refund) for c in st.waiting(self.db, now=self.now)
+        }
+        for ref, refund in wanted.items():
+            if found.get(ref) != str(refund):
+                fail(f"waiting claim {ref} claims {found.get(ref)}, expected {refund}")
 
     def expect_messages(self, fail: Any, wanted: dict[str, str], error: Any) -> None:
         """Each code's finding says this (a fragment of its message)."""

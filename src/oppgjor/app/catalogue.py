@@ -11,7 +11,7 @@ from oppgjor.app.helfo import inbox as helfo_inbox
 from oppgjor.clinic.adapters import decoding, rows
 from oppgjor.clinic.domain import findings, planner, series, tariffs, templates
 from oppgjor.core.findings import INTERNAL, FindingCode
-from oppgjor.helfo.domain import controls
+from oppgjor.helfo.domain import controls, payouts
 from oppgjor.isf.domain import findings as isf_findings
 
 SOURCES: list[tuple[str, tuple[FindingCode, ...]]] = [
@@ -23,6 +23,7 @@ SOURCES: list[tuple[str, tuple[FindingCode, ...]]] = [
     ("Planlegger", planner.CODES),
     ("Import og referanser", (*rows.CODES, *decoding.CODES, *validation.CODES)),
     ("Helfo-oppgjør: kontroll (Kontrollér)", controls.CODES),
+    ("Helfo-utbetalinger (utbetalingsvedtak mot godkjent sum)", payouts.CODES),
     ("Helfo-kvitteringer i innboksen (karantene)", helfo_inbox.CODES),
     ("ISF: funn per aktivitetspost (kolonnen finding)", isf_findings.CODES),
 ]

@@ -208,6 +208,12 @@ def config(
     booking_income: Annotated[
         str | None, typer.Option(help="Inntektskonto i regnskapet for Helfo-refusjon.")
     ] = None,
+    booking_receivable: Annotated[
+        str | None, typer.Option(help="Fordringskonto for utbetalinger Helfo skylder resten av.")
+    ] = None,
+    booking_write_off: Annotated[
+        str | None, typer.Option(help="Tapskonto for avskrevne avvik i utbetalinger.")
+    ] = None,
     file_mode: Annotated[
         str | None,
         typer.Option(
@@ -223,8 +229,14 @@ def config(
             installation.set_test_installation(db, test_installation)
         if file_mode is not None:
             installation.set_file_mode(db, file_mode)
-        accounts = booking.booking_accounts(db, bank=booking_bank, income=booking_income)
+        accounts = booking.booking_accounts(
+            db, bank=booking_bank, income=booking_income, receivable=booking_receivable,
+            write_off=booking_write_off,
+        )  # fmt: skip
         state = "test" if installation.is_test_installation(db) else "produksjon"
         out.print(f"Installasjonen er merket som {state}.")
-        out.print(f"Bokføring: bank {accounts['bank']}, inntekt {accounts['income']}.")
+        out.print(
+            f"Bokføring: bank {accounts['bank']}, inntekt {accounts['income']}, fordring "
+            f"{accounts['receivable']}, tap {accounts['write_off']}."
+        )
         out.print(f"Filer med personopplysninger: modus {installation.file_mode(db):04o}.")

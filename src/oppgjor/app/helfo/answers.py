@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from oppgjor.app.errors import Conflict
+from oppgjor.app.errors import Conflict, UseCaseError
 from oppgjor.app.helfo.unit import create, deciding, load, racing, refusals, save
 from oppgjor.helfo.domain import answers as after_sending
 from oppgjor.helfo.domain import settlement as aggregate
@@ -162,6 +162,11 @@ def pay(
 ) -> Settlement:
     """Utbetalingsvedtak: register the payout (*reference*: decision, account, KID). A payout
     that differs from the accepted total is recorded with the difference in the event."""
+    if date > now.date():
+        raise UseCaseError(
+            f"Utbetalingsdatoen {date:%d.%m.%Y} er fram i tid; registrer utbetalingen når "
+            "pengene er kommet. Ingenting ble endret."
+        )
     with deciding(db, settlement_id) as (repos, s):
         claims = repos.helfo.claims.find(settlement_id=s.id)
         accepted = sum((c.amount for c in claims if c.outcome is Outcome.ACCEPTED), Decimal(0))

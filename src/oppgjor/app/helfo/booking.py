@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
@@ -10,6 +11,7 @@ from oppgjor.app.errors import UseCaseError
 from oppgjor.app.helfo.unit import deciding, load, save
 from oppgjor.core.money import nok
 from oppgjor.helfo.domain import answers as after_sending
+from oppgjor.helfo.domain import payouts
 from oppgjor.helfo.domain import settlement as aggregate
 from oppgjor.helfo.domain.model import ClaimKind, Outcome, Settlement, SettlementState
 from oppgjor.helfo.domain.ports import Repositories, UnitOfWork
@@ -21,12 +23,21 @@ S = SettlementState
 
 BANK_ACCOUNT = "booking_account_bank"
 INCOME_ACCOUNT = "booking_account_income"
-DEFAULT_ACCOUNTS = {BANK_ACCOUNT: "1920", INCOME_ACCOUNT: "3100"}
+RECEIVABLE_ACCOUNT = "booking_account_receivable"  # what Helfo still owes (ADR 0017)
+WRITE_OFF_ACCOUNT = "booking_account_write_off"  # a difference written off: a loss
+DEFAULT_ACCOUNTS = {
+    BANK_ACCOUNT: "1920", INCOME_ACCOUNT: "3100", RECEIVABLE_ACCOUNT: "1500",
+    WRITE_OFF_ACCOUNT: "7830",
+}  # fmt: skip
 
 
 def booking_accounts(db: Database, **accounts: str | None) -> dict[str, str]:
-    """Set (where given) and return the accounts booking uses: ``bank`` and ``income``."""
-    keys = {"bank": BANK_ACCOUNT, "income": INCOME_ACCOUNT}
+    """Set (where given) and return the accounts booking uses: ``bank``, ``income``,
+    ``receivable`` and ``write_off``."""
+    keys = {
+        "bank": BANK_ACCOUNT, "income": INCOME_ACCOUNT, "receivable": RECEIVABLE_ACCOUNT,
+        "write_off": WRITE_OFF_ACCOUNT,
+    }  # fmt: skip
     with db.transaction() as repos:
         for name, value in accounts.items():
             if value is None:
@@ -77,27 +88,59 @@ def booking_lines(repos: Repositories, s: Settlement) -> list[BookingLine]:
     ]
     difference = -sum((x.amount for x in lines), Decimal(0))
     if difference:
-        lines.append(
-            BookingLine(
-                day, accounts[INCOME_ACCOUNT], difference, s.id, None, "Avvik mot utbetaling"
-            )
-        )
+        lines.append(_difference_line(s, day, difference, accounts))
     return lines
+
+
+def _difference_line(
+    s: Settlement, day: datetime.date, amount: Decimal, accounts: dict[str, str]
+) -> BookingLine:
+    """What Helfo approved but did not pay: a receivable while awaited, a loss when written
+    off (ADR 0017); never income."""
+    if s.payout_decision == payouts.Decision.AWAITING:
+        return BookingLine(
+            day, accounts[RECEIVABLE_ACCOUNT], amount, s.id, None,
+            f"Utestående hos Helfo, oppgjør {s.id}",
+        )  # fmt: skip
+    if s.payout_decision == payouts.Decision.WRITE_OFF:
+        return BookingLine(
+            day, accounts[WRITE_OFF_ACCOUNT], amount, s.id, None,
+            f"Avskrevet avvik oppgjør {s.id}: {s.payout_decision_reason or ''}",
+        )  # fmt: skip
+    # booked before the decision existed (migration 0006): as it was booked then
+    return BookingLine(day, accounts[INCOME_ACCOUNT], amount, s.id, None, "Avvik mot utbetaling")
+
+
+def _accepted_total(repos: Repositories, s: Settlement) -> Decimal:
+    claims = repos.helfo.claims.find(settlement_id=s.id)
+    return nok(sum((c.amount for c in claims if c.outcome is Outcome.ACCEPTED), Decimal(0)))
 
 
 def book(
     db: UnitOfWork,
     settlement_id: int,
     *,
+    difference: str | None = None,
+    reason: str | None = None,
     expected: int | None = None,
     actor: str,
     now: datetime.datetime,
 ) -> tuple[Settlement, list[BookingLine]]:
-    """Bokfør: lock the paid settlement for good and return its accounting lines."""
+    """Bokfør: lock the paid settlement for good and return its accounting lines. A payout
+    that differs from the approved total needs the user's *difference* decision (``awaiting``
+    or ``write-off`` with a *reason*) first (ADR 0017)."""
     with deciding(db, settlement_id) as (repos, s):
         aggregate.check(s, Action.BOOK, expected)
-        lines = booking_lines(repos, s)
-        change = after_sending.book(s, len(lines), expected=expected, actor=actor, now=now)
+        if s.payout_approved is None:  # paid before the approved total was kept (0006)
+            s = dataclasses.replace(s, payout_approved=_accepted_total(repos, s))
+        try:
+            decision = payouts.decide(s, difference, reason)
+        except payouts.DecisionRefused as exc:
+            raise UseCaseError(str(exc)) from None
+        lines = booking_lines(repos, dataclasses.replace(s, **decision))  # type: ignore[arg-type]
+        change = after_sending.book(
+            s, len(lines), decision, expected=expected, actor=actor, now=now
+        )
         return save(repos, s, change), lines
 
 

@@ -164,9 +164,15 @@ def copayment_paid(
     """The patient paid the co-payment. Before the claim is submitted it travels on the claim
     (BetaltEgenandel erBetalt); after, or for a pure co-payment tariff, a registration is
     attached to the next settlement. Returns what was done (bokmål)."""
+    if paid_on > now.date():
+        raise UseCaseError(
+            f"Betalingsdatoen {paid_on:%d.%m.%Y} er fram i tid; registrer egenandelen når "
+            "pasienten har betalt. Ingenting ble endret."
+        )
     seen = _noted(db, number)
     with db.transaction() as repos:
         claim = get_claim(repos, number)
+        _not_rejected(claim)
         if claim.content.copayment <= 0:
             raise UseCaseError(f"Regning {number} har ingen egenandel å betale.")
         if claim.copayment_paid or not repos.helfo.claims.mark_copayment_paid(claim.id or 0):
@@ -180,3 +186,21 @@ def copayment_paid(
             repos.helfo.claims.add_registration(claim.id or 0, paid_on, True, now)
             return "Regningen er sendt; korrigering av betalt egenandel sendes med neste oppgjør."
         return "Betalt egenandel følger regningen når den sendes."
+
+
+def _not_rejected(claim: Claim) -> None:
+    """A claim Helfo rejected is corrected and resent first; a co-payment registered on it
+    would go to Helfo on a claim Helfo does not have. (In a correction draft it may: the
+    co-payment then travels with the resent claim.)"""
+    if claim.outcome is Outcome.REJECTED and claim.settlement_state is not SettlementState.DRAFT:
+        reason = f" ({claim.outcome_code}: {claim.outcome_text})" if claim.outcome_code else ""
+        where = (
+            f"oppgjor settlement correct {claim.settlement_id}"
+            if claim.settlement_id
+            else ("oppgjor settlement correct")
+        )
+        raise UseCaseError(
+            f"Regning {claim.number} er avvist av Helfo{reason}. Rett den og send den på nytt "
+            f"({where}, så kontroll og innsending), og registrer egenandelen etterpå. "
+            "Ingenting ble endret."
+        )

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from oppgjor.app import installation
 from oppgjor.app.clinic.validation import series_context
-from oppgjor.app.errors import Conflict, Rejected
+from oppgjor.app.errors import Conflict, NotFound, Rejected
 
 # the workflow after sending lives beside; its use cases are reached from here too
 from oppgjor.app.helfo.answers import (
@@ -63,10 +63,13 @@ def new(
 def waiting(
     db: UnitOfWork, type_: SettlementType | None = None, *, now: datetime.datetime
 ) -> list[Claim]:
-    """Claims waiting for a settlement (the list the user ticks)."""
+    """Claims waiting for a settlement (the list the user ticks), as they will be claimed:
+    refreshed from the series, appointments and the tariff valid on the service date now (the
+    refresh a control does), so a new tariff period shows at once."""
     with db.transaction() as repos:
-        sync_claims(repos, now)
-        found = repos.helfo.claims.find(pool=True)
+        src = sources(repos)
+        sync_claims(repos, now, src)
+        found = refresh(repos, repos.helfo.claims.find(pool=True), src)
     return [c for c in found if type_ is None or c.content.type is type_]
 
 
@@ -83,6 +86,7 @@ def mark(
     with deciding(db, settlement_id) as (repos, s):
         aggregate.check(s, Action.EDIT, expected)
         sync_claims(repos, now)
+        _refuse_missing(repos, selection.add)
         pool = repos.helfo.claims.find(pool=True)
         members = repos.helfo.claims.find(settlement_id=s.id)
         marked = aggregate.mark(
@@ -91,6 +95,18 @@ def mark(
         repos.helfo.settlements.add_members(s.id, [c.id or 0 for c in marked.chosen], now)
         repos.helfo.settlements.remove_members(s.id, [c.id or 0 for c in marked.removed])
         return save(repos, s, marked.change)
+
+
+def _refuse_missing(repos: Repositories, numbers: Sequence[int]) -> None:
+    """Claim numbers that name no claim at all are not found (exit 3), unlike a claim that
+    exists but does not wait for this settlement."""
+    if not numbers:
+        return
+    known = {c.number for c in repos.helfo.claims.find(numbers=numbers)}
+    missing = sorted(set(numbers) - known)
+    if missing:
+        listed = ", ".join(map(str, missing))
+        raise NotFound(f"Regning {listed} finnes ikke; ingenting ble markert.")
 
 
 def change_date(

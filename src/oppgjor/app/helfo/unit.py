@@ -60,6 +60,8 @@ def racing(db: UnitOfWork, settlement_id: int) -> Iterator[None]:
         try:
             yield
         except NotFound:
+            if noted(db, settlement_id) is not None:
+                raise  # something else is not found (a claim number)
             raise Conflict(deleted_by_others(seen)) from None
 
 

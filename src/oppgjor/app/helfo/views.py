@@ -14,6 +14,7 @@ from oppgjor.app.helfo.settlements import load
 from oppgjor.core import workdays
 from oppgjor.core.findings import Finding
 from oppgjor.helfo.domain import calendar
+from oppgjor.helfo.domain import payouts as payout_rules
 from oppgjor.helfo.domain.model import (
     TABS,
     Claim,
@@ -57,6 +58,8 @@ def detail(db: Database, settlement_id: int) -> SettlementDetail:
         stored = repos.helfo.settlements.findings(s.id)
         for _, cid, f in stored:
             by_claim[cid].append(f)
+        if payout_rules.findings(s):  # the payout differs from what Helfo approved (ADR 0017)
+            by_claim[None].extend(payout_rules.findings(s))
         version = stored[0][0] if stored else s.control_version
         return SettlementDetail(
             s,

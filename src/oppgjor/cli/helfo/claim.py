@@ -124,20 +124,30 @@ def expiring(
                         **claim_dict(x.claim),
                         "expires": x.expires.isoformat(),
                         "days_left": x.days_left,
+                        "expired": x.days_left < 0,
                     }
                     for x in found
                 ]
             )
             return
-        table = Table(title=f"Foreldes innen {days} dager ({len(found)})")
-        for column in ("nr", "behandlet", "frist", "dager igjen", "status"):
-            table.add_column(column)
-        for x in found:
-            table.add_row(
-                str(x.claim.number), f"{x.claim.content.service_date:%d.%m.%Y}",
-                f"{x.expires:%d.%m.%Y}", str(x.days_left), x.claim.status,
-            )  # fmt: skip
-        out.print(table)
+        expired = [x for x in found if x.days_left < 0]
+        soon = [x for x in found if x.days_left >= 0]
+        if expired:
+            out.print(_expiry_table(f"Allerede foreldet ({len(expired)})", expired, "dager siden"))
+            out.print("Helfo betaler ikke foreldede regninger; de kan ikke sendes.")
+        out.print(_expiry_table(f"Foreldes innen {days} dager ({len(soon)})", soon, "dager igjen"))
+
+
+def _expiry_table(title: str, rows: list[views.ExpiringClaim], days_label: str) -> Table:
+    table = Table(title=title)
+    for column in ("nr", "behandlet", "frist", days_label, "status"):
+        table.add_column(column)
+    for x in rows:
+        table.add_row(
+            str(x.claim.number), f"{x.claim.content.service_date:%d.%m.%Y}",
+            f"{x.expires:%d.%m.%Y}", str(abs(x.days_left)), x.claim.status,
+        )  # fmt: skip
+    return table
 
 
 @claim_app.command("outstanding", help="Sendte regninger som ikke er utbetalt, etter alder.")

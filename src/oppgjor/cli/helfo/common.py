@@ -13,7 +13,7 @@ from oppgjor.app.errors import UseCaseError
 from oppgjor.cli.render import out, print_json
 from oppgjor.clinic.adapters.rows import parse_date
 from oppgjor.core.money import format_nok
-from oppgjor.helfo.domain import calendar
+from oppgjor.helfo.domain import calendar, payouts
 from oppgjor.helfo.domain.model import Claim, Settlement, SettlementState, SettlementType
 
 settlement_app = typer.Typer(
@@ -83,6 +83,10 @@ def settlement_dict(s: Settlement) -> dict[str, Any]:
         "control_blocking": s.control_blocking,
         "controlled": s.control_version == s.version,
         "payout_amount": None if s.payout_amount is None else str(s.payout_amount),
+        "payout_approved": None if s.payout_approved is None else str(s.payout_approved),
+        "payout_difference": str(payouts.difference(s)) if payouts.difference(s) else None,
+        "payout_decision": s.payout_decision,
+        "payout_decision_reason": s.payout_decision_reason,
         "transport_ref": s.transport_ref,
         "corrects": s.corrects_id,
     }
@@ -125,6 +129,8 @@ def print_settlement(s: Settlement, as_json: bool) -> None:
         f"Oppgjør [bold]{s.id}[/] {s.type.value} {s.date:%d.%m.%Y}: [bold]{s.label}[/], "
         f"{s.count} regninger, {format_nok(s.total)} kr (versjon {s.version}{controlled})"
     )
+    for finding in payouts.findings(s):  # a payout that differs stays visible (ADR 0017)
+        out.print(f"[yellow]{finding.message}[/]")
 
 
 def claims_table(claims: list[Claim], title: str) -> Table:

@@ -35,6 +35,7 @@ from oppgjor.cli.helfo.common import (
 )
 from oppgjor.cli.render import out, print_json
 from oppgjor.core.money import format_nok
+from oppgjor.helfo.domain import payouts as payout_rules
 from oppgjor.helfo.domain.transport import ManualTransport
 
 
@@ -135,7 +136,11 @@ def pay(
             actor=actor_name(user),
             now=now(),
         )
-        print_settlement(s, as_json)
+        if as_json:
+            found = [f.as_dict() for f in payout_rules.findings(s)]
+            print_json({**settlement_dict(s), "findings": found})
+        else:
+            print_settlement(s, False)
 
 
 def _write_lines(lines: list[booking.BookingLine], output: Path | None) -> None:
@@ -163,13 +168,23 @@ def _write_lines(lines: list[booking.BookingLine], output: Path | None) -> None:
 def book(
     settlement_id: Id,
     output: Annotated[Path | None, typer.Option(help="CSV-fil for regnskapet.")] = None,
+    difference: Annotated[
+        str | None,
+        typer.Option(
+            "--difference",
+            help="Når utbetalingen avviker fra godkjent sum: awaiting (Helfo skylder resten, "
+            "føres som fordring) eller write-off (føres som tap, med --reason).",
+        ),
+    ] = None,
+    reason: Annotated[str | None, typer.Option(help="Begrunnelse for avskriving.")] = None,
     version: Version = None,
     user: User = None,
 ) -> None:
     with handled():
         _, lines = booking.book(
-            database(), settlement_id, expected=version, actor=actor_name(user), now=now()
-        )
+            database(), settlement_id, difference=difference, reason=reason, expected=version,
+            actor=actor_name(user), now=now(),
+        )  # fmt: skip
         _write_lines(lines, output)
 
 

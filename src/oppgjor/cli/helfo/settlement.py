@@ -12,7 +12,7 @@ from rich.table import Table
 from oppgjor.app.errors import UseCaseError
 from oppgjor.app.helfo import settlements as st
 from oppgjor.app.helfo import views
-from oppgjor.cli.common import JsonOption, database, handled, now
+from oppgjor.cli.common import SAVED_WITH_BLOCKING, JsonOption, database, handled, now
 from oppgjor.cli.helfo.common import (
     Id,
     User,
@@ -206,13 +206,15 @@ def control(
                     "findings": [{**f.as_dict(), "claim_id": cid} for cid, f in report.findings],
                 }
             )
-            return
-        print_findings([f for _, f in report.findings][:100])
-        print_settlement(report.settlement, False)
-        style = SEVERITY_STYLE["BLOCKING"] if report.blocking else "green"
-        out.print(f"[{style}]{report.blocking} blokkerende[/], {report.warnings} advarsler.")
-        if report.blocking:
-            out.print(f"Rett funnene, eller: oppgjor settlement move-blocked {settlement_id}")
+        else:
+            print_findings([f for _, f in report.findings][:100])
+            print_settlement(report.settlement, False)
+            style = SEVERITY_STYLE["BLOCKING"] if report.blocking else "green"
+            out.print(f"[{style}]{report.blocking} blokkerende[/], {report.warnings} advarsler.")
+            if report.blocking:
+                out.print(f"Rett funnene, eller: oppgjor settlement move-blocked {settlement_id}")
+    if report.blocking:  # saved with BLOCKING findings (README: exit 4)
+        raise typer.Exit(SAVED_WITH_BLOCKING)
 
 
 def _simple(action: Any, help_text: str, name: str) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from oppgjor.core.money import format_nok, nok
-from oppgjor.helfo.domain import settlement
+from oppgjor.helfo.domain import payouts, settlement
 from oppgjor.helfo.domain.model import Claim, Outcome, Settlement
 from oppgjor.helfo.domain.workflow import Action
 
@@ -121,14 +121,26 @@ def pay(
             f"; godkjent sum er {format_nok(accepted)} (avvik {format_nok(amount - accepted)})"
         )
     return settlement.change(
-        s, Action.PAY, expected, actor, now, detail, payout_amount=nok(amount), payout_date=date
-    )
+        s, Action.PAY, expected, actor, now, detail, payout_amount=nok(amount), payout_date=date,
+        payout_approved=nok(accepted),
+    )  # fmt: skip
 
 
 def book(
-    s: Settlement, lines: int, *, expected: int | None, actor: str, now: datetime.datetime
+    s: Settlement,
+    lines: int,
+    decision: Mapping[str, str | None],
+    *,
+    expected: int | None,
+    actor: str,
+    now: datetime.datetime,
 ) -> settlement.Change:
-    """Bokfør: locked for good."""
+    """Bokfør: locked for good, with the decision on a payout that differs (ADR 0017)."""
+    detail = f"{lines} posteringer"
+    if decision.get("payout_decision"):
+        detail += f"; avvik {format_nok(payouts.difference(s))}: {decision['payout_decision']}"
+        if decision.get("payout_decision_reason"):
+            detail += f" ({decision['payout_decision_reason']})"
     return settlement.change(
-        s, Action.BOOK, expected, actor, now, f"{lines} posteringer", booked_at=now
+        s, Action.BOOK, expected, actor, now, detail, booked_at=now, **decision
     )

@@ -192,6 +192,7 @@ class Settlement:
     control_blocking: int | None = None
     corrects_id: int | None = None  # a draft made from another settlement's rejected claims
     # a payout that differs from the approved total, as the user decided to book it (ADR 0017)
+    payout_approved: Decimal | None = None  # the accepted total when the payout was registered
     payout_decision: str | None = None  # "awaiting" (Helfo still owes it) or "write-off"
     payout_decision_reason: str | None = None
 

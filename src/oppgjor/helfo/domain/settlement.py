@@ -170,6 +170,12 @@ def mark(
     """Markér: tick claims waiting in the *pool* (of the settlement's type) into the draft by
     period, all/none or number, and untick *members*."""
     check(s, Action.EDIT, expected)
+    if selection.period and selection.period[0] > selection.period[1]:
+        first, last = selection.period
+        raise NotReady(
+            f"Perioden er snudd: fra {first:%d.%m.%Y} er etter til {last:%d.%m.%Y}. "
+            "Bytt om --from og --to; ingenting ble markert."
+        )
     chosen = selection.chosen([c for c in pool if c.content.type is s.type])
     unknown_numbers(
         selection.add, chosen, f"venter ikke på et {s.type.value}-oppgjør (finnes ikke, er i et "

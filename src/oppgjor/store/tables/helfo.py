@@ -99,6 +99,7 @@ settlement = Table(
     Column("control_blocking", Integer),
     Column("corrects_id", ForeignKey("settlement.id", ondelete="SET NULL")),
     # a payout that differs from the approved total: awaiting, or write-off with a reason
+    Column("payout_approved", MONEY),
     Column("payout_decision", String(12)),
     Column("payout_decision_reason", Text),
     sqlite_autoincrement=True,  # a deleted draft's id (and history) is never handed on

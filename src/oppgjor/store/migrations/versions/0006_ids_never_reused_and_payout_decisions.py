@@ -11,8 +11,9 @@ batch "move and copy"; ``Database.migrate`` turns foreign keys off on SQLite whi
 dropping the old table cascades to nothing). PostgreSQL's sequences never reuse a value: there
 only the new columns are added.
 
-The settlement gets what the user decided about a payout that differs from the approved total
-(ADR 0017): ``awaiting`` (the rest is still owed by Helfo) or ``write-off`` with a reason.
+The settlement gets the approved total its payout was registered against, and what the user
+decided about a payout that differs from it (ADR 0017): ``awaiting`` (the rest is still owed by
+Helfo) or ``write-off`` with a reason.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ revision = "0006"
 down_revision = "0005"
 branch_labels = None
 depends_on = None
+
+# NOK amounts: exact NUMERIC, and exact decimal text on SQLite (see tables.Money)
+MONEY = sa.Numeric(12, 2).with_variant(sa.String(20), "sqlite")
 
 # the tables whose ids name something a user sees or another row points to
 REBUILT = ("appointment", "claim", "settlement", "settlement_event", "audit_event")
@@ -62,6 +66,7 @@ def _start_settlements_above_used_ids() -> None:
 def upgrade() -> None:
     sqlite = op.get_bind().dialect.name == "sqlite"
     with op.batch_alter_table("settlement", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("payout_approved", MONEY, nullable=True))
         batch_op.add_column(sa.Column("payout_decision", sa.String(length=12), nullable=True))
         batch_op.add_column(sa.Column("payout_decision_reason", sa.Text(), nullable=True))
     if sqlite:
@@ -74,6 +79,7 @@ def downgrade() -> None:
     with op.batch_alter_table("settlement", schema=None) as batch_op:
         batch_op.drop_column("payout_decision_reason")
         batch_op.drop_column("payout_decision")
+        batch_op.drop_column("payout_approved")
     if op.get_bind().dialect.name == "sqlite":
         for name in REBUILT:
             _rebuild(name, False)
