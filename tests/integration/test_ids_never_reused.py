@@ -61,12 +61,9 @@ def _alembic(db, target, step):
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with db.engine.connect() as conn:
-        conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
-        with conn.begin():
-            config.attributes["connection"] = conn
-            step(config, target)
-        conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+    with db.migrating() as conn:
+        config.attributes["connection"] = conn
+        step(config, target)
 
 
 def _counts(db):

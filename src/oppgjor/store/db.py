@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
 from oppgjor.core.redact import redact
@@ -128,23 +128,31 @@ class Database:
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         try:
-            with self.engine.connect() as conn:
-                sqlite = self.dialect == "sqlite"
-                if sqlite:  # a rebuilt table must not cascade to its children (migration 0006)
-                    _foreign_keys(conn, False)
-                try:
-                    with conn.begin():
-                        config.attributes["connection"] = conn
-                        command.upgrade(config, "head")
-                        if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
-                            raise StoreError("Migreringen ville brutt en fremmednøkkel.")
-                finally:
-                    if sqlite:
-                        _foreign_keys(conn, True)
+            with self.migrating() as conn:
+                config.attributes["connection"] = conn
+                command.upgrade(config, "head")
         except OperationalError as exc:
             raise StoreBusy(
                 f"Får ikke kontakt med databasen {self.describe()}: {reason(exc)}"
             ) from None
+
+    @contextmanager
+    def migrating(self) -> Iterator[Connection]:
+        """A connection in one transaction for Alembic. On SQLite its foreign keys are off (a
+        table a migration rebuilds must not cascade to its children when the old one is
+        dropped, migration 0006) and checked before the commit."""
+        with self.engine.connect() as conn:
+            sqlite = self.dialect == "sqlite"
+            if sqlite:
+                _foreign_keys(conn, False)
+            try:
+                with conn.begin():
+                    yield conn
+                    if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
+                        raise StoreError("Migreringen ville brutt en fremmednøkkel.")
+            finally:
+                if sqlite:
+                    _foreign_keys(conn, True)
 
     def table_names(self) -> list[str]:
         return sorted(inspect(self.engine).get_table_names())
