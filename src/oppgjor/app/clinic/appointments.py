@@ -103,7 +103,7 @@ def _edited(before: Appointment, changes: Mapping[str, str | None]) -> Appointme
     row = APPOINTMENTS.row_of(before)
     row.update({k: v or "" for k, v in changes.items() if k in row})
     reader = RowReader(row, f"avtale[{key_of(before)}]")
-    after = APPOINTMENTS.build(reader)
+    after: Appointment = APPOINTMENTS.build(reader)
     end = after.end
     if changes.get("duration") is not None:
         end = after.start + datetime.timedelta(minutes=_minutes(changes["duration"] or ""))

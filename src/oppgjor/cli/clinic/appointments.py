@@ -11,12 +11,13 @@ from rich.markup import escape
 from rich.table import Table
 
 from oppgjor.app.clinic import appointments
-from oppgjor.app.clinic.appointments import AppointmentFilter, Changed
+from oppgjor.app.clinic.appointments import Changed
 from oppgjor.cli.common import USAGE, JsonOption, database, handled, now
 from oppgjor.cli.helfo.common import User, actor_name
 from oppgjor.cli.render import err, out, print_changes, print_findings, print_json, row_of
 from oppgjor.clinic.adapters.rows import parse_date
 from oppgjor.clinic.domain.model import AppointmentStatus
+from oppgjor.store.appointments import AppointmentFilter
 
 Opt = typer.Option
 Ref = Annotated[str, typer.Argument(help="Avtalens nøkkel (ref), eller #id for en avtale uten.")]
