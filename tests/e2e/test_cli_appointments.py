@@ -4,6 +4,7 @@ draft, a new one when attended again, refused once Helfo has it), and the filter
 
 from __future__ import annotations
 
+import datetime
 import json
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from typer.testing import CliRunner
 
 from cli_helpers import js
 from oppgjor.cli.main import app
+from oppgjor.clinic.domain.model import Appointment
 from oppgjor.store import Database
 
 runner = CliRunner()
@@ -262,3 +264,19 @@ def test_list_filters_and_pages_in_the_database(cli):
 def test_list_refuses_bad_filters_as_usage_errors(cli, args, said):
     result = cli("appointment", "list", *args)
     assert result.exit_code == 2 and said in result.output
+
+
+def test_an_appointment_stored_without_a_ref_is_named_by_its_id(cli, database_url):
+    db = Database(database_url)
+    start = datetime.datetime(2027, 2, 1, 9)
+    old = Appointment("B02", "P0002", start, start + datetime.timedelta(minutes=30))
+    with db.transaction() as repos:  # as stored before refs were given
+        (id_,) = repos.add_appointments([old])
+    db.dispose()
+    listed = js(cli("appointment", "list", "--from", "2027-02-01", "--to", "2027-02-01", "--json"))
+    assert [a["ref"] for a in listed["appointments"]] == [f"#{id_}"]
+    moved = js(cli("appointment", "update", f"#{id_}", "--start", "2027-02-01 10:00", "--json"))
+    assert moved["ref"] == f"#{id_}" and set(moved["changes"]) == {"start", "end"}
+    assert cli("appointment", "cancel", f"#{id_}").exit_code == 0
+    assert cli("appointment", "delete", f"#{id_}").exit_code == 0
+    assert cli("appointment", "delete", f"#{id_}").exit_code == 3
