@@ -15,6 +15,7 @@ from oppgjor.app.errors import NotFound
 from oppgjor.app.helfo import booking
 from oppgjor.app.helfo import demo as demo_helfo
 from oppgjor.cli import backup as backup_commands
+from oppgjor.cli.clinic import appointments as appointment_commands
 from oppgjor.cli.clinic import create
 from oppgjor.cli.clinic.records import add_record_commands
 from oppgjor.cli.common import (
@@ -44,6 +45,8 @@ app = typer.Typer(
 
 # the commands of the registry's kinds that have no files, by the kind's name
 EXTRA_COMMANDS = {"template": create.register_templates}
+# kinds with files that have commands of their own besides the generic ones (and their own list)
+OWN_COMMANDS = {"appointment": appointment_commands.register}
 
 
 @app.callback()
@@ -67,8 +70,11 @@ def _record_group(kind: RecordKind) -> typer.Typer:
     if kind.rows is None:
         EXTRA_COMMANDS[kind.name](group)
     else:
-        add_record_commands(group, kind.key, kind.title)
+        own = OWN_COMMANDS.get(kind.name)
+        add_record_commands(group, kind.key, kind.title, listed=own is None)
         create.register(kind, group)
+        if own is not None:
+            own(group)
     return group
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import Connection, Select, delete, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from oppgjor.clinic.domain.model import Appointment, AppointmentStatus, TariffLine
 from oppgjor.store import bulk
@@ -17,6 +19,26 @@ from oppgjor.store.inlist import one_of, rows_one_of
 _APPOINTMENT_COLUMNS = ("ref", "practitioner_id", "patient_id", "series_id", "start_at", "end_at",
                         "refund_type", "status")  # fmt: skip
 _LINE_COLUMNS = ("appointment_id", "position", "code", "quantity")
+
+# the counter row of the refs oppgjor gives appointments created without one (ADR 0016)
+REF_COUNTER = "appointment_ref"
+REF_PREFIX, REF_DIGITS = "A", 6
+
+
+def generated_ref(number: int) -> str:
+    """The ref oppgjor gives the *number*-th appointment created without one: ``A000123``."""
+    return f"{REF_PREFIX}{number:0{REF_DIGITS}d}"
+
+
+@dataclasses.dataclass(frozen=True)
+class AppointmentFilter:
+    """Which appointments a list shows; every given part must hold (``end`` is exclusive)."""
+
+    patient_ref: str | None = None
+    practitioner_ref: str | None = None
+    start: datetime.datetime | None = None
+    end: datetime.datetime | None = None
+    statuses: tuple[AppointmentStatus, ...] = ()
 
 
 class AppointmentRecords:
@@ -120,6 +142,115 @@ class AppointmentRecords:
         for condition in one_of(self.conn, a.c.ref, wanted):
             found.update(self.conn.scalars(select(a.c.ref).where(condition)))
         return found
+
+    # -- one appointment: found by its ref or ``#id``, changed, deleted ---------------------
+    def appointment(self, key: str) -> Appointment | None:
+        """The appointment with ref *key*, or with id N for ``#N`` (appointments stored
+        without a ref are addressed so)."""
+        a = t.appointment
+        if key.startswith("#") and key[1:].isdigit():
+            condition = a.c.id == int(key[1:])
+        else:
+            condition = a.c.ref == key
+        found = self.conn.scalar(select(a.c.id).where(condition))
+        if found is None:
+            return None
+        return self.appointments(ids=[found])[0]
+
+    def replace_appointment(self, appointment: Appointment) -> None:
+        """Write every field of a stored appointment (by its id) and its tariff lines."""
+        assert appointment.id is not None, "only a stored appointment is replaced"
+        a, al = t.appointment, t.appointment_line
+        practitioner = self.conn.scalar(
+            select(t.practitioner.c.id).where(t.practitioner.c.ref == appointment.practitioner_ref)
+        )
+        patient = self.conn.scalar(
+            select(t.patient.c.id).where(t.patient.c.ref == appointment.patient_ref)
+        )
+        series = self.conn.scalar(
+            select(t.treatment_series.c.id).where(
+                t.treatment_series.c.ref == appointment.series_ref
+            )
+        )
+        self.conn.execute(
+            update(a)
+            .where(a.c.id == appointment.id)
+            .values(
+                ref=appointment.ref, practitioner_id=practitioner, patient_id=patient,
+                series_id=series if appointment.series_ref else None,
+                start_at=appointment.start, end_at=appointment.end,
+                refund_type=appointment.refund_type, status=appointment.status.value,
+            )
+        )  # fmt: skip
+        self.conn.execute(delete(al).where(al.c.appointment_id == appointment.id))
+        rows = [(appointment.id, n, x.code, x.quantity) for n, x in enumerate(appointment.lines)]
+        bulk.insert_many(self.conn, al, _LINE_COLUMNS, rows)
+
+    def delete_appointment(self, appointment_id: int) -> None:
+        a, al = t.appointment, t.appointment_line
+        self.conn.execute(delete(al).where(al.c.appointment_id == appointment_id))
+        self.conn.execute(delete(a).where(a.c.id == appointment_id))
+
+    def appointment_claim_ids(self, appointment_id: int) -> list[int]:
+        """Every claim (and credit) ever made from the appointment, oldest first."""
+        c = t.claim
+        query = select(c.c.id).where(c.c.appointment_id == appointment_id).order_by(c.c.id)
+        return list(self.conn.scalars(query))
+
+    # -- a page of a filtered list, counted in the database ---------------------------------
+    def appointment_page(
+        self, where: AppointmentFilter, *, limit: int, offset: int = 0
+    ) -> tuple[list[Appointment], int]:
+        """The appointments matching *where*, by start: *limit* of them from *offset*, and how
+        many match in all."""
+        a = t.appointment
+        total = self.conn.scalar(self._filtered(select(func.count()).select_from(a), where))
+        query = self._filtered(select(a.c.id), where).order_by(a.c.start_at, a.c.id)
+        ids = list(self.conn.scalars(query.limit(limit).offset(offset)))
+        return self.appointments(ids=ids), int(total or 0)
+
+    def _filtered(self, query: Select[Any], where: AppointmentFilter) -> Select[Any]:
+        a = t.appointment
+        if where.patient_ref is not None:
+            patient = select(t.patient.c.id).where(t.patient.c.ref == where.patient_ref)
+            query = query.where(a.c.patient_id.in_(patient))
+        if where.practitioner_ref is not None:
+            who = select(t.practitioner.c.id).where(t.practitioner.c.ref == where.practitioner_ref)
+            query = query.where(a.c.practitioner_id.in_(who))
+        if where.start is not None:
+            query = query.where(a.c.start_at >= where.start)
+        if where.end is not None:
+            query = query.where(a.c.start_at < where.end)
+        if where.statuses:
+            query = query.where(a.c.status.in_([s.value for s in where.statuses]))
+        return query
+
+    # -- refs given by oppgjor ---------------------------------------------------------------
+    def new_appointment_refs(self, count: int, taken: Iterable[str] = ()) -> list[str]:
+        """*count* refs never given before (``A000123``), skipping any a user gave already
+        (stored, or among *taken*). The counter row serialises concurrent writers."""
+        refs: list[str] = []
+        busy = set(taken)
+        while len(refs) < count:
+            wanted = count - len(refs)
+            candidates = [generated_ref(n) for n in self._next_ref_numbers(wanted)]
+            stored = self.appointment_refs(candidates)
+            refs.extend(r for r in candidates if r not in stored and r not in busy)
+        return refs
+
+    def _next_ref_numbers(self, count: int) -> list[int]:
+        c = t.counter
+        dialect = postgresql if self.conn.dialect.name == "postgresql" else sqlite
+        first = dialect.insert(c).values(name=REF_COUNTER, value=0)
+        self.conn.execute(first.on_conflict_do_nothing(index_elements=["name"]))
+        stmt = (
+            update(c)
+            .where(c.c.name == REF_COUNTER)
+            .values(value=c.c.value + count)
+            .returning(c.c.value)
+        )
+        last = int(self.conn.execute(stmt).scalar_one())
+        return list(range(last - count + 1, last + 1))
 
     def _lines(self, ids: list[int]) -> dict[int, tuple[TariffLine, ...]]:
         found: dict[int, list[TariffLine]] = defaultdict(list)

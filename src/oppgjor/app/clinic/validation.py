@@ -245,4 +245,29 @@ def appointments(repos: Repos, items: Labelled, **_: Any) -> Checked:
         )
     ctx = planner_context(repos, new)
     findings.extend(planner.check_appointments(list(items), ctx))
+    if not any(f.blocking for f in findings):
+        new = _with_refs(repos, items, new, findings)
     return new, findings
+
+
+def _with_refs(
+    repos: Repos, items: Labelled, new: list[Appointment], findings: list[Finding]
+) -> list[Appointment]:
+    """Appointments without a ref get the next ones oppgjor gives (ADR 0016), said in one
+    INFO finding. Taken in the transaction that saves them: a refusal gives none away."""
+    missing = [n for n, a in enumerate(new) if not a.ref]
+    if not missing:
+        return new
+    refs = repos.new_appointment_refs(len(missing), taken={a.ref for a in new if a.ref})
+    given = dict(zip(missing, refs, strict=True))
+    if len(refs) == 1:
+        label = items[missing[0]][0]
+        findings.append(planner.REF_ASSIGNED(f"Avtalen fikk nøkkelen {refs[0]}.", f"{label}.ref"))
+    else:
+        findings.append(
+            planner.REF_ASSIGNED(
+                f"{len(refs)} avtaler uten nøkkel fikk nøklene {refs[0]} til {refs[-1]}.",
+                "avtaler.ref",
+            )
+        )
+    return [dataclasses.replace(a, ref=given[n]) if n in given else a for n, a in enumerate(new)]

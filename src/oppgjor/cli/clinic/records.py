@@ -45,13 +45,19 @@ def report_result(report: records.Report, as_json: bool, what: str) -> None:
         raise typer.Exit(SAVED_WITH_BLOCKING)
 
 
-def add_record_commands(group: typer.Typer, kind: str, title: str, importable: bool = True) -> None:
-    """Attach list, show, import and export for *kind* to *group*."""
+def add_record_commands(
+    group: typer.Typer, kind: str, title: str, importable: bool = True, listed: bool = True
+) -> None:
+    """Attach list (unless the kind has its own: *listed* False), show, import and export
+    for *kind* to *group*."""
 
-    @group.command("list", help=f"Vis alle {title}.")
-    def list_(as_json: JsonOption = False) -> None:
-        with handled(as_json):
-            print_records(kind, records.list_records(database(), kind), as_json, title.capitalize())
+    if listed:
+
+        @group.command("list", help=f"Vis alle {title}.")
+        def list_(as_json: JsonOption = False) -> None:
+            with handled(as_json):
+                found = records.list_records(database(), kind)
+                print_records(kind, found, as_json, title.capitalize())
 
     if records.holds_national_ids(kind):
         _add_show_masked(group, kind, title)

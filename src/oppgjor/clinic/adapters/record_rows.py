@@ -247,19 +247,29 @@ SERIES = RowSpec(
 )
 
 
+def _local_time(r: RowReader, name: str) -> datetime.datetime | None:
+    """A time of day as the clinic's clock shows it: a time with a zone offset
+    (``09:00+01``) is refused, it cannot be compared with the planner's times."""
+    value = r.datetime(name)
+    if value is not None and value.tzinfo is not None:
+        r.bad(name, r.row.get(name) or "", "skriv lokal tid uten tidssone (ÅÅÅÅ-MM-DD TT:MM)")
+        return None
+    return value
+
+
 def _appointment(r: RowReader) -> Appointment:
-    start, end = r.datetime("start"), r.datetime("end")
+    start, end = _local_time(r, "start"), _local_time(r, "end")
     lines: tuple[TariffLine, ...] = ()
     raw = r.text("lines")
     if raw:
         try:
-            lines = parse_lines(raw)
+            lines = parse_lines(raw.replace(";", " "))
         except ValueError:
             r.bad(
                 "lines",
                 raw,
                 f"skriv takstene som «KODE» eller «KODE*antall» (antall 1–{MAX_QUANTITY}), "
-                "adskilt med mellomrom",
+                "adskilt med mellomrom eller semikolon",
             )
     return Appointment(
         ref=r.text("ref"),
@@ -276,12 +286,12 @@ def _appointment(r: RowReader) -> Appointment:
 
 APPOINTMENTS = RowSpec(
     columns={
-        "ref": "Avtalens nøkkel",
+        "ref": "Avtalens nøkkel (tom: oppgjor gir den en, f.eks. A000123)",
         "practitioner_ref": "Behandler",
         "patient_ref": "Pasient",
         "start": "Start (ÅÅÅÅ-MM-DD TT:MM)",
         "end": "Slutt (ÅÅÅÅ-MM-DD TT:MM)",
-        "lines": "Takster, f.eks. «FBV01» eller «A2a*2 LE2»",
+        "lines": "Takster, f.eks. «FBV01» eller «A2a*2 LE2» (eller «A2a*2;LE2»)",
         "refund_type": "Refusjonstype",
         "series_ref": "Serie",
         "status": "planned, attended, no_show, cancelled",

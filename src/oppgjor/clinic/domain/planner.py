@@ -42,7 +42,15 @@ DAILY_LIMIT = FindingCode(
     " på tvers av behandlere).",
 )
 OVERLAP = FindingCode("PLANNER_OVERLAP", W, "Behandleren har en annen avtale samtidig.")
-CODES = (UNKNOWN_REFERENCE, TIMES, SERIES_PATIENT, TARIFF_INVALID, QUANTITY, DAILY_LIMIT, OVERLAP)
+REF_ASSIGNED = FindingCode(
+    "PLANNER_REF_ASSIGNED",
+    Severity.INFO,
+    "Avtalen ble lagret uten nøkkel og fikk en av oppgjor (A000123); bruk den for å endre den.",
+)
+CODES = (
+    UNKNOWN_REFERENCE, TIMES, SERIES_PATIENT, TARIFF_INVALID, QUANTITY, DAILY_LIMIT, OVERLAP,
+    REF_ASSIGNED,
+)  # fmt: skip
 
 Item = tuple[str, Appointment]  # (location label, appointment)
 

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Select,
     and_,
     bindparam,
+    delete,
     func,
     insert,
     not_,
@@ -190,6 +191,20 @@ class ClaimRepository:
         stmt = update(c).where(c.c.id == bindparam("cid"))
         rows = [{"cid": cid, **content_row(content)} for cid, content in changes]
         self.conn.execute(stmt, rows)
+
+    def remove_unsent(self, ids: Sequence[int]) -> None:
+        """Delete claims that were never submitted (their appointment no longer yields one),
+        with their links to drafts, findings and unsent co-payment registrations. Their
+        numbers are not given again: the counter only moves on."""
+        c, r = t.claim, t.copayment_registration
+        for table, column in (
+            (t.settlement_claim, t.settlement_claim.c.claim_id),
+            (t.control_finding, t.control_finding.c.claim_id),
+            (r, r.c.claim_id),
+            (c, c.c.id),
+        ):
+            for condition in one_of(self.conn, column, ids):
+                self.conn.execute(delete(table).where(condition))
 
     def _claims_query(self) -> Select[Any]:
         c, sc, s = t.claim, t.settlement_claim, t.settlement

@@ -1,0 +1,213 @@
+"""Use cases of an appointment's life after it is created: update, mark attended / not
+attended / cancelled / planned, delete, and a filtered list a page at a time.
+
+Each change is one transaction: the appointment is checked with the planner's rules (as when
+it was created), its claim follows it (:mod:`oppgjor.app.helfo.follow`, ADR 0016), and an
+audit event records who changed what. BLOCKING findings or a refusal write nothing. An
+appointment is named by its ref, or ``#<id>`` if it was stored without one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from oppgjor.app.clinic import validation
+from oppgjor.app.errors import NotFound, Rejected, UseCaseError
+from oppgjor.app.helfo import follow
+from oppgjor.clinic.adapters.record_rows import APPOINTMENTS
+from oppgjor.clinic.adapters.rows import RowReader
+from oppgjor.clinic.domain import planner
+from oppgjor.clinic.domain.model import Appointment, AppointmentStatus
+from oppgjor.core.changes import differences, snapshot
+from oppgjor.core.findings import Finding
+from oppgjor.store import Database
+from oppgjor.store.appointments import AppointmentFilter
+from oppgjor.store.audit import record_change
+from oppgjor.store.repos import Repos
+
+AUDIT_KIND = "appointment"
+
+# the fields an update may change (the row spec's columns), and ``duration`` in minutes
+FIELDS = ("start", "end", "duration", "practitioner_ref", "patient_ref", "lines", "series_ref",
+          "refund_type")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Changed:
+    """What a change did: the appointment now (None when deleted), the fields that changed
+    (``{field: (before, after)}`` as the user writes them), findings that did not block, and
+    what happened to its claim (bokmål)."""
+
+    appointment: Appointment | None
+    changes: dict[str, tuple[Any, Any]]
+    findings: list[Finding] = field(default_factory=list)
+    claims: list[str] = field(default_factory=list)
+
+    @property
+    def ref(self) -> str:
+        a = self.appointment
+        return "" if a is None else key_of(a)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ref": self.ref or None,
+            "appointment": None
+            if self.appointment is None
+            else APPOINTMENTS.row_of(self.appointment),
+            "changes": {k: {"before": b, "after": a} for k, (b, a) in self.changes.items()},
+            "findings": [f.as_dict() for f in self.findings],
+            "claims": self.claims,
+        }
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a filtered list, and how many match in all."""
+
+    appointments: list[Appointment]
+    total: int
+    offset: int
+    limit: int
+
+
+def key_of(a: Appointment) -> str:
+    """How the appointment is named: its ref, else ``#<id>``."""
+    return a.ref or f"#{a.id}"
+
+
+def shown(a: Appointment) -> dict[str, Any]:
+    """The fields as the user reads and writes them (times to the minute, lines as text)."""
+    row = APPOINTMENTS.row_of(a)
+    return {k: v for k, v in row.items() if k != "ref"}
+
+
+def _get(repos: Repos, key: str) -> Appointment:
+    found = repos.appointment(key)
+    if found is None:
+        raise NotFound(f"Fant ikke avtale «{key}».")
+    return found
+
+
+def _edited(before: Appointment, changes: Mapping[str, str | None]) -> Appointment:
+    """*before* with *changes* applied, read like an import row (same values, same
+    messages); a moved start keeps the length unless an end or duration is given."""
+    unknown = sorted(set(changes) - set(FIELDS))
+    if unknown:
+        raise UseCaseError(
+            f"Ukjent felt: {', '.join(unknown)}. Felt som kan endres: {', '.join(FIELDS)}."
+        )
+    row = APPOINTMENTS.row_of(before)
+    row.update({k: v or "" for k, v in changes.items() if k in row})
+    reader = RowReader(row, f"avtale[{key_of(before)}]")
+    after: Appointment = APPOINTMENTS.build(reader)
+    end = after.end
+    if changes.get("duration") is not None:
+        end = after.start + datetime.timedelta(minutes=_minutes(changes["duration"] or ""))
+    elif "end" not in changes and "start" in changes and after.start != datetime.datetime.min:
+        end = after.start + (before.end - before.start)
+    if reader.findings:
+        raise Rejected(reader.findings, "Avtalen ble ikke endret.")
+    return dataclasses.replace(after, end=end, ref=before.ref, id=before.id)
+
+
+def _minutes(value: str) -> int:
+    if not value.strip().isdigit() or not 1 <= int(value) <= 24 * 60:
+        raise UseCaseError(f"Varighet «{value}»: skriv antall minutter (1–1440).")
+    return int(value)
+
+
+def _check(repos: Repos, after: Appointment) -> list[Finding]:
+    """The planner's rules on the changed appointment against the others (not itself)."""
+    assert after.id is not None
+    label = f"avtale[{key_of(after)}]"
+    misfits, _ = validation.oversized("appointments", [(label, after)])
+    ctx = validation.planner_context(repos, [after], exclude_ids=frozenset({after.id}))
+    findings = [*misfits, *planner.check_appointments([(label, after)], ctx)]
+    if any(f.blocking for f in findings):
+        raise Rejected(findings, "Avtalen ble ikke endret.")
+    return findings
+
+
+def _change(
+    db: Database,
+    key: str,
+    make: Any,
+    *,
+    action: str | None,
+    actor: str,
+    now: datetime.datetime,
+) -> Changed:
+    """Load, change with *make* (before -> after), check, guard the claim, write, audit,
+    let the claim follow: one transaction."""
+    with db.transaction() as repos:
+        before = _get(repos, key)
+        after: Appointment = make(before)
+        changes = differences(shown(before), shown(after))
+        if not changes:
+            return Changed(before, {})
+        findings = _check(repos, after)
+        follow.guard_change(repos, before, after)
+        repos.replace_appointment(after)
+        event = record_change(
+            now, actor, AUDIT_KIND, key_of(before), snapshot(before), snapshot(after), action
+        )
+        if event is not None:
+            repos.audit.add(event)
+        notes = follow.follow(repos, before.id or 0, after, actor=actor, now=now)
+        return Changed(after, changes, findings, notes)
+
+
+def update(
+    db: Database,
+    key: str,
+    changes: Mapping[str, str | None],
+    *,
+    actor: str,
+    now: datetime.datetime,
+) -> Changed:
+    """Change only the given fields (``start``, ``end`` or ``duration``, ``practitioner_ref``,
+    ``patient_ref``, ``lines`` as ``FBV01*1;FBV02``, ``series_ref``, ``refund_type``; an empty
+    value clears an optional field)."""
+    return _change(
+        db, key, lambda before: _edited(before, changes), action=None, actor=actor, now=now
+    )
+
+
+def mark(
+    db: Database, key: str, status: AppointmentStatus, *, actor: str, now: datetime.datetime
+) -> Changed:
+    """Møtt, ikke møtt, avlyst, or planned again; the claim follows."""
+    return _change(
+        db,
+        key,
+        lambda before: dataclasses.replace(before, status=status),
+        action=status.value,
+        actor=actor,
+        now=now,
+    )
+
+
+def delete(db: Database, key: str, *, actor: str, now: datetime.datetime) -> Changed:
+    """Delete an appointment whose claims Helfo has never seen (its open claim goes too)."""
+    with db.transaction() as repos:
+        before = _get(repos, key)
+        follow.guard_change(repos, before, None)
+        notes = follow.follow(repos, before.id or 0, None, actor=actor, now=now)
+        repos.delete_appointment(before.id or 0)
+        event = record_change(now, actor, AUDIT_KIND, key_of(before), snapshot(before), None)
+        if event is not None:
+            repos.audit.add(event)
+        return Changed(None, {k: (v, None) for k, v in shown(before).items() if v}, [], notes)
+
+
+def page(db: Database, where: AppointmentFilter, *, limit: int = 50, offset: int = 0) -> Page:
+    """The appointments matching *where*, by start time, *limit* from *offset*."""
+    if where.start and where.end and where.start >= where.end:
+        raise UseCaseError("Fra-datoen er etter til-datoen.")
+    with db.reading() as repos:
+        found, total = repos.appointment_page(where, limit=limit, offset=offset)
+    return Page(found, total, offset, limit)
