@@ -68,6 +68,7 @@ class Definitions:
     drg_mdc: dict[str, str]
     index: dict[tuple[str, str], list[int]] = field(default_factory=dict)
     unanchored: list[int] = field(default_factory=list)
+    _sex_specific: bool = False
 
     @classmethod
     def load(cls, path: Path) -> Definitions:
@@ -125,7 +126,15 @@ class Definitions:
         defs._build_index()
         return defs
 
+    @property
+    def names_sex_specific_properties(self) -> bool:
+        """Do decision rows name a sex-specific (98) diagnosis property? Then the grouper
+        keeps such properties as they are instead of recoding them by sex (2015: the Z08/Z09
+        follow-up rows for 98X99; see the note in :mod:`.matching`)."""
+        return self._sex_specific
+
     def _build_index(self) -> None:
+        self._sex_specific = any(c.value.startswith("98") for r in self.rows for c in r.dgprops)
         for row in self.rows:
             anchor = _anchor(row)
             if anchor is None:
