@@ -39,14 +39,14 @@ def test_the_cli_reports_passes_and_failures(tmp_path):
     runner = CliRunner()
     args = ["isf", "group", "--definitions", str(NORDDRG), "--cases"]
     ok = runner.invoke(app, [*args, str(CASES)])
-    assert ok.exit_code == 0 and ok.output.strip().endswith("67 passed, 0 failed")
+    assert ok.exit_code == 0 and ok.output.strip().endswith("67 stemmer, 0 avviker")
     lines = CASES.read_text(encoding="utf-8-sig").splitlines()
     wrong = lines[1].split(";")
     wrong[2] = "000D000000"  # expect another row than the one that fires
     broken = tmp_path / "cases.csv"
     broken.write_text("\n".join([lines[0], ";".join(wrong), *lines[2:]]), encoding="utf-8")
     failed = runner.invoke(app, [*args, str(broken)])
-    assert failed.exit_code == 1 and failed.output.strip().endswith("66 passed, 1 failed")
+    assert failed.exit_code == 1 and failed.output.strip().endswith("66 stemmer, 1 avviker")
     bad = tmp_path / "bad.csv"
     bad.write_text("RegelNr;DRGKode\n1;477;x;2,3,H\n", encoding="utf-8")
     assert runner.invoke(app, [*args, str(bad)]).exit_code == 1
