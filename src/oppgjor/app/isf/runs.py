@@ -178,8 +178,8 @@ def compute(
         if partition is not None:
             frame = batch.only_partition(frame, *partition)
         good, bad = batch.split(frame, defs, regroup)
-        good, outside = batch.split_year(good, year)
         areas = set(good.select("area").unique().collect()["area"].to_list())
+        good, outside = batch.split_year(good, year)
     except (batch.InputError, OSError) as exc:
         raise UseCaseError(str(exc)) from None
     missing = [a for a in areas if prices.Area(a) not in prices_.areas]
