@@ -88,6 +88,9 @@ def test_a_year_without_prices_is_refused_until_supplied(activity, tmp_path):
         isf_app.compute(2021, activity)
     settings = tmp_path / "isf.yaml"
     settings.write_text("2021:\n  somatic: {unit_price: 47000, share: 0.5}\n", "utf-8")
+    other_year = isf_app.compute(2021, activity, settings=settings)  # 2020 activity
+    assert not other_year.summary and other_year.findings_by_code["ISF_OUTSIDE_YEAR"] == 3
+    activity.write_text(ACTIVITY.replace("2020-", "2021-"), encoding="utf-8")
     assert isf_app.compute(2021, activity, settings=settings).summary
 
 

@@ -39,14 +39,14 @@ def test_the_cli_reports_passes_and_failures(tmp_path):
     runner = CliRunner()
     args = ["isf", "group", "--definitions", str(NORDDRG), "--cases"]
     ok = runner.invoke(app, [*args, str(CASES)])
-    assert ok.exit_code == 0 and ok.output.strip().endswith("67 passed, 0 failed")
+    assert ok.exit_code == 0 and ok.output.strip().endswith("67 stemmer, 0 avviker")
     lines = CASES.read_text(encoding="utf-8-sig").splitlines()
     wrong = lines[1].split(";")
     wrong[2] = "000D000000"  # expect another row than the one that fires
     broken = tmp_path / "cases.csv"
     broken.write_text("\n".join([lines[0], ";".join(wrong), *lines[2:]]), encoding="utf-8")
     failed = runner.invoke(app, [*args, str(broken)])
-    assert failed.exit_code == 1 and failed.output.strip().endswith("66 passed, 1 failed")
+    assert failed.exit_code == 1 and failed.output.strip().endswith("66 stemmer, 1 avviker")
     bad = tmp_path / "bad.csv"
     bad.write_text("RegelNr;DRGKode\n1;477;x;2,3,H\n", encoding="utf-8")
     assert runner.invoke(app, [*args, str(bad)]).exit_code == 1
@@ -123,3 +123,65 @@ def test_age_sex_duration_and_negated_properties(table):
 
 def test_no_valid_main_diagnosis(table):
     assert group(case(dx=("XXX",)), table).drg == "470"
+
+
+# -- follow-up (Z08/Z09) with a sex-specific secondary diagnosis ------------------------------
+
+
+def follow_up(main, secondary, sex, los=0):
+    dx = (main, secondary) if secondary else (main,)
+    return case(sex=sex, age=12000, los=los, dx=dx)
+
+
+@pytest.mark.parametrize(
+    "main, secondary, sex, los, drg, row",
+    [
+        # the 2015 table's own rows for a follow-up of a sex-specific (98X99) condition
+        ("Z091", "A560", "1", 0, "912O", "125D032023"),
+        ("Z091", "A560", "2", 0, "913O", "125D032024"),
+        ("Z098", "S302", "1", 0, "912O", "125D032023"),
+        ("Z091", "A560", "1", 3, "352", "423D0633"),
+        ("Z091", "A560", "2", 3, "369", "423D0634"),
+        # a condition of one sex only (12X99) and other MDCs keep their rows
+        ("Z091", "C61", "1", 0, "912O", "125D032013"),
+        ("Z091", "S525", "1", 0, "908O", "125D032008"),
+        ("Z091", "", "1", 0, "923O", "197D230900"),
+        # a sex-specific principal diagnosis: its category is still recoded to the MDC
+        ("A560", "", "1", 0, "912O", "197D120900"),
+        ("A560", "", "2", 0, "913O", "197D130900"),
+    ],
+)
+def test_a_follow_up_groups_through_the_row_for_its_secondary_diagnosis(
+    defs_2015, main, secondary, sex, los, drg, row
+):
+    found = group(follow_up(main, secondary, sex, los), defs_2015)
+    assert found is not None and (found.drg, found.ord) == (drg, row)
+
+
+def test_tables_without_rows_for_sex_specific_properties_recode_them():
+    defs_2016 = Definitions.load(NORDDRG / "DefinitionData_NOR_2016_PR1cN.zip")
+    assert not defs_2016.names_sex_specific_properties
+    found = group(follow_up("Z091", "A560", "1"), defs_2016)
+    assert (found.drg, found.ord) == ("912O", "125D032013")  # 2016 dropped the 98X99 rows
+
+
+SEXED = {
+    **TABLE,
+    "drglogic": [
+        row(ord="M", drg="12", dgprop1="12X99", sex="M"),
+        row(ord="S", drg="12", dgprop1="98X99", sex="M"),
+    ],
+    "dg": [
+        {"code": "A56", "d_code": "", "vartype": "DGCAT", "varval": "98M03"},
+        {"code": "A56", "d_code": "", "vartype": "DGPROP", "varval": "98X99"},
+    ],
+}
+
+
+def test_a_sex_specific_property_is_kept_only_where_the_table_names_it():
+    named = Definitions.from_tables("named", SEXED)
+    assert named.names_sex_specific_properties
+    assert group(case(sex="1", dx=("A56",)), named).ord == "S"
+    unnamed = Definitions.from_tables("unnamed", {**SEXED, "drglogic": SEXED["drglogic"][:1]})
+    assert not unnamed.names_sex_specific_properties
+    assert group(case(sex="1", dx=("A56",)), unnamed).ord == "M"

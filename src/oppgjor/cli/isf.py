@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
-from rich.progress import Progress
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
 from oppgjor.app.errors import UseCaseError
@@ -23,6 +24,22 @@ SettingsOption = Annotated[
 isf_group = typer.Typer(
     help="ISF: innsatsstyrt finansiering, priser og NPR-frister.", no_args_is_help=True
 )
+
+
+NBSP = "\u00a0"  # between digit groups: a number is never broken across lines
+AREA_LABELS = {"somatic": "somatikk", "phv_tsb": "PHV/TSB"}
+BAD_ROWS = 4  # computed, but rows that could not be used were left out (README exit codes)
+
+
+def kroner(amount: Decimal) -> str:
+    """``2 935,50`` (digit groups joined by a no-break space)."""
+    return format_nok(amount).replace(" ", NBSP)
+
+
+def points_text(value: Decimal) -> str:
+    """Points as Norwegians write them, with their three decimals: ``155,110``."""
+    sign, text = ("-" if value < 0 else ""), f"{abs(value):,.3f}"
+    return sign + text.replace(",", NBSP).replace(".", ",")
 
 
 @isf_group.command(
@@ -64,13 +81,14 @@ def price(
             raise UseCaseError(f"Ugyldig poengsum «{points}» eller område «{area}».") from None
         from oppgjor.app.isf import runs as isf_app  # Polars loads only for ISF
 
-        kroner = isf_app.price(year, value, which, settings)
+        amount = isf_app.price(year, value, which, settings)
         if as_json:
             print_json(
-                {"year": year, "area": which.value, "points": str(value), "kroner": str(kroner)}
+                {"year": year, "area": which.value, "points": str(value), "kroner": str(amount)}
             )
             return
-        out.print(f"ISF {year} {which.value}: {value} poeng = {format_nok(kroner)} kr")
+        given = f"{value:,f}".replace(",", NBSP).replace(".", ",")
+        out.print(f"ISF {year} {AREA_LABELS[which.value]}: {given} poeng = {kroner(amount)} kr")
 
 
 @isf_group.command(
@@ -97,7 +115,7 @@ def group(
                     "ok" if r.passed else f"FEIL, forventet {r.expected_drg} (rad {r.expected_row})"
                 )
                 out.print(f"{r.number}: {found} {mark}")
-            out.print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+            out.print(f"{len(results) - len(failed)} stemmer, {len(failed)} avviker")
     if failed:
         raise typer.Exit(1)
 
@@ -146,12 +164,63 @@ def combine(
         if as_json:
             print_json({"parts": len(parts), "rows": len(rows), "points": str(points)})
             return
-        out.print(f"{len(parts)} deler lagt sammen: {len(rows)} rader, {points} poeng → {summary}")
+        out.print(f"{len(parts)} deler lagt sammen: {len(rows)} rader, {points_text(points)} "
+                  f"poeng → {summary}")  # fmt: skip
 
 
-@isf_group.command("compute", help="ISF for et års aktivitet: poeng og kroner per område og DRG.")
+def _progress(as_json: bool) -> Progress:
+    """A progress bar on stderr (stdout stays clean for --json and pipes), only when stderr
+    is a terminal."""
+    console = Console(stderr=True)
+    return Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), console=console,
+        transient=True, disable=as_json or not console.is_terminal,
+    )  # fmt: skip
+
+
+def _print_run(year: int, input_: Path, result: Any) -> None:
+    if result.bad_rows:
+        out.print(f"[red]{len(result.bad_rows)} rader i {input_.name} kunne ikke brukes og er "
+                  "utelatt[/] (linjenummer og årsak står under tabellene).")  # fmt: skip
+    for warning in result.warnings:
+        out.print(f"[yellow]{warning}[/]")
+    if result.synthetic_weights:
+        out.print("[yellow]OBS: SYNTETISKE demovekter (weights_demo.csv), ikke "
+                  "Helsedirektoratets: dette er ikke ekte ISF-penger. Oppgi årets vekttabell "
+                  "med --weights.[/]")  # fmt: skip
+    table = Table(title=f"ISF {year}: {result.records} poster")
+    table.add_column("område")
+    table.add_column("poeng", justify="right", no_wrap=True)
+    table.add_column("kroner", justify="right", no_wrap=True)
+    for area, (points, amount) in result.totals.items():
+        table.add_row(AREA_LABELS.get(area, area), points_text(points), kroner(amount))
+    out.print(table)
+    codes = Table(title="Største DRG/STG/TFG etter poeng")
+    codes.add_column("kode", no_wrap=True)
+    codes.add_column("navn", overflow="fold")
+    codes.add_column("poeng", justify="right", no_wrap=True)
+    codes.add_column("kroner", justify="right", no_wrap=True)
+    for top in result.top_codes:
+        codes.add_row(top.code, result.names.get(top.code, ""), points_text(top.points),
+                      kroner(top.kroner))  # fmt: skip
+    out.print(codes)
+    if result.findings:
+        out.print(f"[yellow]{result.findings} poster med funn (se kolonnen finding):[/]")
+        for code, count in result.findings_by_code.items():
+            out.print(f"  {code}: {count}")
+    for line, reason in result.bad_rows[:20]:
+        out.print(f"[red]linje {line}[/]: {reason}")
+    if len(result.bad_rows) > 20:
+        out.print(f"... og {len(result.bad_rows) - 20} linjer til med feil.")
+
+
+@isf_group.command(
+    "compute",
+    help="ISF for et års aktivitet: poeng og kroner per område og DRG. Utgangskode 4: "
+    "beregnet, men rader som ikke kunne brukes er utelatt (antallet står først).",
+)
 def compute(
-    year: Annotated[int, typer.Option(help="ISF-året.")],
+    year: Annotated[int, typer.Option(help="ISF-året (poster fra andre år holdes utenfor).")],
     input_: Annotated[
         Path, typer.Option("--input", help="Aktivitet: CSV, Parquet eller NPR-melding (XML).")
     ],
@@ -171,45 +240,33 @@ def compute(
         str | None,
         typer.Option(help="Bare pasientene i del K av N, f.eks. 0/4 (legg sammen med combine)."),
     ] = None,
+    names: Annotated[Path | None, typer.Option(help="Navn på DRG/STG/TFG: CSV code,text.")] = None,
     as_json: JsonOption = False,
 ) -> None:
     with handled(as_json):
         part = _partition(partition)
-        with Progress(transient=True, disable=as_json) as progress:
-            task = progress.add_task("ISF", total=None)
+        with _progress(as_json) as progress:
+            task = progress.add_task("ISF", total=5)
             from oppgjor.app.isf import runs as isf_app  # Polars loads only for ISF
 
             result = isf_app.compute(
                 year, input_, weights_file=weights, settings=settings, output=output,
-                definitions=definitions, regroup=regroup, partition=part,
-                step=lambda text: progress.update(task, description=text),
+                definitions=definitions, regroup=regroup, partition=part, names=names,
+                step=lambda text: progress.update(task, description=text, advance=1),
             )  # fmt: skip
         if summary is not None:
             isf_app.write_summary(result.summary, summary)
-        totals = result.totals
         if as_json:
-            per_area = {a: {"points": str(p), "kroner": str(k)} for a, (p, k) in totals.items()}
+            per_area = {a: {"points": str(p), "kroner": str(k)}
+                        for a, (p, k) in result.totals.items()}  # fmt: skip
+            top = [{"code": t.code, "name": result.names.get(t.code), "points": str(t.points),
+                    "kroner": str(t.kroner)} for t in result.top_codes]  # fmt: skip
             print_json({"records": result.records, "findings": result.findings,
                         "findings_by_code": result.findings_by_code,
-                        "bad_rows": result.bad_rows, "totals": per_area})  # fmt: skip
-            return
-        table = Table(title=f"ISF {year}: {result.records} poster")
-        for column in ("område", "poeng", "kroner"):
-            table.add_column(column)
-        for area, (points, kroner) in totals.items():
-            table.add_row(area, f"{points}", format_nok(kroner))
-        out.print(table)
-        codes = Table(title="Største DRG/STG/TFG etter poeng")
-        for column in ("kode", "poeng", "kroner"):
-            codes.add_column(column)
-        for top in result.top_codes:
-            codes.add_row(top.code, f"{top.points}", format_nok(top.kroner))
-        out.print(codes)
-        if result.findings:
-            out.print(f"[yellow]{result.findings} poster med funn (se kolonnen finding):[/]")
-            for code, count in result.findings_by_code.items():
-                out.print(f"  {code}: {count}")
-        for line, reason in result.bad_rows[:20]:
-            out.print(f"[red]linje {line}[/]: {reason}")
-        if len(result.bad_rows) > 20:
-            out.print(f"... og {len(result.bad_rows) - 20} linjer til med feil.")
+                        "bad_rows": result.bad_rows, "synthetic_weights": result.synthetic_weights,
+                        "warnings": result.warnings, "totals": per_area,
+                        "top_codes": top})  # fmt: skip
+        else:
+            _print_run(year, input_, result)
+    if result.bad_rows:
+        raise typer.Exit(BAD_ROWS)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -11,10 +11,17 @@ from typing import Any
 from oppgjor.app import files
 from oppgjor.app.errors import UseCaseError
 from oppgjor.core import parameters
-from oppgjor.isf.adapters import batch, settings_file, summary_file
+from oppgjor.isf.adapters import batch, names_file, settings_file, summary_file
 from oppgjor.isf.domain import deadlines, prices, weights
+from oppgjor.isf.domain import findings as F
 from oppgjor.isf.domain.grouper.definitions import Definitions
 from oppgjor.isf.domain.grouper.matching import Grouping, group, parse_case
+
+
+class SettingsFileError(UseCaseError):
+    """The settings file cannot be used: a usage error (exit code 2), nothing is computed."""
+
+    exit_code = 2
 
 
 def _settings(path: Path | None, year: int) -> dict[str, Any]:
@@ -24,7 +31,7 @@ def _settings(path: Path | None, year: int) -> dict[str, Any]:
     try:
         return settings_file.read(path, year)
     except settings_file.SettingsError as exc:
-        raise UseCaseError(str(exc)) from None
+        raise SettingsFileError(str(exc)) from None
 
 
 def price(year: int, total_points: Decimal, area: prices.Area, settings: Path | None) -> Decimal:
@@ -92,11 +99,49 @@ class ComputeResult:
     # per area: (points, kroner from the summed points, rounded to øre once)
     totals: dict[str, tuple[Decimal, Decimal]]
     top_codes: list[batch.CodeTotal]  # the codes with the most points, kroner rounded once
+    synthetic_weights: bool = False  # priced with the shipped demo table: not real ISF money
+    warnings: list[str] = field(default_factory=list)  # bokmål, for the user
+    names: dict[str, str] = field(default_factory=dict)  # DRG/STG/TFG code → name, where known
 
     @property
     def findings(self) -> int:
         """Records with a finding."""
         return sum(self.findings_by_code.values())
+
+
+def _definitions(path: Path | None, regroup: bool, year: int) -> tuple[Definitions | None, str]:
+    """The definition tables, and a warning when they are of another year than the run."""
+    if path is None:
+        if regroup:
+            raise UseCaseError("Omgruppering krever definisjonsdata (--definitions).")
+        return None, ""
+    try:
+        defs = Definitions.load(path)
+    except (OSError, ValueError, KeyError, StopIteration) as exc:
+        raise UseCaseError(f"Kan ikke lese definisjonsdata {path}: {exc}") from None
+    if defs.year is not None and defs.year != year:
+        return defs, (
+            f"ADVARSEL: definisjonsdataene ({defs.name}) er for {defs.year}, kjøringen for "
+            f"{year}; poster uten DRG grupperes etter {defs.year}-logikken."
+        )
+    return defs, ""
+
+
+def _names(
+    path: Path | None, table: list[weights.Weight], defs: Definitions | None
+) -> dict[str, str]:
+    """Names of the codes: the definition tables' (when they carry names), the weight
+    table's ``name`` column, then the names file (``--names``), the later winning."""
+    found = dict(defs.drg_names) if defs is not None else {}
+    found.update(weights.names(table))
+    if path is not None:
+        try:
+            found.update(names_file.read(path))
+        except names_file.NamesFileError as exc:
+            raise UseCaseError(str(exc)) from None
+        except OSError as exc:
+            raise UseCaseError(f"Kan ikke lese {path}: {exc.strerror}") from None
+    return found
 
 
 def compute(
@@ -109,12 +154,15 @@ def compute(
     definitions: Path | None = None,
     regroup: bool = False,
     partition: tuple[int, int] | None = None,
+    names: Path | None = None,
     step: Callable[[str], None] = lambda _: None,
 ) -> ComputeResult:
     """Price a year's pre-grouped activity: bad rows reported with their line and reason and
-    left out; a year whose unit price or share is not known is refused by name. With
-    *partition* ``(k, n)`` only the patients of partition k of n are priced (a split run;
-    :func:`combine_summaries` adds the parts up)."""
+    left out; records of another year than *year* left out of the sums and counted as the
+    finding ISF_OUTSIDE_YEAR; a year whose unit price or share is not known is refused by
+    name. With *partition* ``(k, n)`` only the patients of partition k of n are priced (a
+    split run; :func:`combine_summaries` adds the parts up). *step* is told each stage,
+    naming the kind of input while it is read (for a progress bar)."""
     if partition is not None and not (partition[1] >= 1 and 0 <= partition[0] < partition[1]):
         raise UseCaseError("Partisjon må være K/N med 0 <= K < N, f.eks. 0/4.")
     prices_ = prices.Prices.for_year(year, _settings(settings, year))
@@ -123,21 +171,15 @@ def compute(
     except (OSError, weights.WeightTableError) as exc:
         raise UseCaseError(f"Vekttabellen kan ikke brukes: {exc}") from None
     name = weights_file.name if weights_file else "weights_demo.csv (SYNTETISK)"
-    defs = None
-    if definitions is not None:
-        try:
-            defs = Definitions.load(definitions)
-        except (OSError, ValueError, KeyError, StopIteration) as exc:
-            raise UseCaseError(f"Kan ikke lese definisjonsdata {definitions}: {exc}") from None
-    elif regroup:
-        raise UseCaseError("Omgruppering krever definisjonsdata (--definitions).")
-    step("leser aktivitet")
+    defs, warning = _definitions(definitions, regroup, year)
+    step(f"leser {INPUT_KINDS.get(activity.suffix.lower(), 'CSV')}")
     try:
         frame = batch.read(activity)
         if partition is not None:
             frame = batch.only_partition(frame, *partition)
         good, bad = batch.split(frame, defs, regroup)
         areas = set(good.select("area").unique().collect()["area"].to_list())
+        good, outside = batch.split_year(good, year)
     except (batch.InputError, OSError) as exc:
         raise UseCaseError(str(exc)) from None
     missing = [a for a in areas if prices.Area(a) not in prices_.areas]
@@ -161,13 +203,22 @@ def compute(
         files.restrict(output, files.DEFAULT_MODE)
     bad_rows = [(int(r), str(why)) for r, _, why in bad.collect().iter_rows()]
     findings = batch.count_findings(priced)
+    if outside:
+        findings = dict(sorted({**findings, F.OUTSIDE_YEAR.code: outside}.items()))
     points: dict[str, Decimal] = {}
     for row in summary:
         points[row.area] = points.get(row.area, Decimal(0)) + row.points
     totals = {a: (p, prices_.refund(p, prices.Area(a))) for a, p in sorted(points.items())}
     records = priced.select("row").collect().height
     top = batch.top_codes(summary, prices_)
-    return ComputeResult(records, bad_rows, findings, summary, output, totals, top)
+    return ComputeResult(
+        records, bad_rows, findings, summary, output, totals, top,
+        synthetic_weights=weights_file is None, warnings=[warning] if warning else [],
+        names=_names(names, table, defs),
+    )  # fmt: skip
+
+
+INPUT_KINDS = {".csv": "CSV", ".parquet": "Parquet", ".xml": "NPR-melding (XML)"}
 
 
 def write_demo_activity(year: int, records: int, output: Path) -> int:

@@ -163,6 +163,15 @@ def split(
     return good, bad
 
 
+def split_year(good: pl.LazyFrame, year: int) -> tuple[pl.LazyFrame, int]:
+    """(the usable records of *year*, how many belong to another year). A record's year is
+    that of its discharge (``date_out``), or of ``date_in`` when it has none: a stay from
+    30 December to 3 January counts in the new year, as its points do in ISF."""
+    in_year = pl.coalesce("day_out", "day_in").dt.year() == year
+    outside = good.filter(~in_year).select(pl.len()).collect().item()
+    return good.filter(in_year), int(outside)
+
+
 def partition_of(parts: int) -> pl.Expr:
     """A patient's partition among *parts*: every record of a patient lands in the same one.
     Polars' hash is stable for one Polars version, so all machines of a split run must use

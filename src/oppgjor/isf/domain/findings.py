@@ -43,9 +43,13 @@ SPECIAL_CODE_REPEATED = FindingCode(
     "ISF_SPECIAL_CODE_REPEATED", INFO,
     "Teamsærkoden er registrert mer enn én gang for pasienten i måneden; teller én gang.",
 )  # fmt: skip
+OUTSIDE_YEAR = FindingCode(
+    "ISF_OUTSIDE_YEAR", W,
+    "Posten gjelder et annet år enn kjøringen (--year); den er holdt utenfor summene.",
+)  # fmt: skip
 
 CODES = (
     DRG_UNKNOWN_IN_YEAR, DRG_EXPIRED, DRG_NOT_YET_VALID, PERSONNEL_NOT_ELIGIBLE,
     SPECIAL_CODE_INVALID, PARAMETER_UNKNOWN, PROVIDER_NOT_ELIGIBLE, PROVIDER_TYPE_UNKNOWN,
-    WEIGHT_UNKNOWN, TEAM_FOLLOWUP_SHORT, SPECIAL_CODE_REPEATED,
+    WEIGHT_UNKNOWN, TEAM_FOLLOWUP_SHORT, SPECIAL_CODE_REPEATED, OUTSIDE_YEAR,
 )  # fmt: skip

@@ -35,6 +35,7 @@ class Weight:
     day: bool
     outpatient: bool
     surgical: bool
+    name: str = ""  # the optional column ``name``: the group's name, shown next to the code
 
 
 def _decimal(text: str, line: int, column: str) -> Decimal:
@@ -62,7 +63,7 @@ def parse(text: str, source: str) -> list[Weight]:
                 int(row["trim_point"]) if row["trim_point"].strip() else None,
                 _decimal(row["day_weight"], n, "day_weight") if row["day_weight"].strip() else None,
                 row["day"].strip() == "1", row["outpatient"].strip() == "1",
-                row["surgical"].strip() == "1",
+                row["surgical"].strip() == "1", (row.get("name") or "").strip(),
             )
         )  # fmt: skip
     return weights
@@ -71,6 +72,11 @@ def parse(text: str, source: str) -> list[Weight]:
 def lookup(table: Sequence[Weight]) -> dict[tuple[str, str], Decimal]:
     """(code, area) → weight."""
     return {(w.code, w.area): w.weight for w in table}
+
+
+def names(table: Sequence[Weight]) -> dict[str, str]:
+    """code → name, for the codes whose row has one."""
+    return {w.code: w.name for w in table if w.name}
 
 
 def load(path: Path) -> list[Weight]:

@@ -68,6 +68,8 @@ class Definitions:
     drg_mdc: dict[str, str]
     index: dict[tuple[str, str], list[int]] = field(default_factory=dict)
     unanchored: list[int] = field(default_factory=list)
+    _sex_specific: bool = False
+    drg_names: dict[str, str] = field(default_factory=dict)  # where ``drgnames`` has names
 
     @classmethod
     def load(cls, path: Path) -> Definitions:
@@ -122,10 +124,29 @@ class Definitions:
         ]
         names = {get(r, "drg"): get(r, "mdc") for r in data["drgnames"] if get(r, "drg")}
         defs = cls(name, rows, dg, proc, excl, incl, names)
+        for key in NAME_COLUMNS:  # the published 2015-2017 tables have none
+            found = {get(r, "drg"): get(r, key) for r in data["drgnames"] if get(r, key)}
+            if found:
+                defs.drg_names = found
+                break
         defs._build_index()
         return defs
 
+    @property
+    def year(self) -> int | None:
+        """The year the tables are for, from their name (``DefinitionData_NOR_2015_...``)."""
+        found = re.search(r"(?<!\d)(20\d\d)(?!\d)", self.name)
+        return int(found.group(1)) if found else None
+
+    @property
+    def names_sex_specific_properties(self) -> bool:
+        """Do decision rows name a sex-specific (98) diagnosis property? Then the grouper
+        keeps such properties as they are instead of recoding them by sex (2015: the Z08/Z09
+        follow-up rows for 98X99; see the note in :mod:`.matching`)."""
+        return self._sex_specific
+
     def _build_index(self) -> None:
+        self._sex_specific = any(c.value.startswith("98") for r in self.rows for c in r.dgprops)
         for row in self.rows:
             anchor = _anchor(row)
             if anchor is None:
@@ -134,6 +155,7 @@ class Definitions:
                 self.index.setdefault(anchor, []).append(row.index)
 
 
+NAME_COLUMNS = ("name", "drgname", "drg_name", "text", "navn", "drgtext")
 LOGIC_COLUMNS = (
     "ord", "drg", "rtc", "icd", "mdc", "pdgprop", "or", "procpro1", "dgcat1", "agelim", "compl",
     "sex", "dgprop1", "dgprop2", "dgprop3", "dgprop4", "secproc1", "disch", "dur", "loc_drg",

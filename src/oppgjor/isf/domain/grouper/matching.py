@@ -97,8 +97,29 @@ def _pair_matches(
     return found
 
 
+# Sex-specific codes (NordDRG "98"): a diagnosis of the genital organs that either sex can have
+# (A56.0 chlamydia, S30.2 injury of the external genitals, Z30.2 sterilisation, ...) has the
+# category 98Mnn and the property 98X99 in the ``dg`` table. The principal diagnosis's
+# category decides the MDC, and 98 is no MDC: it becomes 12 (male) or 13 (female).
+#
+# The property 98X99 is left as it is. The definitions say so themselves: 98X99 is the only
+# property starting with 98 in the 2015 tables, and the only decision-table rows that name it
+# are the follow-up rows for a Z08/Z09 principal diagnosis (category 23M04): "follow-up, and a
+# secondary diagnosis belongs to MDC nn" (125D0320nn outpatient, 423D06nn inpatient), which
+# group the visit by the MDC of the condition being followed up. Beside the rows for 12X99
+# (male MDC) and 13X99 (female MDC) the table has rows of their own for 98X99 with the
+# patient's sex (125D032023/24, 423D0633/34). Recoding 98X99 to 12X99/13X99 would make those
+# rows unreachable, and a Z09 follow-up of, say, chlamydia (Z09.x + A56.0) would get the right
+# DRG (912O/913O) through the 12X99/13X99 row instead of the 98X99 row the table has for it.
+# No other row, and no complication inclusion, names a 12-, 13- or 98-property, so nothing
+# else changes. The 2016 and 2017 tables dropped those 98X99 rows and the sex criterion of
+# the 12X99/13X99 rows: they are written for properties recoded like the category. So the
+# definitions decide (``Definitions.names_sex_specific_properties``): a table whose rows name
+# a 98-property keeps it; a table whose rows name none gets it recoded.
+
+
 def _recode(value: str, sex: str) -> str:
-    """Category and property codes starting with 98 are sex-specific: 12 male, 13 female."""
+    """A category (or property) starting with 98 is sex-specific: 12 male, 13 female."""
     if value.startswith("98") and sex in ("M", "F"):
         return ("12" if sex == "M" else "13") + value[2:]
     return value
@@ -144,10 +165,11 @@ def features(case: Case, defs: Definitions) -> Features:
         for value in _pair_matches(defs.dg.get("DGPROP", {}), pair):
             f.dgprops.setdefault(value, n)
         f.proc.update(_pair_matches(defs.dg.get("PROCPR", {}), pair))
-    recoded: dict[str, int | None] = {}
-    for value, source in f.dgprops.items():
-        recoded.setdefault(_recode(value, f.sex), source)
-    f.dgprops = recoded
+    if not defs.names_sex_specific_properties:  # see the note above _recode
+        recoded: dict[str, int | None] = {}
+        for value, source in f.dgprops.items():
+            recoded.setdefault(_recode(value, f.sex), source)
+        f.dgprops = recoded
     _complications(case, defs, f)
     if f.dgcat is not None:
         f.mdc = f.dgcat[:2]
