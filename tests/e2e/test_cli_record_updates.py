@@ -4,9 +4,9 @@ record's history; a finding names the command that fixes it; lists are paged."""
 import json
 
 import pytest
-from cli_helpers import js
 from rich.console import Console
 
+from cli_helpers import js
 from oppgjor.cli.render import print_findings
 from oppgjor.core.findings import FindingCode, Location, Severity
 

@@ -65,7 +65,8 @@ def test_every_kind_has_its_cli_group():
         assert {"list", "show", "import", "export", kind.create_verb} <= set(commands)
         options = {p.name for p in commands[kind.create_verb].params}
         assert set(kind.rows.columns) <= options, kind.name
-        assert ("update" in options) == kind.updatable
+        assert "update" not in options  # create only creates
+        assert ("update" in commands) == kind.updatable
         assert ("template" in options) == kind.templated
 
 
