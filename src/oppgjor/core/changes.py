@@ -46,18 +46,19 @@ def plain(value: Any) -> Any:
     convert = _BY_TYPE.get(type(value))  # the common types first: an import has many
     if convert is not None:
         return convert(value)
+    if isinstance(value, enum.Enum):
+        _BY_TYPE[type(value)] = _value_of
+        return plain(value.value)
     if type(value) in _AS_IS or isinstance(value, bool | int | str):
         return value
-    if isinstance(value, enum.Enum):
-        return plain(value.value)
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         names = _names(type(value))
-        _BY_TYPE[type(value)] = lambda v: {name: plain(getattr(v, name)) for name in names}
-        return {name: plain(getattr(value, name)) for name in names}
+        _BY_TYPE[type(value)] = lambda v: _fields(v, names)
+        return _fields(value, names)
     if isinstance(value, Mapping):
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
@@ -68,6 +69,15 @@ def plain(value: Any) -> Any:
 
 def _items(values: Any) -> list[Any]:
     return [plain(v) for v in values]
+
+
+def _value_of(member: enum.Enum) -> Any:
+    return plain(member.value)
+
+
+def _fields(value: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    found = {name: getattr(value, name) for name in names}
+    return {k: v if type(v) in _AS_IS else plain(v) for k, v in found.items()}
 
 
 _BY_TYPE: dict[type, Any] = {
@@ -93,7 +103,9 @@ def snapshot(record: Any) -> dict[str, Any]:
     for name in _names(cls):
         if name in SKIPPED:
             continue
-        value = plain(getattr(record, name))
+        value = getattr(record, name)
+        if type(value) not in _AS_IS:  # most fields are text: no call for them (an import)
+            value = plain(value)
         if name in MASKED and isinstance(value, str):
             value = mask_national_ids(value)
         values[name] = value
