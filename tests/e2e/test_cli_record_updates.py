@@ -143,6 +143,18 @@ def test_import_is_audited_per_record_changed(cli, tmp_path):
     ]
 
 
+def test_appointments_created_are_audited(cli):
+    created = cli("appointment", "create", "--ref", "A-X1", "--practitioner-ref", "B01",
+                  "--patient-ref", "P0005", "--start", "2026-12-20 09:00", "--end",
+                  "2026-12-20 10:00", "--lines", "FBV01", "--series-ref", "S005",
+                  "--user", "ola")  # fmt: skip
+    assert created.exit_code == 0, created.output
+    [event] = js(cli("history", "appointment", "A-X1", "--json"))["events"]
+    assert (event["actor"], event["action"]) == ("ola", "created")
+    assert event["changes"]["lines"]["after"] == [{"code": "FBV01", "quantity": 1}]
+    assert "lines: (tom) → FBV01*1" in cli("history", "appointment", "A-X1").output
+
+
 def test_templates_and_tariffs_are_audited(cli):
     assert cli("template", "save", "Mal X", "--from-series", "S005", "--user", "ola").exit_code == 0
     assert cli("template", "delete", "Mal X").exit_code == 0

@@ -16,7 +16,9 @@ def _value(value: Any) -> str:
     if value in (None, "", [], {}):
         return "(tom)"
     if isinstance(value, list):
-        return " ".join(str(v) for v in value)
+        return " ".join(_value(v) for v in value)
+    if isinstance(value, dict):  # e.g. a tariff line: FBV01*1
+        return "*".join(str(v) for v in value.values())
     return str(value)
 
 
