@@ -47,7 +47,7 @@ def test_patient_show_masks_the_national_id(cli, db):
     assert national_id.mask(full) in table.output and full not in table.output
     assert shown["id_value"] == national_id.mask(full)
     with db.transaction() as repos:
-        assert repos.audit.find(kind="patient") == []  # nothing was revealed
+        assert repos.audit.find(kind="patient", action="reveal") == []  # nothing was revealed
 
 
 @pytest.mark.reveals_national_id

@@ -49,7 +49,9 @@ def test_import_with_bad_rows_lists_all_and_writes_nothing(db):
         records.import_text(db, "practitioners", PRACTITIONERS_CSV)
     locations = sorted({f.location.split(".")[0] for f in exc.value.findings})
     assert locations == ["rad 3", "rad 5"]
-    assert {f.code for f in exc.value.findings} == {"HPR_REQUIRED", "CODE_UNKNOWN", "HPR_INVALID"}
+    assert {f.code for f in exc.value.findings} == {
+        "HPR_REQUIRED", "CODE_UNKNOWN", "HPR_INVALID", "PRACTITIONER_NO_SETTLEMENT"
+    }  # fmt: skip
     assert records.list_records(db, "practitioners") == []
     good = "\n".join(
         line for line in PRACTITIONERS_CSV.splitlines() if line[:2] not in ("B2", "B4")

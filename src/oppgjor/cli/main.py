@@ -15,8 +15,9 @@ from oppgjor.app.errors import NotFound
 from oppgjor.app.helfo import booking
 from oppgjor.app.helfo import demo as demo_helfo
 from oppgjor.cli import backup as backup_commands
+from oppgjor.cli import history
 from oppgjor.cli.clinic import appointments as appointment_commands
-from oppgjor.cli.clinic import create
+from oppgjor.cli.clinic import create, update
 from oppgjor.cli.clinic.records import add_record_commands
 from oppgjor.cli.common import (
     GuardedGroup,
@@ -73,6 +74,7 @@ def _record_group(kind: RecordKind) -> typer.Typer:
         own = OWN_COMMANDS.get(kind.name)
         add_record_commands(group, kind.key, kind.title, listed=own is None)
         create.register(kind, group)
+        update.register(kind, group)
         if own is not None:
             own(group)
     return group
@@ -85,7 +87,7 @@ for kind in (k for k in KINDS.values() if k.rows is not None):
 practice_app = typer.Typer(
     help="Praksisen: navn, org.nr, HER-id, kontonummer.", no_args_is_help=True
 )
-create.register_practice(practice_app)
+update.register_practice(practice_app)
 app.add_typer(practice_app, name="practice")
 
 for kind in (k for k in KINDS.values() if k.rows is None):
@@ -98,6 +100,7 @@ app.add_typer(helfo_app, name="helfo")
 app.add_typer(isf_group, name="isf")
 
 backup_commands.register(app)
+history.register(app)
 
 demo_app = typer.Typer(help="Syntetisk demoklinikk.", no_args_is_help=True)
 app.add_typer(demo_app, name="demo")

@@ -103,5 +103,5 @@ def print_findings(findings: Iterable[Finding], console: Console = out) -> None:
             Text(f.location),
             Text(f.message),
         ]
-        table.add_row(*cells, *([Text(f.link)] if linked else []))
+        table.add_row(*cells, *([Text(f.fix or f.link)] if linked else []))
     console.print(table)

@@ -25,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import enum
+import functools
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -37,18 +38,27 @@ SKIPPED = frozenset({"id"})
 MASKED = frozenset({"id_value"})
 
 
+_AS_IS = frozenset({type(None), bool, int, str})
+
+
 def plain(value: Any) -> Any:
     """*value* as JSON can hold it."""
-    if value is None or isinstance(value, bool | int | str):
-        return value
+    convert = _BY_TYPE.get(type(value))  # the common types first: an import has many
+    if convert is not None:
+        return convert(value)
     if isinstance(value, enum.Enum):
+        _BY_TYPE[type(value)] = _value_of
         return plain(value.value)
+    if type(value) in _AS_IS or isinstance(value, bool | int | str):
+        return value
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        names = _names(type(value))
+        _BY_TYPE[type(value)] = lambda v: _fields(v, names)
+        return _fields(value, names)
     if isinstance(value, Mapping):
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
@@ -57,16 +67,48 @@ def plain(value: Any) -> Any:
     return str(value)
 
 
+def _items(values: Any) -> list[Any]:
+    return [plain(v) for v in values]
+
+
+def _value_of(member: enum.Enum) -> Any:
+    return plain(member.value)
+
+
+def _fields(value: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    found = {name: getattr(value, name) for name in names}
+    return {k: v if type(v) in _AS_IS else plain(v) for k, v in found.items()}
+
+
+_BY_TYPE: dict[type, Any] = {
+    str: lambda v: v,
+    type(None): lambda v: v,
+    datetime.datetime: datetime.datetime.isoformat,
+    datetime.date: datetime.date.isoformat,
+    Decimal: str,
+    tuple: _items,
+    list: _items,
+}
+
+
+@functools.cache
+def _names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
 def snapshot(record: Any) -> dict[str, Any]:
     """The fields of a record (a dataclass) as the audit trail keeps them."""
     values: dict[str, Any] = {}
-    for f in dataclasses.fields(record):
-        if f.name in SKIPPED:
+    cls: Any = type(record)
+    for name in _names(cls):
+        if name in SKIPPED:
             continue
-        value = plain(getattr(record, f.name))
-        if f.name in MASKED and isinstance(value, str):
+        value = getattr(record, name)
+        if type(value) not in _AS_IS:  # most fields are text: no call for them (an import)
+            value = plain(value)
+        if name in MASKED and isinstance(value, str):
             value = mask_national_ids(value)
-        values[f.name] = value
+        values[name] = value
     return values
 
 

@@ -9,6 +9,7 @@ used: ``name@YYYY-MM-DD``) that produced it.
 from __future__ import annotations
 
 import re
+import shlex
 import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -73,14 +74,28 @@ class Location:
         """The record's ref, if this points into a record of *kind* (e.g. a claim)."""
         return self.ref if self.kind == kind else None
 
+    def same_record(self, other: Location) -> bool:
+        """Whether both point into the same record (same kind and ref)."""
+        return bool(self.kind) and (self.kind, self.ref) == (other.kind, other.ref)
+
     def child(self, field: str) -> Location:
         """A field inside this location."""
         return Location(self.kind, self.ref, _join(self.field, field), self.row)
 
     def within(self, outer: Location) -> Location:
         """This location seen from *outer*: an import row adds its row number; a record keeps
-        this one in its field path. The text is always ``outer.this``."""
+        this one in its field path. The text is ``outer.this``, except that a record seen
+        from itself is named once:
+
+        >>> str(Location("serie", "S1", "department_ref").within(Location("serie", "S1")))
+        'serie[S1].department_ref'
+        """
         if not outer.kind and not outer.field and (outer.row is None or self.row is None):
+            row = outer.row if outer.row is not None else self.row
+            return Location(self.kind, self.ref, self.field, row)
+        if self.same_record(outer) and not outer.field and (outer.row is None or self.row is None):
+            # the record seen from itself (a record saved on its own is labelled with its
+            # own kind and ref): named once, not ``serie[S1].serie[S1].x``
             row = outer.row if outer.row is not None else self.row
             return Location(self.kind, self.ref, self.field, row)
         return Location(outer.kind, outer.ref, _join(outer.field, str(self)), outer.row)
@@ -156,6 +171,12 @@ class Finding:
             return self
         return Finding(self.code, self.severity, self.message, self.where, self.rule, link)
 
+    @property
+    def fix(self) -> str:
+        """The command that fixes this finding, when it is linked to a record the CLI edits
+        (``oppgjor series update S005 --department-ref <ref>``), else ``""``."""
+        return fix_command(self.link, self.where)
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "code": self.code,
@@ -165,7 +186,62 @@ class Finding:
             "where": self.where.as_dict(),
             "rule": self.rule,
             "link": self.link,
+            "fix": self.fix,
         }
+
+
+# the command group of each kind of record a finding links to (``serie/S005``), by the noun
+# locations use: the registry's English names (oppgjor.app.clinic.kinds), which the CLI, the
+# audit trail and the API share
+RECORD_COMMANDS = {
+    "serie": "series",
+    "pasient": "patient",
+    "behandler": "practitioner",
+    "avdeling": "department",
+    "kontakt": "referrer",
+    "avtale": "appointment",
+}
+_PLACEHOLDERS = {"modules": "'planner settlement'"}
+
+
+def fix_command(link: str, where: Location) -> str:
+    """The command that fixes a finding linked to *link* (``kind/ref``) at *where*: the
+    record's ``update`` with the option of the field *where* names in that record, if any.
+
+    >>> fix_command("serie/S5", Location("regning", "7", "serie[S5].department_ref"))
+    'oppgjor series update S5 --department-ref <ref>'
+    >>> fix_command("behandler/B 1", Location("behandler", "B 1", "modules"))
+    "oppgjor practitioner update 'B 1' --modules 'planner settlement'"
+    >>> fix_command("avtale/A1", Location("regning", "7", "type"))
+    'oppgjor appointment update A1'
+    >>> fix_command("takst/A2a", Location())
+    ''
+    """
+    noun, _, ref = link.partition("/")
+    group = RECORD_COMMANDS.get(noun)
+    if group is None or not ref:
+        return ""
+    command = f"oppgjor {group} update {shlex.quote(ref)}"
+    field = _field_of(where, Location(noun, ref))
+    if not field:
+        return command
+    return f"{command} --{field.replace('_', '-')} {_placeholder(field)}"
+
+
+def _field_of(where: Location, record: Location) -> str:
+    """The field of *record* that *where* points at (directly or inside its field path)."""
+    inner = where if where.same_record(record) else Location.parse(where.field)
+    if not inner.same_record(record):
+        return ""
+    return re.split(r"[.\[]", inner.field, maxsplit=1)[0]
+
+
+def _placeholder(field: str) -> str:
+    if field in _PLACEHOLDERS:
+        return _PLACEHOLDERS[field]
+    if field.endswith("_ref"):
+        return "<ref>"
+    return "<dato>" if field.endswith("_date") else "<verdi>"
 
 
 INTERNAL = FindingCode(

@@ -14,9 +14,11 @@ from typing import Any
 from sqlalchemy import Connection, insert, select
 
 from oppgjor.core.changes import differences
+from oppgjor.store import bulk
 from oppgjor.store import tables as t
 
 ACTOR_LENGTH = 100  # audit_event.actor
+_COLUMNS = ("at", "actor", "kind", "ref", "action", "detail")
 
 
 @dataclass(frozen=True)
@@ -86,18 +88,11 @@ class AuditRepository:
         """Insert many events at once (an import that changes thousands of records)."""
         if not events:
             return
+        dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
         rows = [
-            {
-                "at": e.at,
-                "actor": e.actor[:ACTOR_LENGTH],
-                "kind": e.kind,
-                "ref": e.ref,
-                "action": e.action,
-                "detail": json.dumps(e.detail, ensure_ascii=False, sort_keys=True),
-            }
-            for e in events
+            (e.at, e.actor[:ACTOR_LENGTH], e.kind, e.ref, e.action, dumps(e.detail)) for e in events
         ]
-        self.conn.execute(insert(t.audit_event), rows)
+        bulk.insert_many(self.conn, t.audit_event, _COLUMNS, rows)
 
     def find(
         self, *, kind: str | None = None, ref: str | None = None, action: str | None = None

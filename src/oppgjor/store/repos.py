@@ -6,7 +6,7 @@ import dataclasses
 import datetime
 import functools
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Table, delete, func, insert, select, update
@@ -106,6 +106,23 @@ class Repos(AppointmentRecords):
 
     def exists(self, kind: str, ref: str) -> bool:
         return self._id_of(KIND_TABLES[kind], ref) is not None
+
+    def records_by_ref(self, kind: str, refs: Iterable[str]) -> list[Any]:
+        """The stored records of *kind* (a kind keyed by ref) with any of *refs*, read in
+        bulk (an import's before-snapshots)."""
+        wanted = set(refs)
+        if not wanted:
+            return []
+        if kind == "patients":
+            return self.patients(wanted)
+        if kind == "series":
+            return self.series(refs=wanted)
+        small: dict[str, Callable[[], Sequence[Any]]] = {
+            "departments": self.departments,
+            "practitioners": self.practitioners,
+            "referrers": self.referrers,
+        }  # a clinic has tens of these: read whole
+        return [r for r in small[kind]() if r.ref in wanted]
 
     def _id_of(self, table: Table, ref: str) -> int | None:
         return self.conn.scalar(select(table.c.id).where(table.c.ref == ref))
@@ -213,9 +230,11 @@ class Repos(AppointmentRecords):
             query = query.outerjoin(alias, alias.c.id == s.c[_SERIES_LINKS[field][0]])
         if patient_ref is not None:
             query = query.where(aliases["patient_ref"].c.ref == patient_ref)
-        if refs is not None:
-            query = query.where(s.c.ref.in_(list(refs)))
-        rows = self.conn.execute(query.order_by(s.c.ref)).mappings()
+        query = query.order_by(s.c.ref)
+        if refs is None:
+            rows = list(self.conn.execute(query).mappings())
+        else:
+            rows = rows_one_of(self.conn, query, s.c.ref, refs, lambda r: r["ref"])
         return [_series(r) for r in rows]
 
     # -- series templates ------------------------------------------------------------------

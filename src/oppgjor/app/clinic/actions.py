@@ -8,22 +8,27 @@ from typing import Any
 
 from oppgjor.app.clinic.kinds import KINDS
 from oppgjor.app.clinic.records import Report, save
+from oppgjor.app.clinic.trail import SYSTEM_ACTOR
+from oppgjor.app.clinic.updates import save_practice_record
 from oppgjor.app.clinic.validation import diagnosis_system_of, series_context
 from oppgjor.app.errors import NotFound, Rejected
-from oppgjor.clinic.domain import records, series, templates
+from oppgjor.clinic.domain import series, templates
 from oppgjor.clinic.domain.model import Appointment, Practice, SeriesTemplate, TreatmentSeries
+from oppgjor.core.changes import snapshot
 from oppgjor.core.clock import SYSTEM_CLOCK, Clock
-from oppgjor.core.findings import Finding, has_blocking
+from oppgjor.core.findings import Finding
 from oppgjor.store import Database
+from oppgjor.store.audit import record_change
+from oppgjor.store.repos import Repos
 
 
-def save_practice(db: Database, practice: Practice) -> list[Finding]:
-    checked, findings = records.check_practice(practice)
-    if has_blocking(findings):
-        raise Rejected(findings)
+def save_practice(
+    db: Database, practice: Practice, *, actor: str = SYSTEM_ACTOR, clock: Clock = SYSTEM_CLOCK
+) -> list[Finding]:
+    """Register (or replace) the practice whole; :mod:`updates` changes single fields."""
     with db.transaction() as repos:
-        repos.save_practice(checked)
-    return findings
+        stored = repos.get_practice()
+    return save_practice_record(db, stored, practice, actor=actor, clock=clock).findings
 
 
 def get_practice(db: Database) -> Practice:
@@ -50,13 +55,18 @@ def get_series(
 
 
 def save_series(
-    db: Database, s: TreatmentSeries, *, mode: Any = "create", template: str | None = None
+    db: Database,
+    s: TreatmentSeries,
+    *,
+    mode: Any = "create",
+    template: str | None = None,
+    actor: str = SYSTEM_ACTOR,
 ) -> Report:
     """Save a series, first filling its empty fields from *template* if given."""
     kept: list[Finding] = []
     if template:
         s, kept = templates.apply_template(s, get_template(db, template))
-    report = save(db, "series", s, mode=mode)
+    report = save(db, "series", s, mode=mode, actor=actor)
     report.findings = [*kept, *report.findings]
     return report
 
@@ -70,7 +80,12 @@ def get_template(db: Database, name: str) -> SeriesTemplate:
 
 
 def save_template_from_series(
-    db: Database, name: str, series_ref: str, clock: Clock = SYSTEM_CLOCK
+    db: Database,
+    name: str,
+    series_ref: str,
+    clock: Clock = SYSTEM_CLOCK,
+    *,
+    actor: str = SYSTEM_ACTOR,
 ) -> tuple[SeriesTemplate, bool]:
     """Save series *series_ref*'s values as template *name* (overwrites a template of that
     name). Returns the template and whether it was new."""
@@ -82,7 +97,9 @@ def save_template_from_series(
         if not found:
             raise NotFound(f"Fant ikke serie «{series_ref}».")
         template = templates.template_from_series(name, found[0])
+        before = [t for t in repos.templates() if t.name == template.name]
         created = repos.save_template(template, clock.now())
+        _audit_template(repos, before, template, actor, clock)
     return template, created
 
 
@@ -91,14 +108,34 @@ def list_templates(db: Database) -> list[SeriesTemplate]:
         return repos.templates()
 
 
-def delete_template(db: Database, name: str) -> None:
+def delete_template(
+    db: Database, name: str, *, actor: str = SYSTEM_ACTOR, clock: Clock = SYSTEM_CLOCK
+) -> None:
     with db.transaction() as repos:
+        before = [t for t in repos.templates() if t.name == name]
         if not repos.delete_template(name):
             raise NotFound(f"Fant ikke seriemal «{name}».")
+        _audit_template(repos, before, None, actor, clock)
 
 
-def add_appointment(db: Database, appointment: Appointment) -> Report:
-    return save(db, "appointments", appointment)
+def _audit_template(
+    repos: Repos,
+    before: list[SeriesTemplate],
+    after: SeriesTemplate | None,
+    actor: str,
+    clock: Clock,
+) -> None:
+    name = after.name if after is not None else before[0].name
+    event = record_change(
+        clock.now(), actor, KINDS["templates"].name, name,
+        snapshot(before[0]) if before else None, snapshot(after) if after else None,
+    )  # fmt: skip
+    if event is not None:
+        repos.audit.add(event)
+
+
+def add_appointment(db: Database, appointment: Appointment, *, actor: str = SYSTEM_ACTOR) -> Report:
+    return save(db, "appointments", appointment, actor=actor)
 
 
 def patient_overview(

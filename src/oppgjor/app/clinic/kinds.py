@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from oppgjor.app.clinic import validation
 from oppgjor.app.clinic.validation import Validator
@@ -32,11 +32,20 @@ from oppgjor.clinic.domain.tariffs import TariffPlate
 from oppgjor.core.findings import Finding
 from oppgjor.store.repos import Repos
 
-# writes checked records; returns (created, updated, unchanged)
-# (repos, records, findings so far, the time of the action) -> (created, updated, unchanged)
-Writer = Callable[
-    [Repos, Sequence[Any], Sequence[Finding], datetime.datetime], tuple[int, int, int]
-]
+
+class Written(NamedTuple):
+    """What a writer did: counts; the records it added when it skipped some (``None``: it
+    wrote every record given); the new ids of appointments, in order."""
+
+    created: int
+    updated: int
+    unchanged: int
+    added: Sequence[Any] | None = None
+    ids: Sequence[int] = ()
+
+
+# writes checked records: (repos, records, findings so far, the time of the action)
+Writer = Callable[[Repos, Sequence[Any], Sequence[Finding], datetime.datetime], Written]
 
 
 @dataclass(frozen=True)
@@ -83,28 +92,29 @@ class RecordKind:
 def _save_each(save: Callable[[Repos, Any], bool]) -> Writer:
     def write(
         repos: Repos, records: Sequence[Any], _: Sequence[Finding], __: datetime.datetime
-    ) -> tuple[int, int, int]:
+    ) -> Written:
         created = sum(1 for record in records if save(repos, record))
-        return created, len(records) - created, 0
+        return Written(created, len(records) - created, 0)
 
     return write
 
 
 def _write_tariffs(
     repos: Repos, records: Sequence[Any], findings: Sequence[Finding], now: datetime.datetime
-) -> tuple[int, int, int]:
+) -> Written:
     """Add the new periods to the plate; refuse all if one would rewrite history."""
     new, unchanged, conflicts = TariffPlate(repos.tariffs()).plan_import(records)
     if conflicts:
         raise Rejected([*findings, *conflicts], "Takstplakaten ble ikke endret.")
     repos.add_tariffs(new, now)
-    return len(new), 0, unchanged
+    return Written(len(new), 0, unchanged, added=new)
 
 
 def _write_appointments(
     repos: Repos, records: Sequence[Any], _: Sequence[Finding], __: datetime.datetime
-) -> tuple[int, int, int]:
-    return len(repos.add_appointments(records)), 0, 0
+) -> Written:
+    ids = repos.add_appointments(records)
+    return Written(len(ids), 0, 0, ids=ids)
 
 
 def _appointment_label(a: Appointment) -> str:
@@ -180,3 +190,8 @@ KINDS: dict[str, RecordKind] = {
 def with_files() -> Iterator[RecordKind]:
     """The kinds that have rows: generic commands, import and export."""
     return (k for k in KINDS.values() if k.rows is not None)
+
+
+def named(name: str) -> RecordKind | None:
+    """The kind called *name*: its CLI name (``series``, ``patient``) or its key."""
+    return next((k for k in KINDS.values() if name in (k.name, k.key)), None)

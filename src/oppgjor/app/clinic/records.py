@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from oppgjor.app import files
-from oppgjor.app.clinic import validation
+from oppgjor.app.clinic import trail, validation
 from oppgjor.app.clinic.kinds import KINDS, RecordKind
-from oppgjor.app.errors import Conflict, NotFound, Rejected
+from oppgjor.app.errors import Conflict, NotFound, Rejected, UseCaseError
 from oppgjor.app.installation import TEST_INSTALLATION, file_mode
 from oppgjor.clinic.adapters import decoding, record_files
 from oppgjor.clinic.adapters.record_files import Format, RowSpec
@@ -72,12 +72,14 @@ def apply(
     parse_findings: Sequence[Finding] = (),
     today: datetime.date | None = None,
     clock: Clock = SYSTEM_CLOCK,
+    actor: str = trail.SYSTEM_ACTOR,
 ) -> Report:
-    """Validate *items* and write them in one transaction, or raise Rejected."""
+    """Validate *items* and write them in one transaction, or raise Rejected. Every record
+    created or changed is an audit event (who: *actor*)."""
     with db.transaction() as repos:
         return apply_in(
             repos, kind, items, mode=mode, parse_findings=parse_findings, today=today,
-            clock=clock,
+            clock=clock, actor=actor,
         )  # fmt: skip
 
 
@@ -90,6 +92,7 @@ def apply_in(
     parse_findings: Sequence[Finding] = (),
     today: datetime.date | None = None,
     clock: Clock = SYSTEM_CLOCK,
+    actor: str = trail.SYSTEM_ACTOR,
 ) -> Report:
     """:func:`apply` inside a transaction the caller holds (for actions that write several
     kinds of records at once)."""
@@ -106,9 +109,10 @@ def apply_in(
     if any(blocks(entry, f) for f in report.findings):
         raise Rejected(report.findings, f"Ingenting ble lagret ({len(items)} rader sjekket).")
     _check_mode(repos, entry, checked, mode)
-    report.created, report.updated, report.unchanged = entry.write(
-        repos, checked, report.findings, now
-    )
+    befores = trail.before(repos, entry, checked)
+    written = entry.write(repos, checked, report.findings, now)
+    report.created, report.updated, report.unchanged = written[:3]
+    trail.add(repos, entry, checked, written, befores, actor=actor, at=now)
     return report
 
 
@@ -122,14 +126,26 @@ def _check_mode(repos: Repos, kind: RecordKind, records: Sequence[Any], mode: Mo
     for record in records:
         exists = repos.exists(kind.key, record.ref)
         if mode == "create" and exists:
-            raise Conflict(f"«{record.ref}» finnes allerede; bruk en annen nøkkel eller oppdater.")
+            raise Conflict(
+                f"{kind.noun.capitalize()} «{record.ref}» finnes allerede; bruk en annen nøkkel, "
+                f"eller endre den med «oppgjor {kind.name} update {record.ref} --felt verdi»."
+            )
         if mode == "update" and not exists:
             raise NotFound(f"«{record.ref}» finnes ikke.")
 
 
-def save(db: Database, kind: str, record: Any, *, mode: Mode = "create") -> Report:
+def save(
+    db: Database,
+    kind: str,
+    record: Any,
+    *,
+    mode: Mode = "create",
+    actor: str = trail.SYSTEM_ACTOR,
+    clock: Clock = SYSTEM_CLOCK,
+) -> Report:
     """Save one record; located as e.g. ``avdeling[D1]`` in the findings."""
-    return apply(db, kind, [(KINDS[kind].label(record), record)], mode=mode)
+    label = KINDS[kind].label(record)
+    return apply(db, kind, [(label, record)], mode=mode, actor=actor, clock=clock)
 
 
 def import_file(
@@ -140,13 +156,14 @@ def import_file(
     *,
     encoding: str | None = None,
     clock: Clock = SYSTEM_CLOCK,
+    actor: str = trail.SYSTEM_ACTOR,
 ) -> Report:
     """Import a CSV (or JSON) file's bytes, in *encoding* or the one detected (UTF-8, or
     Windows-1252 as Excel writes it, said in an INFO finding)."""
     decoded = decoding.decode(data, encoding, csv_columns=fmt == "csv")
     if decoded.text is None:
         raise Rejected(decoded.findings, "Filen ble ikke importert.")
-    return import_text(db, kind, decoded.text, fmt, clock, noted=decoded.findings)
+    return import_text(db, kind, decoded.text, fmt, clock, noted=decoded.findings, actor=actor)
 
 
 def import_text(
@@ -156,6 +173,7 @@ def import_text(
     fmt: Format = "csv",
     clock: Clock = SYSTEM_CLOCK,
     noted: Sequence[Finding] = (),
+    actor: str = trail.SYSTEM_ACTOR,
 ) -> Report:
     """Import a CSV (or JSON) file's text: validated whole, applied in one transaction.
     *noted*: findings about the file itself, reported with the rest."""
@@ -164,12 +182,24 @@ def import_text(
     if any(f.code == FILE_INVALID.code for f in findings):
         raise Rejected(findings, "Filen ble ikke importert.")
     items = [(f"rad {line}", record) for line, record in parsed]
-    return apply(db, kind, items, mode="upsert", parse_findings=findings, clock=clock)
+    return apply(db, kind, items, mode="upsert", parse_findings=findings, clock=clock, actor=actor)
 
 
 def list_records(db: Database, kind: str) -> list[Any]:
     with db.transaction() as repos:
         return list(KINDS[kind].read(repos))
+
+
+def list_page(
+    db: Database, kind: str, *, limit: int | None = None, offset: int = 0
+) -> tuple[list[Any], int]:
+    """The records of *kind* from *offset*, at most *limit* (None or 0: all), and how many
+    there are in all."""
+    if offset < 0 or (limit is not None and limit < 0):
+        raise UseCaseError("--limit og --offset kan ikke være negative.")
+    found = list_records(db, kind)
+    end = offset + limit if limit else None
+    return found[offset:end], len(found)
 
 
 # the field of a record that holds a person's identity number (a national id, a D- or

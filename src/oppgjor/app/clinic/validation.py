@@ -15,11 +15,17 @@ from typing import Any, Protocol
 
 from oppgjor.clinic.adapters.rows import DUPLICATE_ROW, show_value
 from oppgjor.clinic.domain import planner, records, series
-from oppgjor.clinic.domain.model import Appointment, DiagnosisSystem, TreatmentSeries
+from oppgjor.clinic.domain.model import (
+    Appointment,
+    DiagnosisSystem,
+    Module,
+    Practitioner,
+    TreatmentSeries,
+)
 from oppgjor.clinic.domain.ports import ClinicRecords
 from oppgjor.clinic.domain.tariffs import TariffPlate, check_tariff
 from oppgjor.core import codes
-from oppgjor.core.findings import Finding, FindingCode, Severity
+from oppgjor.core.findings import Finding, FindingCode, Location, Severity
 from oppgjor.store.limits import Limit, field_limits
 from oppgjor.store.repos import Repos
 
@@ -37,7 +43,13 @@ TOO_LONG = FindingCode(
 OUT_OF_RANGE = FindingCode(
     "IMPORT_NUMBER_OUT_OF_RANGE", Severity.BLOCKING, "Et tall er større enn feltet har plass til."
 )
-CODES = (UNKNOWN_REFERENCE, DUPLICATE_IDENTITY, TOO_LONG, OUT_OF_RANGE)
+NO_SETTLEMENT = FindingCode(
+    "PRACTITIONER_NO_SETTLEMENT",
+    Severity.WARNING,
+    "Behandleren er autorisert for direkte oppgjør, men mangler modulen «settlement»; "
+    "regningene stoppes i kontrollen.",
+)
+CODES = (UNKNOWN_REFERENCE, DUPLICATE_IDENTITY, TOO_LONG, OUT_OF_RANGE, NO_SETTLEMENT)
 
 # Findings that stop a series from being saved at all: it would point at nothing.
 SERIES_STRUCTURAL = frozenset({series.UNKNOWN_REFERENCE.code, UNKNOWN_REFERENCE.code})
@@ -129,7 +141,28 @@ def practitioners(repos: Repos, items: Labelled, **_: Any) -> Checked:
                     f"Avdeling «{p.department_ref}» finnes ikke.", f"{label}.department_ref"
                 )
             )
+        findings.extend(f.at(label) for f in _settlement_access(p))
     return checked, findings
+
+
+def _settlement_access(p: Practitioner) -> list[Finding]:
+    """An authorised practitioner of a profession Helfo settles for, without the settlement
+    module: the claims of their appointments would be stopped only at control."""
+    row = codes.professions().get(p.profession or "")
+    if not p.active or p.may_settle or row is None:
+        return []
+    if row["hpr_required"] != "yes" or not row["specialty"]:
+        return []
+    modules = " ".join(sorted({*(m.value for m in p.modules), Module.SETTLEMENT.value}))
+    return [
+        NO_SETTLEMENT(
+            f"{p.name} er {row['text'].lower()} (autorisert for direkte oppgjør), men mangler "
+            "modulen «settlement»: regninger for behandlerens avtaler stoppes i kontrollen. "
+            f"Gi tilgang med: oppgjor practitioner update {p.ref} --modules '{modules}'",
+            Location("behandler", p.ref, "modules"),
+            link=f"behandler/{p.ref}",
+        )
+    ]
 
 
 def patients(

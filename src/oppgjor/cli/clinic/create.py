@@ -10,12 +10,11 @@ import typer
 from oppgjor.app.clinic import actions as clinic_actions
 from oppgjor.app.clinic import records
 from oppgjor.app.clinic.kinds import RecordKind
-from oppgjor.app.clinic.records import Mode
 from oppgjor.cli.clinic.records import report_result
 from oppgjor.cli.common import REJECTED, JsonOption, database, handled
+from oppgjor.cli.helfo.common import User, actor_name
 from oppgjor.cli.render import err, out, print_findings, print_json
 from oppgjor.clinic.adapters.rows import RowReader
-from oppgjor.clinic.domain.model import Practice
 
 Opt = typer.Option
 
@@ -44,15 +43,14 @@ def _make_create(kind: RecordKind) -> Any:
     def create(**kwargs: Any) -> None:
         as_json = kwargs.pop("as_json")
         template = kwargs.pop("template", None)
-        update = kwargs.pop("update", False)
+        actor = actor_name(kwargs.pop("user"))
         with handled(as_json):
             record = _record_from(kind, kwargs)
             db = database()
-            mode: Mode = "update" if update else "create"
             if template is not None:
-                report = clinic_actions.save_series(db, record, mode=mode, template=template)
+                report = clinic_actions.save_series(db, record, template=template, actor=actor)
             else:
-                report = records.save(db, kind.key, record, mode=mode)
+                report = records.save(db, kind.key, record, mode="create", actor=actor)
             report_result(report, as_json, "Lagret")
 
     params = [
@@ -62,67 +60,17 @@ def _make_create(kind: RecordKind) -> Any:
     if kind.templated:
         help_ = "Fyll tomme felt fra seriemalen."
         params.append(_param("template", None, Annotated[str | None, Opt(help=help_)]))
-    if kind.updatable:
-        help_ = "Oppdater en eksisterende post."
-        params.append(_param("update", False, Annotated[bool, Opt(help=help_)]))
+    params.append(_param("user", None, User))
     params.append(_param("as_json", False, JsonOption))
     create.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
     return create
 
 
 def register(kind: RecordKind, group: typer.Typer) -> None:
-    group.command(
-        kind.create_verb,
-        help="Registrer en ny post. Ugyldige verdier gir en feilmelding, og ingenting lagres.",
-    )(_make_create(kind))
-
-
-def register_practice(group: typer.Typer) -> None:
-    @group.command("set", help="Registrer eller endre praksisen.")
-    def set_(
-        name: Annotated[str, Opt("--name", help="Navn")],
-        org_nr: Annotated[str, Opt("--org-nr", help="Organisasjonsnummer")],
-        her_id: Annotated[str | None, Opt("--her-id", help="HER-id")] = None,
-        resh_id: Annotated[str | None, Opt("--resh-id", help="RESH-id")] = None,
-        account_number: Annotated[str | None, Opt("--account-number", help="Kontonummer")] = None,
-        practice_type: Annotated[
-            str | None, Opt("--practice-type", help="KUHR praksistype, f.eks. FRBE")
-        ] = None,
-        helfo_practice_id: Annotated[
-            str | None, Opt("--helfo-practice-id", help="Helfo praksis-id")
-        ] = None,
-        contact_email: Annotated[
-            str | None, Opt("--contact-email", help="E-post for utbetalingsvedtak")
-        ] = None,
-        as_json: JsonOption = False,
-    ) -> None:
-        with handled(as_json):
-            practice = Practice(
-                name,
-                org_nr,
-                her_id,
-                resh_id,
-                account_number,
-                practice_type,
-                helfo_practice_id,
-                contact_email,
-            )
-            findings = clinic_actions.save_practice(database(), practice)
-            if as_json:
-                print_json({"findings": [f.as_dict() for f in findings]})
-                return
-            print_findings(findings)
-            out.print("[green]Praksisen er lagret.[/]")
-
-    @group.command("show", help="Vis praksisen.")
-    def show(as_json: JsonOption = False) -> None:
-        with handled(as_json):
-            practice = clinic_actions.get_practice(database())
-            if as_json:
-                print_json(practice.__dict__)
-                return
-            for key, value in practice.__dict__.items():
-                out.print(f"{key:<18} {value or ''}")
+    help_ = "Registrer en ny post. Ugyldige verdier gir en feilmelding, og ingenting lagres."
+    if kind.updatable:
+        help_ += f" En post som finnes, endres med «oppgjor {kind.name} update»."
+    group.command(kind.create_verb, help=help_)(_make_create(kind))
 
 
 def register_templates(group: typer.Typer) -> None:
@@ -130,11 +78,12 @@ def register_templates(group: typer.Typer) -> None:
     def save(
         name: Annotated[str, typer.Argument(help="Malens navn")],
         from_series: Annotated[str, Opt("--from-series", help="Serien verdiene hentes fra")],
+        user: User = None,
         as_json: JsonOption = False,
     ) -> None:
         with handled(as_json):
             template, created = clinic_actions.save_template_from_series(
-                database(), name, from_series
+                database(), name, from_series, actor=actor_name(user)
             )
             if as_json:
                 print_json({"name": template.name, "values": template.values, "created": created})
@@ -169,7 +118,7 @@ def register_templates(group: typer.Typer) -> None:
                 out.print(f"{key:<18} {value}")
 
     @group.command("delete", help="Slett en seriemal.")
-    def delete(name: Annotated[str, typer.Argument(help="Malens navn")]) -> None:
+    def delete(name: Annotated[str, typer.Argument(help="Malens navn")], user: User = None) -> None:
         with handled():
-            clinic_actions.delete_template(database(), name)
+            clinic_actions.delete_template(database(), name, actor=actor_name(user))
             out.print(f"Mal «{name}» slettet.")

@@ -45,19 +45,16 @@ def report_result(report: records.Report, as_json: bool, what: str) -> None:
         raise typer.Exit(SAVED_WITH_BLOCKING)
 
 
+PAGE = 50  # rows a list shows unless told otherwise
+
+
 def add_record_commands(
     group: typer.Typer, kind: str, title: str, importable: bool = True, listed: bool = True
 ) -> None:
-    """Attach list (unless the kind has its own: *listed* False), show, import and export
-    for *kind* to *group*."""
-
+    """Attach list, show, import and export for *kind* to *group* (``list`` only when
+    *listed*: a kind may register its own, e.g. with filters)."""
     if listed:
-
-        @group.command("list", help=f"Vis alle {title}.")
-        def list_(as_json: JsonOption = False) -> None:
-            with handled(as_json):
-                found = records.list_records(database(), kind)
-                print_records(kind, found, as_json, title.capitalize())
+        _add_list(group, kind, title)
 
     if records.holds_national_ids(kind):
         _add_show_masked(group, kind, title)
@@ -120,14 +117,49 @@ def add_record_commands(
                 "gyldig UTF-8, ellers Windows-1252 slik Excel lagrer på norsk PC).",
             ),
         ] = None,
+        user: User = None,
         as_json: JsonOption = False,
     ) -> None:
         with handled(as_json):
             chosen = _format(fmt or ("json" if path.suffix.lower() == ".json" else "csv"))
             _check_encoding(encoding)
             data = path.read_bytes()
-            report = records.import_file(database(), kind, data, chosen, encoding=encoding)
+            report = records.import_file(
+                database(), kind, data, chosen, encoding=encoding, actor=actor_name(user)
+            )
             report_result(report, as_json, "Importert")
+
+
+def _add_list(group: typer.Typer, kind: str, title: str) -> None:
+    @group.command(
+        "list",
+        help=f"Vis {title}, {PAGE} om gangen (--offset for neste side, --all for alle). "
+        "Med --json: alle, med mindre --limit er oppgitt.",
+    )
+    def list_(
+        limit: Annotated[
+            int | None,
+            typer.Option("--limit", help=f"Høyst så mange (standard {PAGE}; 0 = alle)."),
+        ] = None,
+        offset: Annotated[int, typer.Option("--offset", help="Hopp over så mange først.")] = 0,
+        all_: Annotated[bool, typer.Option("--all", help="Vis alle.")] = False,
+        as_json: JsonOption = False,
+    ) -> None:
+        with handled(as_json):
+            wanted = None if all_ or (as_json and limit is None) else limit
+            if wanted is None and not all_ and not as_json:
+                wanted = PAGE
+            found, total = records.list_page(database(), kind, limit=wanted, offset=offset)
+            heading = title.capitalize()
+            if len(found) < total:
+                first = offset + 1 if found else 0
+                heading += f", viser {first}–{offset + len(found)} av {total}"
+            print_records(kind, found, as_json, heading)
+            if not as_json and offset + len(found) < total:
+                out.print(
+                    f"Flere: --offset {offset + len(found)}; alle: --all (eller --limit 0).",
+                    highlight=False,
+                )
 
 
 def _add_show_masked(group: typer.Typer, kind: str, title: str) -> None:
