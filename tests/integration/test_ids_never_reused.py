@@ -2,6 +2,7 @@
 which rebuilds them in an existing database keeping every row); PostgreSQL's sequences never
 reuse a value."""
 
+import dataclasses
 import datetime
 
 from sqlalchemy import delete, func, insert, select, text
@@ -106,3 +107,20 @@ def test_an_existing_0005_sqlite_database_is_upgraded_with_every_row(tmp_path):
     with upgraded.transaction() as repos:
         assert [e.action for e in repos.helfo.settlements.events(fresh.id)] == ["create"]
     upgraded.dispose()
+
+
+def test_appointments_added_in_bulk_get_ids_above_every_deleted_one(db):
+    """An import gives appointments their ids itself (bulk.insert_with_ids, not SQLite): after
+    the newest appointment is deleted, the next one still gets a new id."""
+    demo.seed(db, 3, datetime.date(2026, 8, 1), NOW)
+    a, line, claim = t.appointment, t.appointment_line, t.claim
+    with db.transaction() as repos:
+        conn = repos.conn
+        claimed = select(claim.c.appointment_id).where(claim.c.appointment_id.is_not(None))
+        unclaimed = list(conn.scalars(select(a.c.id).where(a.c.id.not_in(claimed))))
+        newest = max(repos.appointments(ids=unclaimed), key=lambda x: x.id or 0)
+        assert newest.id == conn.scalar(select(func.max(a.c.id)))  # it is the newest of all
+        conn.execute(delete(line).where(line.c.appointment_id == newest.id))
+        conn.execute(delete(a).where(a.c.id == newest.id))
+        (new_id,) = repos.add_appointments([dataclasses.replace(newest, id=None, ref="NY1")])
+        assert new_id > (newest.id or 0)

@@ -112,6 +112,33 @@ def snapshot(record: Any) -> dict[str, Any]:
     return values
 
 
+@functools.cache
+def _kept(cls: type) -> tuple[str, ...]:
+    return tuple(name for name in _names(cls) if name not in SKIPPED)
+
+
+def fields_of(record: Any) -> dict[str, Any]:
+    """The fields :func:`snapshot` keeps, with their values as they are (dates, amounts,
+    enums, nested records; the identity number masked): quicker for many records at once (an
+    import), for an encoder that turns what JSON cannot hold into text with :func:`plain`.
+
+    >>> import json
+    >>> from dataclasses import dataclass
+    >>> @dataclass
+    ... class Row:
+    ...     day: datetime.date
+    ...     id_value: str
+    >>> json.dumps(fields_of(Row(datetime.date(2026, 3, 1), "15058612345")), default=plain)
+    '{"day": "2026-03-01", "id_value": "150586*****"}'
+    """
+    cls: Any = type(record)
+    values = {name: getattr(record, name) for name in _kept(cls)}
+    for name in MASKED.intersection(values):
+        if isinstance(values[name], str):
+            values[name] = mask_national_ids(values[name])
+    return values
+
+
 def differences(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
     """The fields whose value differs, as ``{field: (before, after)}``, in *after*'s order."""
     names = [*after, *(k for k in before if k not in after)]

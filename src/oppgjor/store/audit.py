@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
-from oppgjor.core.changes import differences
+from oppgjor.core.changes import differences, plain
 from oppgjor.store import bulk
 from oppgjor.store import tables as t
 
@@ -88,7 +88,9 @@ class AuditRepository:
         """Insert many events at once (an import that changes thousands of records)."""
         if not events:
             return
-        dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+        # values JSON cannot hold (an import's events carry the records' own fields:
+        # changes.fields_of) become text as changes.plain makes it
+        dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=plain).encode
         rows = [
             (e.at, e.actor[:ACTOR_LENGTH], e.kind, e.ref, e.action, dumps(e.detail)) for e in events
         ]

@@ -40,14 +40,28 @@ def insert_with_ids(
 ) -> list[int]:
     """Insert *rows* and return their new ids in order. PostgreSQL batches RETURNING; SQLite
     would insert row by row, so there the ids are assigned from max(id) inside this
-    transaction (a concurrent writer then fails on the primary key and rolls back)."""
+    transaction (a concurrent writer then fails on the primary key and rolls back), above
+    every id the table ever had when it is AUTOINCREMENT."""
     if conn.dialect.name == "postgresql":
         stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
         return list(conn.scalars(stmt, [dict(zip(columns, r, strict=True)) for r in rows]))
-    first = int(conn.scalar(select(func.max(table.c.id))) or 0) + 1
+    first = (
+        max(int(conn.scalar(select(func.max(table.c.id))) or 0), _highest_given(conn, table)) + 1
+    )
     ids = list(range(first, first + len(rows)))
     insert_many(conn, table, ("id", *columns), [(i, *r) for i, r in zip(ids, rows, strict=True)])
     return ids
+
+
+def _highest_given(conn: Connection, table: Table) -> int:
+    """The highest id SQLite has handed out for an AUTOINCREMENT table (also of rows since
+    deleted, so their ids are not given again), else 0."""
+    if not table.kwargs.get("sqlite_autoincrement"):
+        return 0
+    seq = conn.exec_driver_sql(
+        "SELECT seq FROM sqlite_sequence WHERE name = ?", (table.name,)
+    ).scalar()
+    return int(seq or 0)
 
 
 def _processed(process: Callable[[Any], Any], values: Sequence[Any]) -> Row:

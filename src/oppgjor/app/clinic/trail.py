@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from oppgjor.app.clinic.kinds import RecordKind, Written
-from oppgjor.core.changes import snapshot
+from oppgjor.core.changes import fields_of, snapshot
 from oppgjor.store.audit import AuditEvent, record_change
 from oppgjor.store.repos import Repos
 
@@ -60,7 +60,13 @@ def add(
         for n in range(start, min(start + CHUNK, len(added))):
             record = added[n]
             ref = audit_ref(kind, record, ids[n] if n < len(ids) else None)
-            event = record_change(at, actor, kind.name, ref, befores.get(ref), snapshot(record))
+            old = befores.get(ref)
+            if old is None:  # created: every field, as the encoder will write it
+                chunk.append(
+                    AuditEvent(at, actor, kind.name, ref, "created", {"after": fields_of(record)})
+                )
+                continue
+            event = record_change(at, actor, kind.name, ref, old, snapshot(record))
             if event is not None:
                 chunk.append(event)
         repos.audit.add_many(chunk)

@@ -78,9 +78,12 @@ def oversized(kind: str, items: Labelled) -> tuple[list[Finding], set[int]]:
     """Every value of *items* that does not fit its column (the sizes are the store's), and
     the positions of the items that hold one: they are not validated further."""
     limits = field_limits(kind)
+    plan = [(*name.partition(".")[::2], limit) for name, limit in limits.items()]
     findings: list[Finding] = []
     held: set[int] = set()
     for n, (label, record) in enumerate(items):
+        if _fits(record, plan):  # the quick look: most records fit, and need no findings
+            continue
         found = [
             finding
             for name, limit in limits.items()
@@ -91,6 +94,31 @@ def oversized(kind: str, items: Labelled) -> tuple[list[Finding], set[int]]:
             findings.extend(found)
             held.add(n)
     return findings, held
+
+
+def _fits(record: Any, plan: list[tuple[str, str, Limit]]) -> bool:
+    """Whether every value of *record* fits (False: :func:`_misfit` says which does not)."""
+    for part, inner, limit in plan:
+        value = getattr(record, part, None)
+        if inner:
+            if not isinstance(value, tuple | list):
+                continue
+            values = [getattr(x, inner, None) for x in value]
+        else:
+            values = [value]
+        for v in values:
+            if v is None:
+                continue
+            kind = type(v)
+            if isinstance(v, str):  # also a text enum (a status)
+                if limit.length is not None and len(v) > limit.length:
+                    return False
+            elif kind is int or kind is Decimal:
+                if limit.largest is not None and abs(v) > limit.largest:
+                    return False
+            elif kind is not bool:
+                return False  # another type: the full check decides
+    return True
 
 
 def _values(record: Any, name: str) -> list[Any]:

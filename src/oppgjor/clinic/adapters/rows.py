@@ -64,9 +64,16 @@ def _unprintable(ch: str) -> bool:
     return unicodedata.category(ch) in ("Cc", "Cs") and ch not in _ALLOWED_CONTROLS
 
 
+# the characters _unprintable names (categories Cc and Cs, less the allowed controls), for a
+# quick look at a whole value: most values have none, and are not read a character at a time
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def bad_characters(value: str) -> str | None:
     """Why *value* cannot be stored as text (a NUL, control characters, half a surrogate
     pair), or None."""
+    if _UNPRINTABLE.search(value) is None:
+        return None
     found = sorted({f"U+{ord(ch):04X}" for ch in value if _unprintable(ch)})
     if not found:
         return None
