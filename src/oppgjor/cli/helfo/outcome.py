@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from oppgjor.app import files, installation
 from oppgjor.app.errors import UseCaseError
@@ -33,6 +32,7 @@ from oppgjor.cli.helfo.common import (
     settlement_app,
     settlement_dict,
 )
+from oppgjor.cli.layout import AMOUNT, FIXED, TEXT, table
 from oppgjor.cli.render import out, print_json
 from oppgjor.core.money import format_nok
 from oppgjor.helfo.domain.transport import ManualTransport
@@ -193,13 +193,14 @@ def payouts(as_json: JsonOption = False) -> None:
                          "difference": None if r.difference is None else str(r.difference)}
                         for r in rows])  # fmt: skip
             return
-        table = Table(title="Utbetalinger")
-        for column in ("oppgjør", "status", "godkjent", "avviste", "utbetalt", "avvik"):
-            table.add_column(column)
+        result = table(
+            "Utbetalinger", ("oppgjør", FIXED), ("status", TEXT), ("godkjent", AMOUNT),
+            ("avviste", AMOUNT), ("utbetalt", AMOUNT), ("avvik", AMOUNT),
+        )  # fmt: skip
         for r in rows:
-            table.add_row(
+            result.add_row(
                 str(r.settlement.id), r.settlement.label, format_nok(r.expected), str(r.rejected),
                 "" if r.paid is None else format_nok(r.paid),
                 "" if not r.difference else f"[red]{format_nok(r.difference)}[/]",
             )  # fmt: skip
-        out.print(table)
+        out.print(result)
