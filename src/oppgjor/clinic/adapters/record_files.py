@@ -127,8 +127,8 @@ def _build_rows(spec: RowSpec, rows: Cells, columns: frozenset[str]) -> Parsed:
         record = spec.build(reader)
         findings.extend(reader.findings)
         missing |= reader.missing
-        if reader.stand_in and reader.findings:
-            continue  # its other fields are reported; the rules cannot judge a stand-in
+        if reader.stand_in:
+            continue  # its bad fields are reported; the rules cannot judge a stand-in
         key = spec.key(record)
         if key and key in seen:
             findings.append(
