@@ -14,7 +14,7 @@ def test_demo_history_in_tabs(cli):
     shown = js(cli("settlement", "show", str(booked[0]["id"]), "--json"))
     assert shown["count"] == len(shown["claims"]) > 0
     assert [e["action"] for e in shown["events"]][-4:] == ["receipt", "correct", "pay", "book"]
-    assert cli("settlement", "list", "--tab", "nope").exit_code == 1
+    assert cli("settlement", "list", "--tab", "nope").exit_code == 2
 
 
 def test_bkm_workflow_end_to_end(cli, tmp_path):

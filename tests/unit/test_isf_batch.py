@@ -117,9 +117,9 @@ def test_parquet_input_numbers_rows_from_one(tmp_path):
 
 
 def test_records_without_a_drg_are_grouped_with_the_definitions(tmp_path):
-    from reference import shared
+    import reference
 
-    norddrg = shared() / "reference" / "isf" / "norddrg"
+    norddrg = reference.require("reference", "isf", "norddrg")
     # the first regression case (expected DRG 477) as an activity record without a DRG
     path = tmp_path / "a.csv"
     path.write_text(

@@ -8,18 +8,19 @@ import csv
 import pytest
 from typer.testing import CliRunner
 
+import reference
 from oppgjor.cli.main import app
 from oppgjor.isf.domain.grouper.definitions import LOGIC_COLUMNS, Definitions
 from oppgjor.isf.domain.grouper.matching import group, parse_case
-from reference import shared
 
-NORDDRG = shared() / "reference" / "isf" / "norddrg"
+NORDDRG = reference.path("reference", "isf", "norddrg")
 TABLES = NORDDRG / "DefinitionData_NOR_2015_Pr1cN.zip"
 CASES = NORDDRG / "grouper_testcases_small.csv"
 
 
 @pytest.fixture(scope="module")
 def defs_2015():
+    reference.require()
     return Definitions.load(TABLES)
 
 
@@ -29,12 +30,13 @@ def regression_cases():
     return [pytest.param(r[1], r[2], r[3], id=f"case-{r[0]}") for r in rows]
 
 
-@pytest.mark.parametrize("drg, row, text", regression_cases())
+@pytest.mark.parametrize("drg, row, text", reference.cases(regression_cases, 3))
 def test_the_regression_set_groups_to_the_expected_drg_and_row(defs_2015, drg, row, text):
     found = group(parse_case(text), defs_2015)
     assert found is not None and (found.drg, found.ord) == (drg, row)
 
 
+@reference.needed
 def test_the_cli_reports_passes_and_failures(tmp_path):
     runner = CliRunner()
     args = ["isf", "group", "--definitions", str(NORDDRG), "--cases"]

@@ -9,11 +9,11 @@ from decimal import Decimal
 
 import pytest
 
+import reference
 from oppgjor.app.errors import UseCaseError
 from oppgjor.app.isf import runs as isf_app
 from oppgjor.isf.adapters import batch, npr
 from oppgjor.isf.domain import weights
-from reference import shared
 
 # Synthetic identities only: pasientNr are pseudonymous numbers.
 MESSAGE = """<?xml version="1.0" encoding="utf-8"?>
@@ -141,7 +141,7 @@ def test_files_that_are_not_activity_messages_are_refused_whole(tmp_path, text, 
 
 
 def test_the_public_kpp_example_is_recognised_as_not_activity():
-    example = shared() / "reference/isf/npr/kpp-58.0.1/TestMelding_example.xml"
+    example = reference.require("reference/isf/npr/kpp-58.0.1/TestMelding_example.xml")
     with pytest.raises(npr.NprError, match="KPP-melding"):
         list(npr.episodes(example))
 

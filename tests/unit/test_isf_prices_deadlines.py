@@ -10,11 +10,11 @@ from decimal import Decimal
 
 import pytest
 
+import reference
 from oppgjor.isf.domain import deadlines, prices
 from oppgjor.isf.domain.prices import Area, MissingPrices, Prices
-from reference import shared
 
-ISF = shared() / "reference" / "isf" / "isf"
+ISF = reference.path("reference", "isf", "isf")
 
 
 def worked_examples():
@@ -25,7 +25,7 @@ def worked_examples():
             yield row["case"], check.groups()
 
 
-@pytest.mark.parametrize("case, numbers", list(worked_examples()))
+@pytest.mark.parametrize("case, numbers", reference.cases(worked_examples, 2))
 def test_the_2020_worked_examples_reproduce_to_the_ore(case, numbers):
     points, price, share, expected = numbers
     if share is None:  # written as points x (price x share)
@@ -70,7 +70,7 @@ def published_2019_2020():
         )
 
 
-@pytest.mark.parametrize("period_end, what, date", list(published_2019_2020()))
+@pytest.mark.parametrize("period_end, what, date", reference.cases(published_2019_2020, 3))
 def test_computed_deadlines_match_the_published_2019_and_2020_dates(period_end, what, date):
     found = {d.period_end: d for y in (period_end.year,) for d in deadlines.deadlines(y)}
     deadline = found[period_end]

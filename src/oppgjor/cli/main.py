@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Annotated
 
@@ -33,7 +34,14 @@ from oppgjor.cli.helfo import sending as helfo_messages
 from oppgjor.cli.helfo import settlement as helfo
 from oppgjor.cli.helfo.common import claim_app, helfo_app, settlement_app
 from oppgjor.cli.isf import isf_group
-from oppgjor.cli.render import out, print_json, print_records, row_of
+from oppgjor.cli.render import (
+    count_line,
+    format_count,
+    out,
+    print_json,
+    print_records,
+    row_of,
+)
 from oppgjor.clinic.adapters.rows import parse_date
 from oppgjor.clinic.domain.model import Practice
 
@@ -50,8 +58,24 @@ EXTRA_COMMANDS = {"template": create.register_templates}
 OWN_COMMANDS = {"appointment": appointment_commands.register}
 
 
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"oppgjor {package_version('oppgjor')}", highlight=False)
+        raise typer.Exit()
+
+
 @app.callback()
 def main_options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            "-V",
+            callback=_version,
+            is_eager=True,
+            help="Vis versjonen og avslutt.",
+        ),
+    ] = False,
     db_url: Annotated[
         str | None,
         typer.Option(
@@ -139,7 +163,8 @@ def demo_seed(
             f"[green]Demoklinikk laget[/] (frø {summary.seed}, fra {summary.start:%d.%m.%Y})."
         )
         for report in summary.reports:
-            out.print(f"  {report.kind}: {report.created}")
+            label = KINDS[report.kind].title if report.kind in KINDS else report.kind
+            out.print(f"  {count_line(label, report.created)}")
 
 
 @demo_app.command("helfo-flow", help="FBV-manualens kapittel 2 med ekte filer på demoklinikken.")
@@ -172,7 +197,7 @@ def overview(as_json: JsonOption = False) -> None:
         if installation.is_test_installation(db):
             out.print("[yellow]Testinstallasjon: syntetiske testidentiteter godtas.[/]")
         for label, number in counts.items():
-            out.print(f"  {label:<14} {number:>7}")
+            out.print(f"  {label:<14} {format_count(number):>9}")
 
 
 def _practice_or_none() -> Practice | None:

@@ -2,26 +2,108 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from oppgjor.app.clinic import records
 from oppgjor.app.clinic.kinds import KINDS
+from oppgjor.cli.layout import AMOUNT, FIXED, TEXT, table
 from oppgjor.core.findings import Finding
+from oppgjor.core.money import format_nok
 
 out = Console()
 err = Console(stderr=True)
 
 SEVERITY_STYLE = {"BLOCKING": "bold red", "WARNING": "yellow", "INFO": "cyan"}
-
+# the severities as a person reads them (JSON keeps the English codes)
+SEVERITY_LABELS = {"BLOCKING": "BLOKKERENDE", "WARNING": "ADVARSEL", "INFO": "INFO"}
 
 # Norwegian labels of record fields in human output (JSON keeps the English field names)
-FIELD_LABELS: dict[str, str] = {}
+FIELD_LABELS: dict[str, str] = {
+    "ref": "nøkkel",
+    "name": "navn",
+    "org_nr": "org.nr",
+    "her_id": "HER-id",
+    "resh_id": "RESH-id",
+    "reports_npr_bkm": "NPR BKM",
+    "contact_email": "e-post",
+    "account_number": "kontonummer",
+    "practice_type": "praksistype",
+    "helfo_practice_id": "Helfo-praksis-id",
+    "profession": "profesjon",
+    "hpr_number": "HPR-nr",
+    "modules": "moduler",
+    "department_ref": "avdeling",
+    "active": "aktiv",
+    "id_type": "ID-type",
+    "id_value": "ID-nummer",
+    "first_name": "fornavn",
+    "last_name": "etternavn",
+    "birth_date": "født",
+    "sex": "kjønn",
+    "nationality": "nasjonalitet",
+    "kind": "type",
+    "category": "kategori",
+    "code": "takst",
+    "specialty": "fag",
+    "text": "tekst",
+    "fee": "honorar",
+    "refund": "refusjon",
+    "copayment": "egenandel",
+    "valid_from": "gyldig fra",
+    "valid_to": "gyldig til",
+    "max_per_patient_day": "maks per dag",
+    "source": "kilde",
+    "patient_ref": "pasient",
+    "practitioner_ref": "behandler",
+    "title": "tittel",
+    "start_date": "startdato",
+    "end_date": "sluttdato",
+    "referral_date": "henvist dato",
+    "referred_from_ref": "henvist fra",
+    "referrer_category": "henviserkategori",
+    "diagnosis_system": "diagnosesystem",
+    "diagnosis_code": "diagnose",
+    "stay_type": "oppholdstype",
+    "npr_debtor": "NPR-debitor",
+    "npr_specialty": "NPR-fagområde",
+    "fbv": "FBV",
+    "fbv_tariff": "FBV-takst",
+    "rights_assessment_date": "rettighetsvurdert",
+    "assessed_by_ref": "vurdert av",
+    "refund_type": "refusjonstype",
+    "start": "start",
+    "end": "slutt",
+    "lines": "takster",
+    "series_ref": "serie",
+    "status": "status",
+    "values": "verdier",
+}
+
+# how a field's value is shown to a person: a date as 31.12.2026, an amount as 2 935,50
+DATE_FIELDS = frozenset(
+    {"birth_date", "valid_from", "valid_to", "start_date", "end_date", "referral_date",
+     "rights_assessment_date"}
+)  # fmt: skip
+TIME_FIELDS = frozenset({"start", "end"})
+AMOUNT_FIELDS = frozenset({"fee", "refund", "copayment"})
+# the fields whose values may be long running text: these wrap, the others never do
+PROSE_FIELDS = frozenset(
+    {"name", "text", "title", "first_name", "last_name", "contact_email", "modules", "source",
+     "category", "lines"}
+)  # fmt: skip
+# coded values shown in words
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "status": {"planned": "planlagt", "attended": "møtt", "no_show": "ikke møtt",
+               "cancelled": "avlyst"},
+    "kind": {"organisation": "organisasjon", "person": "person"},
+}  # fmt: skip
 
 
 def field_label(name: str) -> str:
@@ -60,18 +142,52 @@ def print_json(data: Any) -> None:
     out.print_json(json.dumps(data, ensure_ascii=False, default=str))
 
 
+def field_kind(name: str) -> str:
+    if name in AMOUNT_FIELDS:
+        return AMOUNT
+    return TEXT if name in PROSE_FIELDS else FIXED
+
+
+def shown(name: str, value: str) -> str:
+    """A record's cell as a person reads it: dates as 31.12.2026, amounts as 2 935,50,
+    coded values in words. Unreadable values are shown as they are."""
+    if not value:
+        return value
+    try:
+        if name in DATE_FIELDS:
+            return f"{datetime.date.fromisoformat(value):%d.%m.%Y}"
+        if name in TIME_FIELDS:
+            return f"{datetime.datetime.fromisoformat(value):%d.%m.%Y %H:%M}"
+        if name in AMOUNT_FIELDS:
+            return format_nok(Decimal(value))
+    except (ValueError, ArithmeticError):
+        return value
+    return VALUE_LABELS.get(name, {}).get(value, value)
+
+
+def count_line(label: str, number: int) -> str:
+    """``avdelinger: 2``, the number as Norwegians write it (``2 984``)."""
+    return f"{label}: {format_count(number)}"
+
+
+def format_count(number: int) -> str:
+    """A whole number with a space between thousands: ``2 984``."""
+    return f"{number:,}".replace(",", " ")
+
+
 def print_records(kind: str, records: Sequence[Any], as_json: bool, title: str) -> None:
     rows = [masked_row(kind, r) for r in records]
     if as_json:
         print_json(rows)
         return
-    columns = KINDS[kind].list_columns
-    table = Table(title=f"{title} ({len(rows)})")
-    for column in columns:
-        table.add_column(column)
+    # a column empty in every row is left out, so the others have room (show has every field)
+    columns = [c for c in KINDS[kind].list_columns if not rows or any(r.get(c) for r in rows)]
+    result = table(
+        f"{title} ({format_count(len(rows))})", *((field_label(c), field_kind(c)) for c in columns)
+    )
     for row in rows:
-        table.add_row(*(row.get(c, "") for c in columns))
-    out.print(table)
+        result.add_row(*(Text(shown(c, row.get(c, ""))) for c in columns))
+    out.print(result)
 
 
 def print_record(kind: str, record: Any, as_json: bool, *, revealed: bool = False) -> None:
@@ -80,10 +196,16 @@ def print_record(kind: str, record: Any, as_json: bool, *, revealed: bool = Fals
     if as_json:
         print_json(row)
         return
-    table = Table(show_header=False)
+    result = table(None, ("felt", FIXED), ("verdi", TEXT))
+    result.show_header = False
     for key, value in row.items():
-        table.add_row(key, value)
-    out.print(table)
+        result.add_row(field_label(key), Text(shown(key, value)))
+    out.print(result)
+
+
+def severity_text(severity: str) -> Text:
+    """A finding's severity in Norwegian (BLOKKERENDE, ADVARSEL, INFO), coloured."""
+    return Text(SEVERITY_LABELS.get(severity, severity), SEVERITY_STYLE.get(severity, ""))
 
 
 def print_findings(findings: Iterable[Finding], console: Console = out) -> None:
@@ -91,17 +213,15 @@ def print_findings(findings: Iterable[Finding], console: Console = out) -> None:
     if not findings:
         return
     linked = any(f.link for f in findings)
-    table = Table(title="Funn")
-    for column in ("alvorlighet", "kode", "hvor", "melding", *(["rett i"] if linked else [])):
-        table.add_column(column)
+    columns = [("alvorlighet", FIXED), ("kode", TEXT), ("hvor", TEXT), ("melding", TEXT)]
+    result = table("Funn", *columns, *([("rett i", TEXT)] if linked else []))
     for f in findings:
-        style = SEVERITY_STYLE.get(f.severity.value, "")
         # the location and message may repeat what a file held: shown as text, never markup
         cells: list[Text | str] = [
-            Text(f.severity.value, style),
+            severity_text(f.severity.value),
             f.code,
             Text(f.location),
             Text(f.message),
         ]
-        table.add_row(*cells, *([Text(f.fix or f.link)] if linked else []))
-    console.print(table)
+        result.add_row(*cells, *([Text(f.fix or f.link)] if linked else []))
+    console.print(result)

@@ -73,13 +73,15 @@ def apply(
     today: datetime.date | None = None,
     clock: Clock = SYSTEM_CLOCK,
     actor: str = trail.SYSTEM_ACTOR,
+    rows: int | None = None,
 ) -> Report:
     """Validate *items* and write them in one transaction, or raise Rejected. Every record
-    created or changed is an audit event (who: *actor*)."""
+    created or changed is an audit event (who: *actor*). *rows*: the number of rows the file
+    had (else one per item)."""
     with db.transaction() as repos:
         return apply_in(
             repos, kind, items, mode=mode, parse_findings=parse_findings, today=today,
-            clock=clock, actor=actor,
+            clock=clock, actor=actor, rows=rows,
         )  # fmt: skip
 
 
@@ -93,6 +95,7 @@ def apply_in(
     today: datetime.date | None = None,
     clock: Clock = SYSTEM_CLOCK,
     actor: str = trail.SYSTEM_ACTOR,
+    rows: int | None = None,
 ) -> Report:
     """:func:`apply` inside a transaction the caller holds (for actions that write several
     kinds of records at once)."""
@@ -100,24 +103,23 @@ def apply_in(
     assert entry.validate is not None and entry.write is not None, f"{kind} is not written here"
     now = clock.now()
     today = today or now.date()
-    report = Report(kind, rows=len(items) + _rows_in(parse_findings))
+    report = Report(kind, rows=len(items) if rows is None else rows)
     allow = repos.get_setting(TEST_INSTALLATION) == "true"
     misfits, held = validation.oversized(kind, items)
     fitting = [item for n, item in enumerate(items) if n not in held]
     checked, findings = entry.validate(repos, fitting, allow_synthetic=allow, today=today)
-    report.findings = [*parse_findings, *misfits, *findings]
+    # a field that could not be read is reported once: not again for the value put in its place
+    unread = {(f.where.row, f.where.field) for f in parse_findings if f.where.row is not None}
+    checks = [f for f in [*misfits, *findings] if (f.where.row, f.where.field) not in unread]
+    report.findings = [*parse_findings, *checks]
     if any(blocks(entry, f) for f in report.findings):
-        raise Rejected(report.findings, f"Ingenting ble lagret ({len(items)} rader sjekket).")
+        raise Rejected(report.findings, f"Ingenting ble lagret ({report.rows} rader sjekket).")
     _check_mode(repos, entry, checked, mode)
     befores = trail.before(repos, entry, checked)
     written = entry.write(repos, checked, report.findings, now)
     report.created, report.updated, report.unchanged = written[:3]
     trail.add(repos, entry, checked, written, befores, actor=actor, at=now)
     return report
-
-
-def _rows_in(findings: Sequence[Finding]) -> int:
-    return len({f.where.row for f in findings if f.where.row is not None})
 
 
 def _check_mode(repos: Repos, kind: RecordKind, records: Sequence[Any], mode: Mode) -> None:
@@ -177,12 +179,16 @@ def import_text(
 ) -> Report:
     """Import a CSV (or JSON) file's text: validated whole, applied in one transaction.
     *noted*: findings about the file itself, reported with the rest."""
-    parsed, read_findings = record_files.read(_rows(kind), text, fmt)
-    findings = [*noted, *read_findings]
+    found = record_files.read_file(_rows(kind), text, fmt)
+    findings = [*noted, *found.findings]
     if any(f.code == FILE_INVALID.code for f in findings):
-        raise Rejected(findings, "Filen ble ikke importert.")
-    items = [(f"rad {line}", record) for line, record in parsed]
-    return apply(db, kind, items, mode="upsert", parse_findings=findings, clock=clock, actor=actor)
+        raise Rejected(findings, f"Filen ble ikke importert ({found.rows} rader sjekket).")
+    # rows with bad fields are checked too (every bad field is reported); never written
+    items = [(f"rad {line}", record) for line, record in found.records]
+    return apply(
+        db, kind, items, mode="upsert", parse_findings=findings, clock=clock, actor=actor,
+        rows=found.rows,
+    )  # fmt: skip
 
 
 def list_records(db: Database, kind: str) -> list[Any]:

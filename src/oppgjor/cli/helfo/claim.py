@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
+from rich.text import Text
 
 from oppgjor.app.errors import UseCaseError
 from oppgjor.app.helfo import claims as claim_actions
@@ -20,7 +20,8 @@ from oppgjor.cli.helfo.common import (
     day_option,
     settlement_type_of,
 )
-from oppgjor.cli.render import out, print_json
+from oppgjor.cli.layout import AMOUNT, FIXED, TEXT, Compact, say, table
+from oppgjor.cli.render import format_count, out, print_json
 from oppgjor.core.money import format_nok
 
 # -- claims ----------------------------------------------------------------------------------
@@ -37,9 +38,9 @@ def waiting(
         if as_json:
             print_json([claim_dict(c) for c in found])
             return
-        out.print(claims_table(found[:limit], "Venter på oppgjør"))
+        out.print(claims_table(found[:limit], "Venter på oppgjør", len(found)))
         total = sum((c.amount for c in found), Decimal(0))
-        out.print(f"{len(found)} regninger, {format_nok(total)} kr.")
+        say(out, f"{format_count(len(found))} regninger, {format_nok(total)} kr.")
 
 
 @claim_app.command("show", help="Én regning.")
@@ -68,9 +69,10 @@ def credit(
         if as_json:
             print_json(claim_dict(c))
             return
-        out.print(
-            f"Kreditering av regning {number} ({format_nok(c.amount)} kr) venter på neste oppgjør. "
-            "Når Helfo har godkjent den, kan en rettet regning sendes."
+        say(
+            out,
+            f"Kreditering av regning {number} ({format_nok(c.amount)} kr) venter på neste "
+            "oppgjør. Når Helfo har godkjent den, kan en rettet regning sendes.",
         )
 
 
@@ -99,13 +101,17 @@ def copayments(as_json: JsonOption = False) -> None:
         if as_json:
             print_json(rows)
             return
-        table = Table(title=f"Ikke meldte egenandeler ({len(rows)})")
-        for column in ("regning", "betalt", "korrigering", "forfalt"):
-            table.add_column(column)
-        for r in rows:
-            late = "[red]over 14 dager[/]" if r["overdue"] else ""
-            table.add_row(str(r["claim"]), r["paid_on"], "ja" if r["correction"] else "", late)
-        out.print(table)
+        result = table(
+            f"Ikke meldte egenandeler ({len(rows)})",
+            ("regning", FIXED), ("betalt", FIXED), ("korrigering", FIXED), ("forfalt", TEXT),
+        )  # fmt: skip
+        for v in found:
+            late = "[red]over 14 dager[/]" if v.overdue else ""
+            r = v.registration
+            result.add_row(
+                str(r.claim_number), f"{r.paid_on:%d.%m.%Y}", "ja" if r.correction else "", late
+            )
+        out.print(result)
 
 
 @claim_app.command(
@@ -138,16 +144,18 @@ def expiring(
         out.print(_expiry_table(f"Foreldes innen {days} dager ({len(soon)})", soon, "dager igjen"))
 
 
-def _expiry_table(title: str, rows: list[views.ExpiringClaim], days_label: str) -> Table:
-    table = Table(title=title)
-    for column in ("nr", "behandlet", "frist", days_label, "status"):
-        table.add_column(column)
+def _expiry_table(title: str, rows: list[views.ExpiringClaim], days_label: str) -> Compact:
+    result = table(
+        title,
+        ("nr", FIXED), ("behandlet", FIXED), ("frist", FIXED), (days_label, AMOUNT),
+        ("status", TEXT),
+    )  # fmt: skip
     for x in rows:
-        table.add_row(
+        result.add_row(
             str(x.claim.number), f"{x.claim.content.service_date:%d.%m.%Y}",
             f"{x.expires:%d.%m.%Y}", str(abs(x.days_left)), x.claim.status,
         )  # fmt: skip
-    return table
+    return result
 
 
 @claim_app.command("outstanding", help="Sendte regninger som ikke er utbetalt, etter alder.")
@@ -159,12 +167,12 @@ def outstanding(as_json: JsonOption = False) -> None:
                 [{"age": b.label, "count": b.count, "amount": str(b.amount)} for b in buckets]
             )
             return
-        table = Table(title="Utestående hos Helfo")
-        for column in ("alder", "antall", "beløp"):
-            table.add_column(column)
+        result = table(
+            "Utestående hos Helfo", ("alder", TEXT), ("antall", AMOUNT), ("beløp", AMOUNT)
+        )
         for b in buckets:
-            table.add_row(b.label, str(b.count), format_nok(b.amount))
-        out.print(table)
+            result.add_row(b.label, format_count(b.count), format_nok(b.amount))
+        out.print(result)
 
 
 @claim_app.command("rejections", help="Avvisningsrate per årsak.")
@@ -174,9 +182,11 @@ def rejections(as_json: JsonOption = False) -> None:
         if as_json:
             print_json({"answered": answered, "reasons": [r.__dict__ for r in reasons]})
             return
-        table = Table(title=f"Avviste regninger av {answered} besvarte")
-        for column in ("kode", "årsak", "antall", "andel"):
-            table.add_column(column)
+        result = table(
+            f"Avviste regninger av {format_count(answered)} besvarte",
+            ("kode", FIXED), ("årsak", TEXT), ("antall", AMOUNT), ("andel", AMOUNT),
+        )  # fmt: skip
         for r in reasons:
-            table.add_row(r.code, r.text, str(r.count), f"{r.share:.1%}")
-        out.print(table)
+            share = f"{r.share:.1%}".replace(".", ",").replace("%", " %")
+            result.add_row(r.code, Text(r.text), format_count(r.count), share)
+        out.print(result)

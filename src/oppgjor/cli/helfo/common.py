@@ -10,11 +10,18 @@ import typer
 from rich.table import Table
 
 from oppgjor.app.errors import UseCaseError
+from oppgjor.cli.layout import AMOUNT, FIXED, TEXT, say, table
 from oppgjor.cli.render import out, print_json
 from oppgjor.clinic.adapters.rows import parse_date
 from oppgjor.core.money import format_nok
 from oppgjor.helfo.domain import calendar, payouts
-from oppgjor.helfo.domain.model import Claim, Settlement, SettlementState, SettlementType
+from oppgjor.helfo.domain.model import (
+    STATE_LABELS,
+    Claim,
+    Settlement,
+    SettlementState,
+    SettlementType,
+)
 
 settlement_app = typer.Typer(
     help="Oppgjør med Helfo: lag, kontrollér, send inn, rett, bokfør.", no_args_is_help=True
@@ -33,6 +40,24 @@ Version = Annotated[
 User = Annotated[
     str | None, typer.Option("--user", envvar="OPPGJOR_USER", help="Hvem som gjør endringen.")
 ]
+
+
+# a settlement's history as a person reads it: what was done, and the states in words
+EVENT_LABELS = {
+    "create": "opprettet", "edit": "endret", "submit": "sendt inn", "unlock": "låst opp",
+    "delete": "slettet", "send": "sendt", "resend": "sendt på nytt", "receipt": "kvittering",
+    "correct": "rettet", "pay": "utbetalt", "book": "bokført",
+}  # fmt: skip
+
+
+def state_label(value: str | None) -> str:
+    """A settlement state's name as the FBV manual says it (``Til behandling``)."""
+    if not value:
+        return ""
+    try:
+        return STATE_LABELS[SettlementState(value)]
+    except ValueError:
+        return value
 
 
 def actor_name(user: str | None) -> str:
@@ -58,6 +83,28 @@ def settlement_type_of(value: str) -> SettlementType:
         return TYPES[value.lower()]
     except KeyError:
         raise UseCaseError(f"Ukjent oppgjørstype «{value}»; velg fbv eller bkm.") from None
+
+
+# the settlement tabs as the user may say them: the FBV manual's Norwegian names, or English
+TAB_NAMES = {
+    "draft": "draft", "til-behandling": "draft", "til behandling": "draft", "utkast": "draft",
+    "submitted": "submitted", "innsendt": "submitted",
+    "booked": "booked", "bokført": "booked", "bokfort": "booked",
+}  # fmt: skip
+
+
+def tab_of(value: str | None) -> str | None:
+    """The tab *value* names (any case), e.g. ``Innsendt`` -> ``submitted``; a usage error
+    (exit 2) listing the names accepted for any other value."""
+    if value is None:
+        return None
+    try:
+        return TAB_NAMES[value.strip().lower()]
+    except KeyError:
+        accepted = "til-behandling (utkast, draft), innsendt (submitted), bokført (booked)"
+        raise typer.BadParameter(
+            f"ukjent fane «{value}»; velg {accepted}", param_hint="--tab"
+        ) from None
 
 
 def claim_numbers(values: list[str] | None) -> list[int]:
@@ -125,23 +172,29 @@ def print_settlement(s: Settlement, as_json: bool) -> None:
     if s.state is SettlementState.DRAFT:
         ok = s.control_version == s.version
         controlled = ", kontrollert" if ok else ", ikke kontrollert"
-    out.print(
+    say(
+        out,
         f"Oppgjør [bold]{s.id}[/] {s.type.value} {s.date:%d.%m.%Y}: [bold]{s.label}[/], "
-        f"{s.count} regninger, {format_nok(s.total)} kr (versjon {s.version}{controlled})"
+        f"{s.count} regninger, {format_nok(s.total)} kr (versjon {s.version}{controlled})",
     )
     for finding in payouts.findings(s):  # a payout that differs stays visible (ADR 0017)
         out.print(f"[yellow]{finding.message}[/]")
 
 
-def claims_table(claims: list[Claim], title: str) -> Table:
-    table = Table(title=f"{title} ({len(claims)})")
-    for column in ("nr", "status", "tid", "pasient", "behandler", "serie", "takster", "refusjon"):
-        table.add_column(column)
+def claims_table(claims: list[Claim], title: str, total: int | None = None) -> Table:
+    """The claims as a table that fits 80 columns; *total* the number there are, when only
+    some are shown (the title says ``50 av 301``)."""
+    count = f"{len(claims)} av {total}" if total is not None and total != len(claims) else ""
+    result = table(
+        f"{title} ({count or len(claims)})",
+        ("nr", FIXED), ("status", TEXT), ("tid", FIXED), ("pasient", FIXED),
+        ("behandler", FIXED), ("serie", FIXED), ("takster", TEXT), ("refusjon", AMOUNT),
+    )  # fmt: skip
     for c in claims:
         x = c.content
-        table.add_row(
-            str(c.number) + (" (kred.)" if c.kind.value == "credit" else ""),
-            c.status,
+        result.add_row(
+            str(c.number),
+            c.status + (" (kreditering)" if c.kind.value == "credit" else ""),
             f"{x.service_time:%d.%m.%Y %H:%M}",
             x.patient_ref,
             x.practitioner_ref,
@@ -149,7 +202,7 @@ def claims_table(claims: list[Claim], title: str) -> Table:
             " ".join(line.code for line in x.lines),
             format_nok(c.amount),
         )
-    return table
+    return result
 
 
 def rejection_reasons(values: list[str] | None) -> dict[int, tuple[str, str]]:

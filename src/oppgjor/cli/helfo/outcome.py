@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
+from rich.console import Console
 
 from oppgjor.app import files, installation
 from oppgjor.app.errors import UseCaseError
@@ -33,7 +33,8 @@ from oppgjor.cli.helfo.common import (
     settlement_app,
     settlement_dict,
 )
-from oppgjor.cli.render import out, print_json
+from oppgjor.cli.layout import AMOUNT, FIXED, TEXT, say, table
+from oppgjor.cli.render import err, format_count, out, print_json
 from oppgjor.core.money import format_nok
 from oppgjor.helfo.domain import payouts as payout_rules
 from oppgjor.helfo.domain.transport import ManualTransport
@@ -181,11 +182,34 @@ def book(
     user: User = None,
 ) -> None:
     with handled():
-        _, lines = booking.book(
+        s, lines = booking.book(
             database(), settlement_id, difference=difference, reason=reason, expected=version,
             actor=actor_name(user), now=now(),
         )  # fmt: skip
         _write_lines(lines, output)
+        # what was written; beside a CSV on the screen, on stderr so the CSV stays clean
+        _print_booked(s.id, lines, output, out if output is not None else err)
+
+
+def _print_booked(
+    settlement_id: int, lines: list[booking.BookingLine], output: Path | None, console: Console
+) -> None:
+    where = f"til {output}" if output is not None else "på skjermen (CSV)"
+    say(
+        console,
+        f"[green]Bokført oppgjør {settlement_id}:[/] {format_count(len(lines))} posteringer "
+        f"i ett bilag, skrevet {where}.",
+    )
+    result = table(
+        "Per konto", ("konto", FIXED), ("posteringer", AMOUNT), ("debet", AMOUNT),
+        ("kredit", AMOUNT),
+    )  # fmt: skip
+    for account in dict.fromkeys(x.account for x in lines):
+        amounts = [x.amount for x in lines if x.account == account]
+        debit = sum((a for a in amounts if a > 0), Decimal(0))
+        credit = -sum((a for a in amounts if a < 0), Decimal(0))
+        result.add_row(account, format_count(len(amounts)), format_nok(debit), format_nok(credit))
+    console.print(result)
 
 
 @settlement_app.command("export", help="Posteringene til et bokført oppgjør (CSV).")
@@ -208,13 +232,14 @@ def payouts(as_json: JsonOption = False) -> None:
                          "difference": None if r.difference is None else str(r.difference)}
                         for r in rows])  # fmt: skip
             return
-        table = Table(title="Utbetalinger")
-        for column in ("oppgjør", "status", "godkjent", "avviste", "utbetalt", "avvik"):
-            table.add_column(column)
+        result = table(
+            "Utbetalinger", ("oppgjør", FIXED), ("status", TEXT), ("godkjent", AMOUNT),
+            ("avviste", AMOUNT), ("utbetalt", AMOUNT), ("avvik", AMOUNT),
+        )  # fmt: skip
         for r in rows:
-            table.add_row(
+            result.add_row(
                 str(r.settlement.id), r.settlement.label, format_nok(r.expected), str(r.rejected),
                 "" if r.paid is None else format_nok(r.paid),
                 "" if not r.difference else f"[red]{format_nok(r.difference)}[/]",
             )  # fmt: skip
-        out.print(table)
+        out.print(result)

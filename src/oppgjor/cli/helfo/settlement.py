@@ -7,13 +7,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
+from rich.text import Text
 
 from oppgjor.app.errors import UseCaseError
 from oppgjor.app.helfo import settlements as st
 from oppgjor.app.helfo import views
 from oppgjor.cli.common import SAVED_WITH_BLOCKING, JsonOption, database, handled, now
 from oppgjor.cli.helfo.common import (
+    EVENT_LABELS,
     Id,
     User,
     Version,
@@ -26,8 +27,11 @@ from oppgjor.cli.helfo.common import (
     settlement_app,
     settlement_dict,
     settlement_type_of,
+    state_label,
+    tab_of,
 )
-from oppgjor.cli.render import SEVERITY_STYLE, out, print_findings, print_json
+from oppgjor.cli.layout import AMOUNT, FIXED, TEXT, table
+from oppgjor.cli.render import SEVERITY_STYLE, format_count, out, print_findings, print_json
 from oppgjor.core.money import format_nok
 
 # -- settlement ------------------------------------------------------------------------------
@@ -51,9 +55,17 @@ def new(
         print_settlement(s, as_json)
 
 
-@settlement_app.command("list", help="Oppgjør per fane: draft, submitted, booked.")
+@settlement_app.command(
+    "list", help="Oppgjør per fane: til-behandling (utkast), innsendt, bokført."
+)
 def list_(
-    tab: Annotated[str | None, typer.Option(help="draft, submitted eller booked.")] = None,
+    tab: Annotated[
+        str | None,
+        typer.Option(
+            help="til-behandling (eller utkast), innsendt eller bokført; også draft, "
+            "submitted, booked."
+        ),
+    ] = None,
     state: Annotated[
         str | None,
         typer.Option(help="Bare én tilstand, f.eks. submitted: innsendt, men ikke sendt ennå."),
@@ -61,28 +73,31 @@ def list_(
     as_json: JsonOption = False,
 ) -> None:
     with handled(as_json):
-        found = views.settlements(database(), tab)
+        found = views.settlements(database(), tab_of(tab))
         if state:
             found = [s for s in found if s.state.value == state]
         if as_json:
             print_json([settlement_dict(s) for s in found])
             return
-        table = Table(title=f"Oppgjør ({len(found)})")
-        for column in ("id", "type", "dato", "status", "antall", "sum", "versjon", "blokkerende"):
-            table.add_column(column)
+        result = table(
+            f"Oppgjør ({len(found)})",
+            ("nr", FIXED), ("type", TEXT), ("dato", FIXED), ("status", TEXT),
+            ("antall", AMOUNT), ("sum", AMOUNT), ("versjon", AMOUNT), ("blokk.", AMOUNT),
+        )  # fmt: skip
         for s in found:
-            table.add_row(
-                str(s.id), s.type.value, f"{s.date:%d.%m.%Y}", s.label, str(s.count),
+            result.add_row(
+                str(s.id), s.type.value, f"{s.date:%d.%m.%Y}", s.label, format_count(s.count),
                 format_nok(s.total), str(s.version),
                 "" if s.control_blocking is None else str(s.control_blocking),
             )  # fmt: skip
-        out.print(table)
+        out.print(result)
 
 
 @settlement_app.command("show", help="Et oppgjør med regninger, funn og historikk.")
 def show(
     settlement_id: Id,
-    limit: Annotated[int, typer.Option(help="Vis høyst så mange regninger.")] = 50,
+    limit: Annotated[int, typer.Option(min=1, help="Vis høyst så mange regninger (og funn).")] = 50,
+    show_all: Annotated[bool, typer.Option("--all", help="Vis alle regninger og funn.")] = False,
     as_json: JsonOption = False,
 ) -> None:
     with handled(as_json):
@@ -123,20 +138,30 @@ def show(
             )
             return
         print_settlement(d.settlement, False)
-        out.print(claims_table(d.claims[:limit], "Regninger"))
+        shown = d.claims if show_all else d.claims[:limit]
+        out.print(claims_table(shown, "Regninger", len(d.claims)))
+        if len(shown) < len(d.claims):
+            out.print(
+                f"Viser {len(shown)} av {len(d.claims)} regninger; se alle med --all "
+                f"(eller --limit N)."
+            )
         findings = [f for fs in d.findings.values() for f in fs]
         if findings and not d.findings_current:
             out.print("[yellow]Funnene er fra en eldre versjon; kjør kontroll på nytt.[/]")
-        print_findings(findings[:limit])
+        print_findings(findings if show_all else findings[:limit])
+        if not show_all and len(findings) > limit:
+            out.print(f"Viser {limit} av {len(findings)} funn; se alle med --all.")
         if d.registrations:
             out.print(f"Betalte egenandeler med: {len(d.registrations)}")
-        events = Table(title="Historikk")
-        for column in ("når", "hvem", "hva", "fra", "til", "detaljer"):
-            events.add_column(column)
+        events = table(
+            "Historikk", ("når", FIXED), ("hvem", TEXT), ("hva", TEXT), ("ny status", TEXT),
+            ("detaljer", TEXT),
+        )  # fmt: skip
         for e in d.events:
             events.add_row(
-                f"{e.at:%d.%m.%Y %H:%M}", e.actor, e.action, e.before or "", e.after or "", e.detail
-            )
+                f"{e.at:%d.%m.%Y %H:%M}", Text(e.actor), EVENT_LABELS.get(e.action, e.action),
+                state_label(e.after) if e.after != e.before else "", Text(e.detail),
+            )  # fmt: skip
         out.print(events)
 
 

@@ -18,7 +18,7 @@ from oppgjor.clinic.adapters.rows import FIELD_INVALID, FILE_INVALID, cell, show
 from oppgjor.core.findings import Finding, Location
 
 CsvRows = tuple[list[str], list[tuple[int, list[str]]], list[Finding]]
-JsonCells = tuple[list[tuple[int, dict[str, str]]], list[Finding]]
+JsonCells = tuple[list[tuple[int, dict[str, str], frozenset[str]]], list[Finding]]
 
 _CSV_REASONS = {
     "field larger than field limit": "feltet er lengre enn {limit} tegn",
@@ -97,16 +97,15 @@ def json_objects(text: str) -> tuple[list[dict[str, Any]] | None, list[Finding]]
 
 
 def json_cells(rows: list[dict[str, Any]]) -> JsonCells:
-    """Each object's values as cell text, numbered from 1; a list, an object or ``NaN`` as a
-    value is a finding (the row is left out)."""
-    cells: list[tuple[int, dict[str, str]]] = []
+    """Each object's values as cell text, numbered from 1, with the names of the values that
+    are not cells (a list, an object or ``NaN``): each is a finding, and the row is read
+    without it, so its other fields are checked too."""
+    cells: list[tuple[int, dict[str, str], frozenset[str]]] = []
     findings: list[Finding] = []
     for n, row in enumerate(rows, start=1):
-        found = [_not_a_cell(n, k, v) for k, v in row.items() if _is_not_a_cell(v)]
-        if found:
-            findings.extend(found)
-        else:
-            cells.append((n, {k: cell(v) for k, v in row.items()}))
+        odd = frozenset(k for k, v in row.items() if _is_not_a_cell(v))
+        findings.extend(_not_a_cell(n, k, row[k]) for k in row if k in odd)
+        cells.append((n, {k: cell(v) for k, v in row.items() if k not in odd}, odd))
     return cells, findings
 
 

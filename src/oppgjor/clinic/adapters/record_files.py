@@ -49,21 +49,36 @@ class RowSpec:
         return row
 
 
+@dataclass(frozen=True)
+class Read:
+    """What reading a file gave: (line no., record) of the rows read, rows with bad fields
+    among them so that the rules check their other fields (the findings say which rows;
+    never to be written), the findings, and the number of data rows in the file."""
+
+    records: list[tuple[int, Any]]
+    findings: list[Finding]
+    rows: int
+
+
 def read(spec: RowSpec, text: str, fmt: Format = "csv") -> Parsed:
+    found = read_file(spec, text, fmt)
+    return found.records, found.findings
+
+
+def read_file(spec: RowSpec, text: str, fmt: Format = "csv") -> Read:
     return read_csv(spec, text) if fmt == "csv" else read_json(spec, text)
 
 
-def read_csv(spec: RowSpec, text: str) -> Parsed:
+def read_csv(spec: RowSpec, text: str) -> Read:
     """Parse *text* (``,`` or ``;`` separated, header row first) into (line no., record)."""
     header, rows, unreadable = file_rows.csv_rows(text.lstrip("\ufeff"))
     problem = _header_problem(spec, header)
     if problem:
-        return [], [FILE_INVALID(problem, "fil")]
+        return Read([], [FILE_INVALID(problem, "fil")], len(rows))
     # missing fields read as empty
-    records, findings = _build_rows(
-        spec, ((line, dict(zip(header, row, strict=False))) for line, row in rows)
-    )
-    return records, [*findings, *unreadable]
+    cells = ((line, dict(zip(header, row, strict=False)), _NONE) for line, row in rows)
+    records, findings = _build_rows(spec, cells, frozenset(header))
+    return Read(records, [*findings, *unreadable], len(rows))
 
 
 def _header_problem(spec: RowSpec, header: list[str]) -> str | None:
@@ -79,32 +94,41 @@ def _header_problem(spec: RowSpec, header: list[str]) -> str | None:
     return f"Kolonner som står flere ganger: {', '.join(twice)}."
 
 
-def read_json(spec: RowSpec, text: str) -> Parsed:
+def read_json(spec: RowSpec, text: str) -> Read:
     """Parse a JSON list of objects (or an object holding one) into (position, record)."""
     data, findings = file_rows.json_objects(text)
     if data is None:
-        return [], findings
+        return Read([], findings, 0)
     if spec.adapt_json is not None:
         data = spec.adapt_json(data)
     return read_json_rows(spec, data)
 
 
-def read_json_rows(spec: RowSpec, rows: JsonRows) -> Parsed:
+def read_json_rows(spec: RowSpec, rows: JsonRows) -> Read:
     cells, findings = file_rows.json_cells(rows)
-    records, more = _build_rows(spec, cells)
-    return records, [*findings, *more]
+    columns = frozenset(name for row in rows for name in row)
+    records, more = _build_rows(spec, cells, columns)
+    return Read(records, [*findings, *more], len(rows))
 
 
-def _build_rows(spec: RowSpec, rows: Iterable[tuple[int, dict[str, str]]]) -> Parsed:
+_NONE: frozenset[str] = frozenset()
+Cells = Iterable[tuple[int, dict[str, str], frozenset[str]]]
+
+
+def _build_rows(spec: RowSpec, rows: Cells, columns: frozenset[str]) -> Parsed:
+    """Every row read into a record, every bad field of it a finding; a required column the
+    file lacks is one finding about the file, not one per row."""
     records: list[tuple[int, Any]] = []
     findings: list[Finding] = []
+    missing: set[str] = set()
     seen: dict[str, int] = {}
-    for line, row in rows:
-        reader = RowReader(row, f"rad {line}")
+    for line, row, reported in rows:
+        reader = RowReader(row, f"rad {line}", columns, reported)
         record = spec.build(reader)
-        if reader.findings:
-            findings.extend(reader.findings)
-            continue
+        findings.extend(reader.findings)
+        missing |= reader.missing
+        if reader.stand_in:
+            continue  # its bad fields are reported; the rules cannot judge a stand-in
         key = spec.key(record)
         if key and key in seen:
             findings.append(
@@ -116,7 +140,18 @@ def _build_rows(spec: RowSpec, rows: Iterable[tuple[int, dict[str, str]]]) -> Pa
         if key:
             seen[key] = line
         records.append((line, record))
+    if missing:
+        findings.insert(0, FILE_INVALID(_missing_columns(spec, missing), "fil"))
     return records, findings
+
+
+def _missing_columns(spec: RowSpec, missing: set[str]) -> str:
+    names = ", ".join(f"«{c}»" for c in spec.columns if c in missing)
+    what = "Kolonnen" if len(missing) == 1 else "Kolonnene"
+    return (
+        f"{what} {names} mangler i filen og må fylles ut på hver rad. "
+        f"Gyldige kolonner: {', '.join(spec.columns)}."
+    )
 
 
 def write(spec: RowSpec, records: Iterable[Any], fmt: Format = "csv") -> str:

@@ -81,15 +81,34 @@ def bad_characters(value: str) -> str | None:
 
 
 class RowReader:
-    """Typed access to one row's fields; bad values become findings, not exceptions."""
+    """Typed access to one row's fields; bad values become findings, not exceptions.
 
-    def __init__(self, row: dict[str, str], location: str) -> None:
+    *columns*: the columns the file has (None: any). A required column the file lacks is not
+    a finding of the row but is noted in ``missing``, for one finding about the file.
+    *reported*: fields already reported bad (a JSON list where a value belongs): not again.
+    """
+
+    def __init__(
+        self,
+        row: dict[str, str],
+        location: str,
+        columns: frozenset[str] | None = None,
+        reported: frozenset[str] = frozenset(),
+    ) -> None:
         self.row = row
         self.location = location
+        self.columns = columns
+        self.reported = reported
         self.findings: list[Finding] = []
+        self.missing: set[str] = set()
+        # a required date, time or amount could not be read: the record holds a stand-in
+        # (year 1, zero) and is not fit to be checked further
+        self.stand_in = False
 
     def bad(self, name: str, value: str, why: str) -> None:
         """Record that field *name* holds *value*, which cannot be used because *why*."""
+        if name in self.reported:
+            return
         shown = show_value(value, name)
         self.findings.append(
             FIELD_INVALID(f"{self.location}, {name} = «{shown}»: {why}", f"{self.location}.{name}")
@@ -98,7 +117,9 @@ class RowReader:
     def text(self, name: str, required: bool = False) -> str | None:
         value = (self.row.get(name) or "").strip()
         if not value:
-            if required:
+            if required and self.columns is not None and name not in self.columns:
+                self.missing.add(name)
+            elif required:
                 self.bad(name, value, "må fylles ut")
             return None
         why = bad_characters(value)
@@ -115,11 +136,13 @@ class RowReader:
     ) -> T | None:
         value = self.text(name, required)
         if value is None:
+            self.stand_in = self.stand_in or required
             return None
         try:
             return convert(value)
         except (ValueError, ArithmeticError):  # InvalidAmount, and decimal's InvalidOperation
             self.bad(name, value, why)
+            self.stand_in = self.stand_in or required
             return None
 
     def date(self, name: str, required: bool = False) -> datetime.date | None:
