@@ -41,8 +41,9 @@ def test_update_shows_what_changed_and_clears_with_an_empty_value(cli):
     assert result.exit_code == 4  # saved incomplete (ADR 0003): FBV needs the referrer
     assert json.loads(result.output)["changes"]["referred_from_ref"]["after"] is None
     assert _show(cli, "series", "S010")["referred_from_ref"] == ""
-    required = cli("series", "update", "S010", "--patient-ref", "")
-    assert required.exit_code == 1 and "må fylles ut" in required.output
+    required = cli("series", "update", "S010", "--patient-ref", "", "--json")
+    assert required.exit_code == 1
+    assert any("må fylles ut" in f["message"] for f in json.loads(required.output)["findings"])
 
 
 def test_practice_her_id_change_keeps_the_account_number(cli):
@@ -99,7 +100,7 @@ def test_history_after_create_update_and_reveal(cli):
     assert [(e["actor"], e["what"]) for e in events] == [("ola", "opprettet"), ("kari", "endret")]
     assert events[1]["changes"] == {"name": {"before": "Legekontoret", "after": "Legesenteret"}}
     shown = cli("history", "referrer", "K99")
-    assert "name: Legekontoret → Legesenteret" in shown.output and "kari" in shown.output
+    assert "navn: Legekontoret → Legesenteret" in shown.output and "kari" in shown.output
 
     full = js(cli("patient", "show", "P0001", "--json", "--reveal"))["id_value"]  # audited
     assert cli("patient", "update", "P0001", "--last-name", "Hansen").exit_code == 0
@@ -152,7 +153,9 @@ def test_appointments_created_are_audited(cli):
     [event] = js(cli("history", "appointment", "A-X1", "--json"))["events"]
     assert (event["actor"], event["action"]) == ("ola", "created")
     assert event["changes"]["lines"]["after"] == [{"code": "FBV01", "quantity": 1}]
-    assert "lines: (tom) → FBV01*1" in cli("history", "appointment", "A-X1").output
+    shown = cli("history", "appointment", "A-X1").output
+    assert "Historikk for avtale «A-X1» (1 hendelse)" in shown
+    assert "takster: FBV01*1" in shown and "start: 20.12.2026 09:00" in shown and "(tom)" not in shown
 
 
 def test_templates_and_tariffs_are_audited(cli):

@@ -175,18 +175,47 @@ def format_count(number: int) -> str:
     return f"{number:,}".replace(",", " ")
 
 
-def print_records(kind: str, records: Sequence[Any], as_json: bool, title: str) -> None:
+def print_records(
+    kind: str,
+    records: Sequence[Any],
+    as_json: bool,
+    title: str,
+    *,
+    total: int | None = None,
+    offset: int = 0,
+) -> None:
+    """A list of records, identity numbers masked. *total*: how many there are in all when
+    *records* is one page of them (from *offset*); the title says which."""
     rows = [masked_row(kind, r) for r in records]
     if as_json:
         print_json(rows)
         return
+    print_rows(kind, rows, title, total=total, offset=offset)
+
+
+def print_rows(
+    kind: str,
+    rows: Sequence[dict[str, str]],
+    title: str,
+    *,
+    total: int | None = None,
+    offset: int = 0,
+    columns: Sequence[str] | None = None,
+) -> None:
+    """Rows of *kind* (file rows, already masked) as a table with Norwegian headers: the
+    kind's list columns (or *columns*), less those empty in every row."""
+    wanted = columns if columns is not None else KINDS[kind].list_columns
     # a column empty in every row is left out, so the others have room (show has every field)
-    columns = [c for c in KINDS[kind].list_columns if not rows or any(r.get(c) for r in rows)]
-    result = table(
-        f"{title} ({format_count(len(rows))})", *((field_label(c), field_kind(c)) for c in columns)
-    )
+    shown_columns = [c for c in wanted if not rows or any(r.get(c) for r in rows)]
+    total = len(rows) if total is None else total
+    if len(rows) < total:
+        first = offset + 1 if rows else 0
+        heading = f"{title}, viser {first}–{offset + len(rows)} av {format_count(total)}"
+    else:
+        heading = f"{title} ({format_count(total)})"
+    result = table(heading, *((field_label(c), field_kind(c)) for c in shown_columns))
     for row in rows:
-        result.add_row(*(Text(shown(c, row.get(c, ""))) for c in columns))
+        result.add_row(*(Text(shown(c, row.get(c, ""))) for c in shown_columns))
     out.print(result)
 
 

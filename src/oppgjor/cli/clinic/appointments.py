@@ -8,13 +8,20 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from oppgjor.app.clinic import appointments
 from oppgjor.app.clinic.appointments import Changed
 from oppgjor.cli.common import USAGE, JsonOption, database, handled, now
 from oppgjor.cli.helfo.common import User, actor_name
-from oppgjor.cli.render import err, out, print_changes, print_findings, print_json, row_of
+from oppgjor.cli.render import (
+    err,
+    out,
+    print_changes,
+    print_findings,
+    print_json,
+    print_rows,
+    row_of,
+)
 from oppgjor.clinic.adapters.rows import parse_date
 from oppgjor.clinic.domain.model import AppointmentStatus
 from oppgjor.store.appointments import AppointmentFilter
@@ -199,20 +206,14 @@ def register(group: typer.Typer) -> None:
 
 
 def _print_page(rows: list[dict[str, str]], page: appointments.Page) -> None:
-    table = Table(title=f"Avtaler ({page.total})")
-    for column in LIST_COLUMNS:
-        table.add_column(column)
-    for row in rows:
-        table.add_row(*(row.get(c, "") for c in LIST_COLUMNS))
-    out.print(table)
-    if not rows:
-        out.print(f"Viser 0 av {page.total}.")
-        return
-    first, last = page.offset + 1, page.offset + len(rows)
-    text = f"Viser {first}–{last} av {page.total}."
+    print_rows("appointments", rows, "Avtaler", total=page.total, offset=page.offset,
+               columns=LIST_COLUMNS)  # fmt: skip
+    last = page.offset + len(rows)
     if last < page.total:
-        text += f" Neste side: --offset {last} (eller snevre inn med --from, --to, --status)."
-    out.print(text, highlight=False)
+        out.print(
+            f"Neste side: --offset {last} (eller snevre inn med --from, --to, --status).",
+            highlight=False,
+        )
 
 
 def _register_status(group: typer.Typer, name: str, status: AppointmentStatus, text: str) -> None:

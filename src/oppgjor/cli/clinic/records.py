@@ -150,11 +150,7 @@ def _add_list(group: typer.Typer, kind: str, title: str) -> None:
             if wanted is None and not all_ and not as_json:
                 wanted = PAGE
             found, total = records.list_page(database(), kind, limit=wanted, offset=offset)
-            heading = title.capitalize()
-            if len(found) < total:
-                first = offset + 1 if found else 0
-                heading += f", viser {first}–{offset + len(found)} av {total}"
-            print_records(kind, found, as_json, heading)
+            print_records(kind, found, as_json, title.capitalize(), total=total, offset=offset)
             if not as_json and offset + len(found) < total:
                 out.print(
                     f"Flere: --offset {offset + len(found)}; alle: --all (eller --limit 0).",
