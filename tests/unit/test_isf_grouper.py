@@ -160,6 +160,7 @@ def test_a_follow_up_groups_through_the_row_for_its_secondary_diagnosis(
     assert found is not None and (found.drg, found.ord) == (drg, row)
 
 
+@reference.needed
 def test_tables_without_rows_for_sex_specific_properties_recode_them():
     defs_2016 = Definitions.load(NORDDRG / "DefinitionData_NOR_2016_PR1cN.zip")
     assert not defs_2016.names_sex_specific_properties
