@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
-from oppgjor.app.errors import UseCaseError
+from oppgjor.app.errors import NotFound
 from oppgjor.app.helfo import claims as claim_actions
 from oppgjor.app.helfo import settlements as st
 from oppgjor.app.helfo import views
@@ -50,7 +50,7 @@ def show_claim(
     with handled(as_json):
         found = views.claims_of(database(), [number])
         if not found:
-            raise UseCaseError(f"Regning {number} finnes ikke.")
+            raise NotFound(f"Regning {number} finnes ikke.")
         if as_json:
             print_json([claim_dict(c) for c in found])
             return
