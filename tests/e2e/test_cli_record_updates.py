@@ -25,7 +25,8 @@ def test_series_update_keeps_every_field_not_given(cli):
     assert json.loads(result.output)["changes"] == {
         "rights_assessment_date": {"before": None, "after": "2026-09-01"}
     }
-    result = cli("series", "update", "S005", "--diagnosis-code", "M54.5", "--json")
+    # the issue's own words: --diagnosis (the field is diagnosis_code)
+    result = cli("series", "update", "S005", "--diagnosis", "M54.5", "--json")
     assert result.exit_code == 0, result.output
     after = _show(cli, "series", "S005")
     assert after == {**before, "rights_assessment_date": "2026-09-01", "diagnosis_code": "M54.5"}

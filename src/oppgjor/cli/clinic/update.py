@@ -28,12 +28,17 @@ def _param(name: str, default: Any, annotation: Any, kind: Any = None) -> inspec
     )
 
 
+# shorter names a user says for a field, besides the field's own (--diagnosis-code)
+ALIASES = {"diagnosis_code": ("--diagnosis",)}
+
+
 def _field_params(spec: RowSpec) -> list[inspect.Parameter]:
-    return [
-        _param(name, None, Annotated[str | None, Opt(f"--{name.replace('_', '-')}", help=text)])
-        for name, text in spec.columns.items()
-        if name != updates.KEY
-    ]
+    return [_field_param(name, text) for name, text in spec.columns.items() if name != updates.KEY]
+
+
+def _field_param(name: str, text: str) -> inspect.Parameter:
+    names = (f"--{name.replace('_', '-')}", *ALIASES.get(name, ()))
+    return _param(name, None, Annotated[str | None, Opt(*names, help=text)])
 
 
 def show_update(result: updates.Update, label: str, as_json: bool) -> None:
