@@ -279,6 +279,15 @@ def test_an_appointment_stored_without_a_ref_is_named_by_its_id(cli, database_ur
     assert [a["ref"] for a in listed["appointments"]] == [f"#{id_}"]
     moved = js(cli("appointment", "update", f"#{id_}", "--start", "2027-02-01 10:00", "--json"))
     assert moved["ref"] == f"#{id_}" and set(moved["changes"]) == {"start", "end"}
+    assert js(cli("appointment", "show", f"#{id_}", "--json"))["start"] == "2027-02-01 10:00"
     assert cli("appointment", "cancel", f"#{id_}").exit_code == 0
     assert cli("appointment", "delete", f"#{id_}").exit_code == 0
     assert cli("appointment", "delete", f"#{id_}").exit_code == 3
+
+
+def test_a_value_that_cannot_be_read_is_reported_as_json_when_asked(cli):
+    result = cli("appointment", "create", "--practitioner-ref", "B01", "--patient-ref", "P0001",
+                 "--start", "i morgen", "--end", "2027-01-01 10:00", "--json")  # fmt: skip
+    assert result.exit_code == 1
+    [finding] = json.loads(result.output)["findings"]
+    assert finding["code"] == "IMPORT_FIELD_INVALID" and "«i morgen»" in finding["message"]

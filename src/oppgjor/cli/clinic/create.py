@@ -10,10 +10,11 @@ import typer
 from oppgjor.app.clinic import actions as clinic_actions
 from oppgjor.app.clinic import records
 from oppgjor.app.clinic.kinds import RecordKind
+from oppgjor.app.errors import Rejected
 from oppgjor.cli.clinic.records import report_result
-from oppgjor.cli.common import REJECTED, JsonOption, database, handled
+from oppgjor.cli.common import JsonOption, database, handled
 from oppgjor.cli.helfo.common import User, actor_name
-from oppgjor.cli.render import err, out, print_findings, print_json
+from oppgjor.cli.render import out, print_json
 from oppgjor.clinic.adapters.rows import RowReader
 
 Opt = typer.Option
@@ -25,9 +26,8 @@ def _record_from(kind: RecordKind, values: dict[str, Any]) -> Any:
     assert kind.rows is not None
     reader = RowReader({k: v for k, v in values.items() if v is not None}, "kommandolinjen")
     record = kind.rows.build(reader)
-    if reader.findings:
-        print_findings(reader.findings, err)
-        raise typer.Exit(REJECTED)
+    if reader.findings:  # shown as the command's --json asks, exit 1
+        raise Rejected(reader.findings, "Ingenting ble lagret.")
     return record
 
 
