@@ -50,7 +50,7 @@ def bkm_figures(tmp: Path) -> dict[str, float]:
     with db.transaction() as repos:
         repos.save_practice(Practice("Benchklinikken", "974760673", "8141253",
                                      contact_email="oppgjor@bench.example"))  # fmt: skip
-    hx.set_settings(db, folder=str(tmp / "helfo"), certificate=str(cert))
+    hx.set_settings(db, folder=str(tmp / "helfo"), certificate=str(cert), secret="pw")
     s = st.new(db, SettlementType.BKM, actor="b", now=NOW)
     st.mark(db, s.id, st.Selection(add_all=True), actor="b", now=NOW)
     st.control(db, s.id, actor="b", now=NOW)
