@@ -6,11 +6,13 @@ import datetime
 import pytest
 from sqlalchemy import event
 
-from oppgjor.app import history
+from integration.test_record_kinds import FNR
+from oppgjor.app import history, installation
 from oppgjor.app.clinic import records, updates
 from oppgjor.app.errors import NotFound, Rejected
 from oppgjor.clinic.domain.model import Department, Referrer
 from oppgjor.core.clock import FixedClock
+from oppgjor.core.ids import national_id
 
 NOON = FixedClock(datetime.datetime(2026, 3, 2, 12, 0))
 
@@ -90,3 +92,20 @@ def test_history_of_a_record_without_events(db):
         history.history(db, "department", "D6")
     with pytest.raises(history.UnknownKind):
         history.history(db, "planet", "D5")
+
+
+def test_an_imported_patients_event_keeps_the_identity_number_masked(db):
+    """An import's created events are encoded from the records' own fields
+    (changes.fields_of): the identity number is masked there too, and every field is kept."""
+    installation.set_test_installation(db, True)  # FNR is synthetic
+    header = "ref,id_type,id_value,first_name,last_name,birth_date\n"
+    records.import_text(db, "patients", header + f"P1,FNR,{FNR},Kari,Nordmann,1980-05-15\n",
+                        actor="ola")  # fmt: skip
+    with db.transaction() as repos:
+        [created] = repos.audit.find(kind="patient", ref="P1")
+    assert (created.actor, created.action) == ("ola", "created")
+    after = created.detail["after"]
+    assert after["id_value"] == national_id.mask(FNR) and FNR not in str(created.detail)
+    assert (after["first_name"], after["birth_date"], after["id_type"]) == (
+        "Kari", "1980-05-15", "FNR",
+    )  # fmt: skip

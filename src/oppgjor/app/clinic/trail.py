@@ -57,16 +57,16 @@ def add(
     ids = list(written.ids)
     for start in range(0, len(added), CHUNK):
         chunk: list[AuditEvent] = []
+        created: list[tuple[str, dict[str, Any]]] = []
         for n in range(start, min(start + CHUNK, len(added))):
             record = added[n]
             ref = audit_ref(kind, record, ids[n] if n < len(ids) else None)
             old = befores.get(ref)
             if old is None:  # created: every field, as the encoder will write it
-                chunk.append(
-                    AuditEvent(at, actor, kind.name, ref, "created", {"after": fields_of(record)})
-                )
+                created.append((ref, fields_of(record)))
                 continue
             event = record_change(at, actor, kind.name, ref, old, snapshot(record))
             if event is not None:
                 chunk.append(event)
+        repos.audit.add_created(at, actor, kind.name, created)
         repos.audit.add_many(chunk)
