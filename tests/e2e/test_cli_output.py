@@ -54,6 +54,9 @@ HUMAN_COMMANDS = [
     ("claim", "copayments"),
     ("helfo", "calendar"),
     ("patient", "show", "P0001"),
+    ("history", "series", "S001"),
+    ("history", "settlement", "1"),
+    ("isf", "deadlines", "--year", "2022"),
 ]  # fmt: skip
 
 

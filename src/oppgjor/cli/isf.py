@@ -9,11 +9,11 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
-from rich.table import Table
 
 from oppgjor.app.errors import UseCaseError
 from oppgjor.cli.common import JsonOption, handled
-from oppgjor.cli.render import out, print_json
+from oppgjor.cli.layout import AMOUNT, FIXED, TEXT, table
+from oppgjor.cli.render import format_count, out, print_json
 from oppgjor.core.money import format_nok
 from oppgjor.isf.domain.prices import Area
 
@@ -56,13 +56,14 @@ def npr_deadlines(
         if as_json:
             print_json([d.__dict__ for d in found])
             return
-        table = Table(title=f"Rapporteringsfrister til NPR for {year}")
-        for column in ("tertial", "dataperiode", "første leveranse", "siste leveranse"):
-            table.add_column(column)
+        result = table(
+            f"Rapporteringsfrister til NPR for {year}", ("tertial", FIXED),
+            ("dataperiode", FIXED), ("første leveranse", FIXED), ("siste leveranse", FIXED),
+        )  # fmt: skip
         for d in found:
-            table.add_row(str(d.tertial), f"{d.period_start:%d.%m}–{d.period_end:%d.%m}",
-                          f"{d.first:%d.%m.%Y}", f"{d.final:%d.%m.%Y}")  # fmt: skip
-        out.print(table)
+            result.add_row(str(d.tertial), f"{d.period_start:%d.%m}–{d.period_end:%d.%m}",
+                           f"{d.first:%d.%m.%Y}", f"{d.final:%d.%m.%Y}")  # fmt: skip
+        out.print(result)
 
 
 @isf_group.command("price", help="ISF-refusjon for en poengsum: poeng × enhetspris × ISF-andel.")
@@ -188,21 +189,22 @@ def _print_run(year: int, input_: Path, result: Any) -> None:
         out.print("[yellow]OBS: SYNTETISKE demovekter (weights_demo.csv), ikke "
                   "Helsedirektoratets: dette er ikke ekte ISF-penger. Oppgi årets vekttabell "
                   "med --weights.[/]")  # fmt: skip
-    table = Table(title=f"ISF {year}: {result.records} poster")
-    table.add_column("område")
-    table.add_column("poeng", justify="right", no_wrap=True)
-    table.add_column("kroner", justify="right", no_wrap=True)
+    totals = table(
+        f"ISF {year}: {format_count(result.records)} poster",
+        ("område", TEXT), ("poeng", AMOUNT), ("kroner", AMOUNT),
+    )  # fmt: skip
     for area, (points, amount) in result.totals.items():
-        table.add_row(AREA_LABELS.get(area, area), points_text(points), kroner(amount))
-    out.print(table)
-    codes = Table(title="Største DRG/STG/TFG etter poeng")
-    codes.add_column("kode", no_wrap=True)
-    codes.add_column("navn", overflow="fold")
-    codes.add_column("poeng", justify="right", no_wrap=True)
-    codes.add_column("kroner", justify="right", no_wrap=True)
+        totals.add_row(AREA_LABELS.get(area, area), points_text(points), kroner(amount))
+    out.print(totals)
+    named = any(result.names.get(top.code) for top in result.top_codes)
+    codes = table(
+        "Største koder etter poeng",
+        ("kode", FIXED), *([("navn", TEXT)] if named else []), ("poeng", AMOUNT),
+        ("kroner", AMOUNT),
+    )  # fmt: skip
     for top in result.top_codes:
-        codes.add_row(top.code, result.names.get(top.code, ""), points_text(top.points),
-                      kroner(top.kroner))  # fmt: skip
+        name = [result.names.get(top.code, "")] if named else []
+        codes.add_row(top.code, *name, points_text(top.points), kroner(top.kroner))
     out.print(codes)
     if result.findings:
         out.print(f"[yellow]{result.findings} poster med funn (se kolonnen finding):[/]")
