@@ -16,6 +16,7 @@ from oppgjor.app.clinic.kinds import KINDS
 from oppgjor.app.clinic.trail import PRACTICE_REF
 from oppgjor.app.errors import NotFound, UseCaseError
 from oppgjor.clinic.domain.tariffs import tariff_ref
+from oppgjor.core.changes import MASKED
 from oppgjor.core.redact import mask_national_ids
 from oppgjor.helfo.domain.model import STATE_LABELS, Event, SettlementState
 from oppgjor.store import Database
@@ -35,6 +36,7 @@ ACTION_WORDS = {
     "cancelled": "avlyst",
     "attended": "møtt",
     "no_show": "ikke møtt",
+    "planned": "planlagt igjen",
     # a settlement's workflow (helfo.domain.workflow.Action)
     "create": "opprettet",
     "edit": "endret",
@@ -120,6 +122,16 @@ def _shown(value: Any) -> Any:
     return mask_national_ids(value) if isinstance(value, str) else value
 
 
+def _field_value(name: str, value: Any) -> Any:
+    """A field's kept value as shown: an identity number masked (it was masked when kept;
+    again, to be sure), other values as they were (an account number has eleven digits too)."""
+    return _shown(value) if name in MASKED else value
+
+
+# the words of a reveal's or an export's note
+_NOTE_WORDS = {"field": "felt", "file": "fil", "records": "poster", "id_value": "ID-nummer"}
+
+
 def _entry(event: AuditEvent) -> Entry:
     detail = event.detail
     before = detail.get("before") if isinstance(detail.get("before"), dict) else None
@@ -131,10 +143,13 @@ def _entry(event: AuditEvent) -> Entry:
             old, new = (before or {}).get(name), (after or {}).get(name)
             if old in (None, "", [], {}) and new in (None, "", [], {}):
                 continue  # an empty field of a record created or deleted
-            changes[name] = (_shown(old), _shown(new))
+            changes[name] = (_field_value(name, old), _field_value(name, new))
     note = ""
     if before is None and after is None:
-        note = ", ".join(f"{k}: {_shown(v)}" for k, v in sorted(detail.items()))
+        note = ", ".join(
+            f"{_NOTE_WORDS.get(k, k)}: {_NOTE_WORDS.get(str(v), _shown(v))}"
+            for k, v in sorted(detail.items())
+        )
     return Entry(event.at, event.actor, event.action, changes, note)
 
 

@@ -11,17 +11,20 @@ from oppgjor.app import history as history_app
 from oppgjor.app.clinic.kinds import KINDS
 from oppgjor.app.clinic.trail import PRACTICE_REF
 from oppgjor.cli.common import JsonOption, database, handled
-from oppgjor.cli.render import field_label, out, print_json
+from oppgjor.cli.render import field_label, out, print_json, shown
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?)?$")
 # the kinds that are not record kinds of the registry, in the user's words
 _NOUNS = {"settlement": "oppgjør", "practice": "praksis"}
 
 
-def _value(value: Any) -> str:
-    """A kept value as a Norwegian reads it: dates dd.mm.yyyy, ja/nei, ``(tom)``."""
+def _value(value: Any, name: str = "") -> str:
+    """A kept value of field *name* as a Norwegian reads it: dates dd.mm.yyyy, ja/nei,
+    coded values in words (a status: møtt), ``(tom)``."""
     if value in (None, "", [], {}):
         return "(tom)"
+    if isinstance(value, str) and shown(name, value) != value:
+        return shown(name, value)
     if value is True or value is False:
         return "ja" if value else "nei"
     if isinstance(value, list):
@@ -46,12 +49,12 @@ def _lines(changes: dict[str, tuple[Any, Any]]) -> list[str]:
     created = all(before is None for before, _ in changes.values())
     if created:
         return [
-            f"{field_label(name)}: {_value(after)}"
+            f"{field_label(name)}: {_value(after, name)}"
             for name, (_, after) in changes.items()
             if after not in (None, "", [], {})
         ]
     return [
-        f"{field_label(name)}: {_value(before)} → {_value(after)}"
+        f"{field_label(name)}: {_value(before, name)} → {_value(after, name)}"
         for name, (before, after) in changes.items()
     ]
 

@@ -147,3 +147,15 @@ def differences(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str
         for name in names
         if before.get(name) != after.get(name)
     }
+
+
+def record_differences(before: Any, after: Any) -> dict[str, tuple[Any, Any]]:
+    """:func:`differences` of two versions of a record (dataclasses), and a masked field
+    whose value changed where the mask hides it (a national id changed in its last five
+    digits): it is named too, shown masked on both sides, so the change is never lost."""
+    found = differences(snapshot(before), snapshot(after))
+    for name in sorted(MASKED):
+        if name not in found and getattr(before, name, None) != getattr(after, name, None):
+            masked = snapshot(after).get(name)
+            found[name] = (snapshot(before).get(name), masked)
+    return found

@@ -144,15 +144,18 @@ class AppointmentRecords:
         return found
 
     # -- one appointment: found by its ref or ``#id``, changed, deleted ---------------------
-    def appointment(self, key: str) -> Appointment | None:
+    def appointment(self, key: str, *, hold: bool = False) -> Appointment | None:
         """The appointment with ref *key*, or with id N for ``#N`` (appointments stored
-        without a ref are addressed so)."""
+        without a ref are addressed so). *hold*: keep its row until commit, so a concurrent
+        change waits and then reads this one's result (PostgreSQL; SQLite's writing
+        transactions already run one at a time)."""
         a = t.appointment
         if key.startswith("#") and key[1:].isdigit():
             condition = a.c.id == int(key[1:])
         else:
             condition = a.c.ref == key
-        found = self.conn.scalar(select(a.c.id).where(condition))
+        query = select(a.c.id).where(condition)
+        found = self.conn.scalar(query.with_for_update() if hold else query)
         if found is None:
             return None
         return self.appointments(ids=[found])[0]

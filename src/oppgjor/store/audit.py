@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,12 +40,15 @@ def record_change(
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
     action: str | None = None,
+    changed: Mapping[str, tuple[Any, Any]] | None = None,
 ) -> AuditEvent | None:
     """The event for one record's change, from snapshots (:func:`oppgjor.core.changes.snapshot`)
     of it before and after: ``created`` keeps every field after, ``deleted`` every field
     before, ``updated`` (or *action*, e.g. ``cancelled``) only the fields that differ.
     ``None`` when nothing changed. *kind* is the record's noun in the registry's English
-    singular (``series``, ``patient``, ``appointment``, ``practice``)."""
+    singular (``series``, ``patient``, ``appointment``, ``practice``). *changed*: the
+    differences when the caller knows them better than the snapshots do
+    (:func:`oppgjor.core.changes.record_differences`: a masked field changed)."""
     if before is None and after is None:
         return None
     if before is None:
@@ -55,7 +58,7 @@ def record_change(
         detail = {"before": before}
         action = action or "deleted"
     else:
-        changed = differences(before, after)
+        changed = differences(before, after) if changed is None else changed
         if not changed:
             return None
         detail = {

@@ -104,6 +104,14 @@ class Repos(AppointmentRecords):
         table = KIND_TABLES[kind]
         return set(self.conn.scalars(select(table.c.ref)))
 
+    def hold(self, kind: str, ref: str = "") -> None:
+        """Hold the row of record *ref* of *kind* (a registry key, or ``practice``) until
+        commit: a concurrent change waits, then reads what this one wrote (PostgreSQL; on
+        SQLite a writing transaction already runs alone)."""
+        table = t.practice if kind == "practice" else KIND_TABLES[kind]
+        condition = table.c.id == 1 if kind == "practice" else table.c.ref == ref
+        self.conn.execute(select(table.c.id).where(condition).with_for_update())
+
     def exists(self, kind: str, ref: str) -> bool:
         return self._id_of(KIND_TABLES[kind], ref) is not None
 

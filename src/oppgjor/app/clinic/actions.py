@@ -27,8 +27,9 @@ def save_practice(
 ) -> list[Finding]:
     """Register (or replace) the practice whole; :mod:`updates` changes single fields."""
     with db.transaction() as repos:
+        repos.hold("practice")
         stored = repos.get_practice()
-    return save_practice_record(db, stored, practice, actor=actor, clock=clock).findings
+        return save_practice_record(repos, stored, practice, actor=actor, clock=clock).findings
 
 
 def get_practice(db: Database) -> Practice:

@@ -86,7 +86,8 @@ def shown(a: Appointment) -> dict[str, Any]:
 
 
 def _get(repos: Repos, key: str) -> Appointment:
-    found = repos.appointment(key)
+    """The appointment to change, held until the change commits (no lost update)."""
+    found = repos.appointment(key, hold=True)
     if found is None:
         raise NotFound(f"Fant ikke avtale «{key}».")
     return found
@@ -120,16 +121,24 @@ def _minutes(value: str) -> int:
     return int(value)
 
 
-def _check(repos: Repos, after: Appointment) -> list[Finding]:
-    """The planner's rules on the changed appointment against the others (not itself)."""
-    assert after.id is not None
-    label = f"avtale[{key_of(after)}]"
-    misfits, _ = validation.oversized("appointments", [(label, after)])
-    ctx = validation.planner_context(repos, [after], exclude_ids=frozenset({after.id}))
-    findings = [*misfits, *planner.check_appointments([(label, after)], ctx)]
-    if any(f.blocking for f in findings):
-        raise Rejected(findings, "Avtalen ble ikke endret.")
-    return findings
+def _check(repos: Repos, before: Appointment, after: Appointment) -> list[Finding]:
+    """The planner's rules on the changed appointment against the others (not itself). Only
+    what the change brings stops it: a finding the appointment had already (its series
+    since given to another patient, say) is shown, and does not keep it from being
+    cancelled or moved."""
+    found = _findings(repos, after)
+    had = {(f.code, str(f.where)) for f in _findings(repos, before)}
+    if any(f.blocking and (f.code, str(f.where)) not in had for f in found):
+        raise Rejected(found, "Avtalen ble ikke endret.")
+    return found
+
+
+def _findings(repos: Repos, appointment: Appointment) -> list[Finding]:
+    assert appointment.id is not None
+    label = f"avtale[{key_of(appointment)}]"
+    misfits, _ = validation.oversized("appointments", [(label, appointment)])
+    ctx = validation.planner_context(repos, [appointment], exclude_ids=frozenset({appointment.id}))
+    return [*misfits, *planner.check_appointments([(label, appointment)], ctx)]
 
 
 def _change(
@@ -149,7 +158,7 @@ def _change(
         changes = differences(shown(before), shown(after))
         if not changes:
             return Changed(before, {})
-        findings = _check(repos, after)
+        findings = _check(repos, before, after)
         follow.guard_change(repos, before, after)
         repos.replace_appointment(after)
         event = record_change(

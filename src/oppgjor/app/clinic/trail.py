@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from oppgjor.app.clinic.kinds import RecordKind, Written
-from oppgjor.core.changes import fields_of, snapshot
+from oppgjor.core.changes import fields_of, record_differences, snapshot
 from oppgjor.store.audit import AuditEvent, record_change
 from oppgjor.store.repos import Repos
 
@@ -32,13 +32,13 @@ def audit_ref(kind: RecordKind, record: Any, new_id: int | None = None) -> str:
     return f"#{new_id}" if new_id is not None else ""
 
 
-def before(repos: Repos, kind: RecordKind, records: Sequence[Any]) -> dict[str, dict[str, Any]]:
-    """Snapshots of the stored records *records* will replace, by ref (kinds keyed by ref;
-    the other kinds only ever add records)."""
+def before(repos: Repos, kind: RecordKind, records: Sequence[Any]) -> dict[str, Any]:
+    """The stored records *records* will replace, by ref (kinds keyed by ref; the other
+    kinds only ever add records)."""
     if not kind.updatable or not records:
         return {}
     refs = [audit_ref(kind, r) for r in records]
-    return {audit_ref(kind, r): snapshot(r) for r in repos.records_by_ref(kind.key, refs)}
+    return {audit_ref(kind, r): r for r in repos.records_by_ref(kind.key, refs)}
 
 
 def add(
@@ -46,7 +46,7 @@ def add(
     kind: RecordKind,
     records: Sequence[Any],
     written: Written,
-    befores: dict[str, dict[str, Any]],
+    befores: dict[str, Any],
     *,
     actor: str,
     at: datetime.datetime,
@@ -65,7 +65,10 @@ def add(
             if old is None:  # created: every field, as the encoder will write it
                 created.append((ref, fields_of(record)))
                 continue
-            event = record_change(at, actor, kind.name, ref, old, snapshot(record))
+            event = record_change(
+                at, actor, kind.name, ref, snapshot(old), snapshot(record),
+                changed=record_differences(old, record),
+            )  # fmt: skip
             if event is not None:
                 chunk.append(event)
         repos.audit.add_created(at, actor, kind.name, created)

@@ -22,7 +22,7 @@ from oppgjor.clinic.adapters.record_files import RowSpec
 from oppgjor.clinic.adapters.rows import RowReader
 from oppgjor.clinic.domain import records, templates
 from oppgjor.clinic.domain.model import Practice
-from oppgjor.core.changes import differences, snapshot
+from oppgjor.core.changes import differences, record_differences, snapshot
 from oppgjor.core.clock import SYSTEM_CLOCK, Clock
 from oppgjor.core.findings import Finding, has_blocking
 from oppgjor.store import Database
@@ -82,6 +82,7 @@ def update(
     assert entry.rows is not None
     wanted = _checked_fields(entry.noun, entry.rows, changes, ref)
     with db.transaction() as repos:
+        repos.hold(entry.key, ref)  # a concurrent update waits and then starts from this one's
         stored = _stored(repos, entry, ref)
         record = changed(entry.rows, stored, wanted, entry.label(stored))
         kept: list[Finding] = []
@@ -92,7 +93,7 @@ def update(
             clock=clock,
         )  # fmt: skip
         after = _stored(repos, entry, ref)
-    done = differences(snapshot(stored), snapshot(after))
+    done = record_differences(stored, after)
     return Update(entry.name, ref, done, [*kept, *report.findings])
 
 
@@ -158,16 +159,18 @@ def set_practice(
     clock: Clock = SYSTEM_CLOCK,
 ) -> Update:
     """Register the practice, or, when it is registered, change only the fields given."""
-    with db.transaction() as repos:
-        exists = repos.get_practice() is not None
-    if exists:
-        return update_practice(db, values, actor=actor, clock=clock)
     wanted = _checked_fields("praksis", PRACTICE, values, None)
-    reader = RowReader({k: v or "" for k, v in wanted.items()}, "praksis")
-    practice = PRACTICE.build(reader)
-    if reader.findings:
-        raise Rejected(reader.findings)
-    return save_practice_record(db, None, practice, actor=actor, clock=clock)
+    with db.transaction() as repos:
+        repos.hold(PRACTICE_KIND)
+        stored = repos.get_practice()
+        if stored is not None:
+            practice = changed(PRACTICE, stored, wanted, "praksis")
+        else:
+            reader = RowReader({k: v or "" for k, v in wanted.items()}, "praksis")
+            practice = PRACTICE.build(reader)
+            if reader.findings:
+                raise Rejected(reader.findings)
+        return save_practice_record(repos, stored, practice, actor=actor, clock=clock)
 
 
 def update_practice(
@@ -180,26 +183,29 @@ def update_practice(
     """Change only the given fields of the practice (NotFound if it is not registered)."""
     wanted = _checked_fields("praksis", PRACTICE, changes, None)
     with db.transaction() as repos:
+        repos.hold(PRACTICE_KIND)  # read, check and write as one: no change of another lost
         stored = repos.get_practice()
-    if stored is None:
-        raise NotFound("Praksisen er ikke registrert ennå (oppgjor practice set).")
-    practice = changed(PRACTICE, stored, wanted, "praksis")
-    return save_practice_record(db, stored, practice, actor=actor, clock=clock)
+        if stored is None:
+            raise NotFound("Praksisen er ikke registrert ennå (oppgjor practice set).")
+        practice = changed(PRACTICE, stored, wanted, "praksis")
+        return save_practice_record(repos, stored, practice, actor=actor, clock=clock)
 
 
 def save_practice_record(
-    db: Database, stored: Practice | None, practice: Practice, *, actor: str, clock: Clock
+    repos: Repos, stored: Practice | None, practice: Practice, *, actor: str, clock: Clock
 ) -> Update:
-    """Check and write the practice (replacing *stored*), with its audit event."""
+    """Check and write the practice (replacing *stored*, read in the same transaction), with
+    its audit event."""
     checked, findings = records.check_practice(practice)
     if has_blocking(findings):
         raise Rejected(findings)
     before = snapshot(stored) if stored is not None else None
     after = snapshot(checked)
-    with db.transaction() as repos:
-        repos.save_practice(checked)
-        event = record_change(clock.now(), actor, PRACTICE_KIND, trail.PRACTICE_REF, before, after)
-        if event is not None:
-            repos.audit.add(event)
-    done = differences(before or {}, after)
+    repos.save_practice(checked)
+    done = record_differences(stored, checked) if stored is not None else differences({}, after)
+    event = record_change(
+        clock.now(), actor, PRACTICE_KIND, trail.PRACTICE_REF, before, after, changed=done
+    )
+    if event is not None:
+        repos.audit.add(event)
     return Update(PRACTICE_KIND, trail.PRACTICE_REF, done, findings)

@@ -88,6 +88,20 @@ def guard_change(repos: Repos, before: Appointment, after: Appointment | None) -
     claims = claims_of(repos, before.id)
     ref = before.ref or f"#{before.id}"
     current = live(claims)
+    if current is not None and current.settlement_id is not None:
+        # hold its settlement: a submit running now finishes first (and is seen below), or
+        # waits for this change and then finds its version changed
+        _hold(repos, current.settlement_id)
+        claims = claims_of(repos, before.id)
+        current = live(claims)
+    reported = repos.helfo.claims.reported_registrations([c.id for c in claims if c.id])
+    if reported:
+        number = next(c.number for c in claims if c.id in reported)
+        raise Conflict(
+            f"Avtale {ref} har regning {number}, der betalt egenandel er meldt til Helfo i "
+            f"oppgjør {next(iter(reported.values()))}; avtalen endres ikke i stillhet. En "
+            "korrigering av egenandelen må meldes Helfo; oppgjor gjør ikke det ennå."
+        )
     if current is not None and not is_open(current):
         raise Conflict(frozen_refusal(current, ref))
     if current is not None and was_sent(current) and not billable(after):
@@ -116,7 +130,9 @@ def follow(
     ref = (after.ref if after else None) or f"#{appointment_id}"
     current = live(claims_of(repos, appointment_id))
     if current is not None and billable(after):
-        refresh(repos, [current])
+        [now_is] = refresh(repos, [current])
+        if now_is.content != current.content and current.settlement_state is S.DRAFT:
+            return [_changed_in_draft(repos, now_is, ref, actor, now)]
         return []
     if current is not None:
         return [_leave(repos, current, ref, actor, now)]
@@ -126,6 +142,29 @@ def follow(
         if made is not None:
             return [f"Regning {made.number} er laget og venter på et oppgjør."]
     return []
+
+
+def _hold(repos: Repos, settlement_id: int) -> None:
+    store = repos.helfo.settlements
+    s = store.get(settlement_id)
+    if s is not None and not store.lock(s.id, s.version):
+        raise Conflict(aggregate.changed_by_others(s))
+
+
+def _changed_in_draft(
+    repos: Repos, claim: Claim, ref: str, actor: str, now: datetime.datetime
+) -> str:
+    """The draft holding *claim*, whose content followed its appointment, gets a new version
+    (a control made before it is no longer the last; a submit racing this one conflicts),
+    its new total and an event in its history."""
+    store = repos.helfo.settlements
+    s = store.get(claim.settlement_id or 0)
+    assert s is not None
+    total, count = aggregate.totals(repos.helfo.claims.find(settlement_id=s.id))
+    detail = f"regning {claim.number} endret: avtale {ref} er endret"
+    save(repos, s, aggregate.change(s, Action.EDIT, None, actor, now, detail, total=total,
+                                    count=count))  # fmt: skip
+    return f"Regning {claim.number} i utkast {s.id} er endret; kontroller oppgjøret på nytt."
 
 
 def _leave(repos: Repos, claim: Claim, ref: str, actor: str, now: datetime.datetime) -> str:

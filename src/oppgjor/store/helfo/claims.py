@@ -195,16 +195,29 @@ class ClaimRepository:
     def remove_unsent(self, ids: Sequence[int]) -> None:
         """Delete claims that were never submitted (their appointment no longer yields one),
         with their links to drafts, findings and unsent co-payment registrations. Their
-        numbers are not given again: the counter only moves on."""
+        numbers are not given again: the counter only moves on. A registration in a
+        submitted settlement is never deleted (the claim then stays: the database refuses)."""
         c, r = t.claim, t.copayment_registration
-        for table, column in (
-            (t.settlement_claim, t.settlement_claim.c.claim_id),
-            (t.control_finding, t.control_finding.c.claim_id),
-            (r, r.c.claim_id),
-            (c, c.c.id),
+        for table, column, only in (
+            (t.settlement_claim, t.settlement_claim.c.claim_id, None),
+            (t.control_finding, t.control_finding.c.claim_id, None),
+            (r, r.c.claim_id, r.c.settlement_id.is_(None)),
+            (c, c.c.id, None),
         ):
             for condition in one_of(self.conn, column, ids):
-                self.conn.execute(delete(table).where(condition))
+                where = condition if only is None else and_(condition, only)
+                self.conn.execute(delete(table).where(where))
+
+    def reported_registrations(self, ids: Sequence[int]) -> dict[int, int]:
+        """Of claims *ids*, those with a co-payment registration in a submitted settlement
+        (Helfo has it, or gets it): claim id -> that settlement's id."""
+        r = t.copayment_registration
+        found: dict[int, int] = {}
+        query = select(r.c.claim_id, r.c.settlement_id).where(r.c.settlement_id.is_not(None))
+        for condition in one_of(self.conn, r.c.claim_id, list(ids)):
+            for claim_id, settlement_id in self.conn.execute(query.where(condition)):
+                found[claim_id] = settlement_id
+        return found
 
     def _claims_query(self) -> Select[Any]:
         c, sc, s = t.claim, t.settlement_claim, t.settlement
