@@ -104,7 +104,29 @@ def test_a_payout_that_differs_is_a_finding_and_is_never_booked_as_income(cli, t
     assert by_account == {"1920": paid, "3100": -approved, "1500": Decimal("850.00")}
     final = js(cli("settlement", "show", sid, "--json"))
     assert final["payout_decision"] == "awaiting" and final["payout_difference"] == "850.00"
-    assert "awaiting" in final["events"][-1]["detail"]
+    assert "850,00 mindre enn godkjent: avventer Helfo" in final["events"][-1]["detail"]
+
+
+def test_a_claim_moved_out_after_the_payout_is_a_difference_to_decide(cli, tmp_path):
+    """Found in review: the payout was registered equal to the approved total, then a claim
+    was moved out (correct); booking posted the gap to income without asking."""
+    sid, receipted = _receipted(cli)
+    day = datetime.date.today().isoformat()
+    js(cli("settlement", "pay", sid, "--amount", receipted["total"], "--date", day, "--json"))
+    moved = js(cli("settlement", "show", sid, "--json"))["claims"][0]
+    assert cli("settlement", "correct", sid, "--claims", str(moved["number"])).exit_code == 0
+    refused = cli("settlement", "book", sid)
+    said = " ".join(refused.output.split())
+    assert refused.exit_code == 1, refused.output
+    assert f"{moved['refund'].replace('.', ',')} mer enn godkjent" in said
+    out = tmp_path / "bok.csv"
+    booked = cli("settlement", "book", sid, "--difference", "write-off", "--reason", "Feil",
+                 "--output", str(out))  # fmt: skip
+    assert booked.exit_code == 0, booked.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8"), delimiter=";"))
+    income = sum(Decimal(r["belop"]) for r in rows if r["konto"] == "3100")
+    assert income == -(Decimal(receipted["total"]) - Decimal(moved["refund"]))  # only accepted
+    assert sum(Decimal(r["belop"]) for r in rows) == 0
 
 
 def test_payment_and_co_payment_dates_in_the_future_are_refused(cli, today):

@@ -100,7 +100,9 @@ def _difference_line(
     if s.payout_decision == payouts.Decision.AWAITING:
         return BookingLine(
             day, accounts[RECEIVABLE_ACCOUNT], amount, s.id, None,
-            f"Utestående hos Helfo, oppgjør {s.id}",
+            f"Utestående hos Helfo, oppgjør {s.id}"
+            if amount > 0
+            else f"For mye utbetalt av Helfo, oppgjør {s.id}",
         )  # fmt: skip
     if s.payout_decision == payouts.Decision.WRITE_OFF:
         return BookingLine(
@@ -131,8 +133,9 @@ def book(
     or ``write-off`` with a *reason*) first (ADR 0017)."""
     with deciding(db, settlement_id) as (repos, s):
         aggregate.check(s, Action.BOOK, expected)
-        if s.payout_approved is None:  # paid before the approved total was kept (0006)
-            s = dataclasses.replace(s, payout_approved=_accepted_total(repos, s))
+        # what the lines book as income: the claims accepted now (a claim corrected after
+        # the payout was registered is no longer one); the decision is asked on that
+        s = dataclasses.replace(s, payout_approved=_accepted_total(repos, s))
         try:
             decision = payouts.decide(s, difference, reason)
         except payouts.DecisionRefused as exc:

@@ -118,7 +118,7 @@ def pay(
     )
     if nok(amount) != nok(accepted):
         detail += (
-            f"; godkjent sum er {format_nok(accepted)} (avvik {format_nok(amount - accepted)})"
+            f"; godkjent sum er {format_nok(accepted)} ({payouts.describe(accepted - amount)})"
         )
     return settlement.change(
         s, Action.PAY, expected, actor, now, detail, payout_amount=nok(amount), payout_date=date,
@@ -137,8 +137,10 @@ def book(
 ) -> settlement.Change:
     """Bokfør: locked for good, with the decision on a payout that differs (ADR 0017)."""
     detail = f"{lines} posteringer"
-    if decision.get("payout_decision"):
-        detail += f"; avvik {format_nok(payouts.difference(s))}: {decision['payout_decision']}"
+    chosen = decision.get("payout_decision")
+    if chosen:
+        label = payouts.DECISION_LABELS[payouts.Decision(chosen)]
+        detail += f"; {payouts.describe(payouts.difference(s))}: {label}"
         if decision.get("payout_decision_reason"):
             detail += f" ({decision['payout_decision_reason']})"
     return settlement.change(

@@ -23,7 +23,7 @@ from oppgjor.core.findings import Finding, FindingCode, Location, Severity
 from oppgjor.core.money import format_nok, nok
 from oppgjor.helfo.domain.model import Settlement
 
-__all__ = ["CODES", "PAYOUT_DIFFERS", "Decision", "decide", "difference", "findings"]
+__all__ = ["CODES", "PAYOUT_DIFFERS", "Decision", "decide", "describe", "difference", "findings"]
 
 PAYOUT_DIFFERS = FindingCode(
     "HELFO_PAYOUT_DIFFERS",
@@ -38,7 +38,7 @@ class Decision(StrEnum):
     WRITE_OFF = "write-off"  # not coming: a loss, with the reason
 
 
-DECISION_LABELS = {Decision.AWAITING: "venter på resten", Decision.WRITE_OFF: "avskrevet"}
+DECISION_LABELS = {Decision.AWAITING: "avventer Helfo", Decision.WRITE_OFF: "avskrevet"}
 
 
 class DecisionRefused(ValueError):
@@ -53,11 +53,23 @@ def difference(s: Settlement) -> Decimal:
     return nok(s.payout_approved - s.payout_amount)
 
 
+def describe(diff: Decimal) -> str:
+    """A difference (approved minus paid) in words, the same way everywhere it is shown:
+    ``avvik: 850,00 mindre enn godkjent`` (or ``mer enn``), never a bare sign."""
+    if diff >= 0:
+        return f"avvik: {format_nok(diff)} mindre enn godkjent"
+    return f"avvik: {format_nok(-diff)} mer enn godkjent"
+
+
 def _options(s: Settlement) -> str:
+    awaiting = (
+        "Helfo skylder resten; føres som fordring"
+        if difference(s) > 0
+        else "Helfo trekker det for mye utbetalte fra en senere utbetaling; føres mot fordringen"
+    )
     return (
-        f"bokfør med «oppgjor settlement book {s.id} --difference awaiting» (Helfo skylder "
-        f"resten; føres som fordring) eller «--difference write-off --reason TEKST» (føres som "
-        "tap)"
+        f"bokfør med «oppgjor settlement book {s.id} --difference awaiting» ({awaiting}) eller "
+        "«--difference write-off --reason TEKST» (føres som tap)"
     )
 
 
@@ -70,7 +82,7 @@ def findings(s: Settlement) -> list[Finding]:
     assert s.payout_amount is not None and s.payout_approved is not None
     text = (
         f"Oppgjør {s.id}: utbetalt {format_nok(s.payout_amount)}, men Helfo godkjente "
-        f"{format_nok(s.payout_approved)} (avvik {format_nok(diff)}). "
+        f"{format_nok(s.payout_approved)} ({describe(diff)}). "
     )
     if s.payout_decision:
         label = DECISION_LABELS[Decision(s.payout_decision)]
@@ -92,8 +104,8 @@ def decide(s: Settlement, decision: str | None, reason: str | None) -> dict[str,
         return {"payout_decision": None, "payout_decision_reason": None}
     if decision is None:
         raise DecisionRefused(
-            f"Oppgjør {s.id} er utbetalt med avvik {format_nok(difference(s))} mot godkjent "
-            f"sum og bokføres ikke før du avgjør avviket: {_options(s)}."
+            f"Oppgjør {s.id} er utbetalt med {describe(difference(s))} sum og bokføres ikke "
+            f"før du avgjør avviket: {_options(s)}."
         )
     try:
         chosen = Decision(decision)
