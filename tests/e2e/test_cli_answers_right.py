@@ -149,3 +149,12 @@ def test_a_quantity_over_the_daily_limit_says_so(cli):
     messages = [f["message"] for f in json.loads(made.output)["findings"]]
     limit = [m for m in messages if "FBV01" in m]
     assert limit and "har antall 2" in limit[0] and "allerede" not in limit[0]
+
+
+def test_the_same_daily_tariff_twice_on_one_appointment_says_so(cli):
+    made = cli("appointment", "create", "--practitioner-ref", "B01", "--patient-ref", "P0001",
+               "--start", "2026-11-30 07:00", "--end", "2026-11-30 07:30", "--lines",
+               "FBV01 FBV01", "--series-ref", "S001", "--json")  # fmt: skip
+    assert made.exit_code == 1
+    limit = [f["message"] for f in json.loads(made.output)["findings"] if "FBV01" in f["message"]]
+    assert limit and "står 2 ganger på avtalen" in limit[0] and "allerede" not in limit[0]

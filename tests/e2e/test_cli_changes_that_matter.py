@@ -128,3 +128,14 @@ def test_a_problem_the_appointment_already_had_does_not_stop_its_cancellation(cl
     assert other.exit_code == 0, other.output
     refused = cli("appointment", "update", "SP2", "--series-ref", "S005")
     assert refused.exit_code == 1, refused.output
+
+
+def test_an_appointment_registered_as_attended_has_its_claim_in_the_expiry_list(cli):
+    """Found trying it as a user: a claim appeared only after `claim waiting` had run."""
+    made = cli("appointment", "create", "--ref", "OLD1", "--practitioner-ref", "B02",
+               "--patient-ref", "P0002", "--start", "2026-04-21 09:00", "--end",
+               "2026-04-21 09:30", "--lines", "A2a", "--status", "attended")  # fmt: skip
+    assert made.exit_code == 0, made.output
+    listed = js(cli("claim", "expiring", "--json"))
+    [claim] = [c for c in listed if c["appointment"] == "OLD1"]
+    assert claim["expired"] is True  # treated in April: past Helfo's deadline already

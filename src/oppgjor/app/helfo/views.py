@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from oppgjor.app.errors import UseCaseError
-from oppgjor.app.helfo.claims import LOCKED
+from oppgjor.app.helfo.claims import LOCKED, sync_claims
 from oppgjor.app.helfo.settlements import load
 from oppgjor.core import workdays
 from oppgjor.core.findings import Finding
@@ -135,9 +135,16 @@ class ExpiringClaim:
     days_left: int
 
 
-def expiring(db: Database, today: datetime.date, within_days: int = 30) -> list[ExpiringClaim]:
-    """Claims not yet submitted whose deadline at Helfo is within *within_days* (or passed)."""
+def expiring(
+    db: Database,
+    today: datetime.date,
+    within_days: int = 30,
+    now: datetime.datetime | None = None,
+) -> list[ExpiringClaim]:
+    """Claims not yet submitted whose deadline at Helfo is within *within_days* (or passed);
+    an attended appointment registered since the claims were last made has its claim first."""
     with db.transaction() as repos:
+        sync_claims(repos, now or datetime.datetime.combine(today, datetime.time()))
         claims = repos.helfo.claims.find(kind=ClaimKind.CLAIM)
     result = []
     for c in claims:

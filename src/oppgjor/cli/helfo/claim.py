@@ -122,7 +122,8 @@ def expiring(
     as_json: JsonOption = False,
 ) -> None:
     with handled(as_json):
-        found = views.expiring(database(), now().date(), days)
+        at = now()
+        found = views.expiring(database(), at.date(), days, now=at)
         if as_json:
             print_json(
                 [

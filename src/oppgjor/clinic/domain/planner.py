@@ -154,14 +154,25 @@ def rule_daily_limit(items: Sequence[Item], ctx: PlannerContext) -> Iterable[Fin
             tariff = resolve_tariff(ctx, a, line.code)
             limit = tariff.max_per_patient_day if tariff else None
             if limit is not None and used[key] > limit:
-                message = (
-                    f"Takst {line.code} har antall {line.quantity}, men kan brukes høyst "
-                    f"{limit} gang(er) per pasient per dag. Sett antallet til {limit}."
-                    if line.quantity > limit
-                    else f"Takst {line.code} kan brukes {limit} gang(er) per pasient per dag, og "
-                    f"pasient «{a.patient_ref}» har den allerede {a.day:%d.%m.%Y}. Bare én "
-                    "behandler skal legge inn taksten."
-                )
+                times = f"{limit} gang" + ("er" if limit != 1 else "")
+                here = [x for x in a.lines if x.code == line.code]
+                on_this = sum(x.quantity for x in here)
+                if line.quantity > limit:
+                    message = (
+                        f"Takst {line.code} har antall {line.quantity}, men kan brukes høyst "
+                        f"{times} per pasient per dag. Sett antallet til {limit}."
+                    )
+                elif on_this > limit:
+                    message = (
+                        f"Takst {line.code} står {len(here)} ganger på avtalen, men kan brukes "
+                        f"høyst {times} per pasient per dag. Fjern den doble linjen."
+                    )
+                else:
+                    message = (
+                        f"Takst {line.code} kan brukes {times} per pasient per dag, og pasient "
+                        f"«{a.patient_ref}» har den allerede {a.day:%d.%m.%Y}. Bare én behandler "
+                        "skal legge inn taksten."
+                    )
                 yield DAILY_LIMIT(message, f"{label}.linje.{line.code}")
 
 

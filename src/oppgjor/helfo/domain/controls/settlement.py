@@ -65,14 +65,22 @@ def control_daily_limit(claims: Sequence[Claim], ctx: ControlContext) -> Iterabl
 
 
 def _over_limit(claim: Claim, code: str, quantity: int, limit: int) -> str:
-    """What is wrong: the quantity on this very claim, or the tariff already used that day."""
+    """What is wrong: the quantity on this very claim, the code twice on it, or the tariff
+    already used that day."""
+    times = f"{limit} gang" + ("er" if limit != 1 else "")
+    here = [x for x in claim.content.lines if x.code == code]
     if quantity > limit:
         return (
             f"Regning {claim.number}: takst «{code}» har antall {quantity}, men kan brukes "
-            f"høyst {limit} gang(er) per pasient per dag. Sett antallet til {limit} på avtalen."
+            f"høyst {times} per pasient per dag. Sett antallet til {limit} på avtalen."
+        )
+    if sum(x.quantity for x in here) > limit:
+        return (
+            f"Regning {claim.number}: takst «{code}» står {len(here)} ganger på regningen, men "
+            f"kan brukes høyst {times} per pasient per dag. Fjern den doble linjen fra avtalen."
         )
     return (
-        f"Regning {claim.number}: takst «{code}» kan brukes {limit} gang(er) per pasient per "
+        f"Regning {claim.number}: takst «{code}» kan brukes {times} per pasient per "
         f"dag, og er allerede brukt {claim.content.service_date:%d.%m.%Y}. Fjern taksten fra "
         "én av avtalene."
     )
