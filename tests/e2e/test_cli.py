@@ -44,6 +44,19 @@ def test_not_found_and_usage_exit_codes(cli):
     assert cli("patient", "import", "/no/such/file.csv").exit_code == 2
 
 
+def test_a_database_url_that_is_not_one_or_a_file_that_is_not_a_database(cli, tmp_path):
+    """Found trying it as a user: both ended as an unexpected error (exit 70)."""
+    typo = cli("--database", "foo", "overview")
+    assert typo.exit_code == 2 and "er ikke en database-URL" in typo.output
+    hidden = cli("--database", "postgresql:/kari:hemmelig@vert/db", "overview")
+    assert hidden.exit_code in (2, 6) and "hemmelig" not in hidden.output
+    other = tmp_path / "notat.db"
+    other.write_text("ikke en database\n")
+    wrong = cli("--database", f"sqlite:///{other}", "overview")
+    assert wrong.exit_code == 6 and "kan ikke brukes" in wrong.output
+    assert other.read_text() == "ikke en database\n"  # left as it was
+
+
 def test_series_saved_incomplete_exits_4_and_template_fills_it(cli, tmp_path):
     cli("demo", "seed", "--start", "2026-08-01")
     result = cli("series", "create", "--ref", "S900", "--patient-ref", "P0001", "--fbv", "ja")

@@ -16,6 +16,7 @@ from oppgjor.cli import crash
 from oppgjor.cli.render import err, print_findings, print_json
 from oppgjor.core.clock import SYSTEM_CLOCK
 from oppgjor.store import Database, StoreError
+from oppgjor.store.db import StoreAddress
 
 # Exit codes (also in the README); 70 (crash.UNEXPECTED) an unexpected error, 130 Ctrl-C
 OK, REJECTED, USAGE, NOT_FOUND, SAVED_WITH_BLOCKING, CONFLICT, DATABASE = 0, 1, 2, 3, 4, 5, 6
@@ -85,6 +86,9 @@ def handled(as_json: bool = False) -> Iterator[None]:
         else:
             err.print(f"[bold red]Feil:[/] {exc}")
         raise typer.Exit(exc.exit_code) from None
+    except StoreAddress as exc:
+        err.print(f"[bold red]Feil:[/] {exc}")
+        raise typer.Exit(USAGE) from None
     except StoreError as exc:
         err.print(f"[bold red]Databasefeil:[/] {exc}")
         raise typer.Exit(DATABASE) from None

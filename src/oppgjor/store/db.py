@@ -7,13 +7,21 @@ url given) points to one. Every user action runs in one :meth:`Database.transact
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
-from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DatabaseError,
+    DataError,
+    IntegrityError,
+    NoSuchModuleError,
+    OperationalError,
+)
 
 from oppgjor.core.redact import redact
 
@@ -31,6 +39,15 @@ class StoreError(RuntimeError):
 class StoreBusy(StoreError):
     """The database is busy (locked longer than the wait) or unreachable: nothing was wrong
     with what was asked, so the same action may simply be tried again."""
+
+
+class StoreAddress(StoreError):
+    """The database's url cannot be read (a typing error in --database): a usage error."""
+
+
+def _without_password(url: str) -> str:
+    """*url* as it may be shown: the user and password in it hidden, national ids masked."""
+    return redact(re.sub(r"^([A-Za-z0-9+]+:/*)[^@]*@", r"\1***@", url))
 
 
 def reason(exc: Exception) -> str:
@@ -108,7 +125,13 @@ class Database:
 
     def __init__(self, url: str | None = None, *, migrate: bool = True, **options: Any) -> None:
         self.url = resolve_url(url)
-        self.engine = make_engine(self.url, **options)
+        try:
+            self.engine = make_engine(self.url, **options)
+        except (ArgumentError, NoSuchModuleError):
+            raise StoreAddress(
+                f"«{_without_password(self.url)}» er ikke en database-URL; skriv f.eks. "
+                "sqlite:///sti/til/oppgjor.db eller postgresql://bruker@vert/database."
+            ) from None
         if migrate:
             self.migrate()
 
@@ -134,6 +157,10 @@ class Database:
         except OperationalError as exc:
             raise StoreBusy(
                 f"Får ikke kontakt med databasen {self.describe()}: {reason(exc)}"
+            ) from None
+        except DatabaseError as exc:  # e.g. a file that is not a SQLite database
+            raise StoreError(
+                f"Databasen {self.describe()} kan ikke brukes: {reason(exc)}"
             ) from None
 
     @contextmanager
