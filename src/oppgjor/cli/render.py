@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from rich.console import Console
+from rich.padding import Padding
 from rich.text import Text
 
 from oppgjor.app.clinic import records
@@ -238,19 +239,18 @@ def severity_text(severity: str) -> Text:
 
 
 def print_findings(findings: Iterable[Finding], console: Console = out) -> None:
+    """Each finding as a short block: severity, code and where on one line, the message
+    under it, and the command (or record) that fixes it on a line of its own, so a command
+    is never broken inside a word and can be copied whole."""
     findings = list(findings)
     if not findings:
         return
-    linked = any(f.link for f in findings)
-    columns = [("alvorlighet", FIXED), ("kode", TEXT), ("hvor", TEXT), ("melding", TEXT)]
-    result = table("Funn", *columns, *([("rett i", TEXT)] if linked else []))
+    console.print(Text(f"Funn ({format_count(len(findings))})", style="bold"))
     for f in findings:
         # the location and message may repeat what a file held: shown as text, never markup
-        cells: list[Text | str] = [
-            severity_text(f.severity.value),
-            f.code,
-            Text(f.location),
-            Text(f.message),
-        ]
-        result.add_row(*cells, *([Text(f.fix or f.link)] if linked else []))
-    console.print(result)
+        head = Text.assemble(severity_text(f.severity.value), "  ", f.code, "  ", f.location)
+        console.print(head)
+        console.print(Padding(Text(f.message), (0, 0, 0, 2)))
+        fix = f.fix or f.link
+        if fix:
+            console.print(Padding(Text(f"rett: {fix}", style="cyan"), (0, 0, 0, 2)))
