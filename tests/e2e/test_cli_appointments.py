@@ -291,3 +291,19 @@ def test_a_value_that_cannot_be_read_is_reported_as_json_when_asked(cli):
     assert result.exit_code == 1
     [finding] = json.loads(result.output)["findings"]
     assert finding["code"] == "IMPORT_FIELD_INVALID" and "«i morgen»" in finding["message"]
+
+
+def test_every_appointment_at_once_and_norwegian_status_words_when_created(cli):
+    """Found trying it as a user: --all (as the other lists have) was missing, and
+    `create --status møtt` was refused although `list --status møtt` was accepted."""
+    every = js(cli("appointment", "list", "--all", "--json"))
+    assert every["total"] == len(every["appointments"]) > 50 and every["limit"] is None
+    assert js(cli("appointment", "list", "--limit", "0", "--json"))["total"] == every["total"]
+    made = js(cli("appointment", "create", *NEW, "--start", "2027-01-06 09:00", "--end",
+                  "2027-01-06 09:30", "--status", "møtt", "--json"))  # fmt: skip
+    [ref] = [f["message"].split()[-1].rstrip(".") for f in made["findings"]
+             if f["code"] == "PLANNER_REF_ASSIGNED"]  # fmt: skip
+    assert _shown(cli, ref)["status"] == "attended"
+    wrong = cli("appointment", "create", *NEW, "--start", "2027-01-07 09:00", "--end",
+                "2027-01-07 09:30", "--status", "kanskje", "--json")  # fmt: skip
+    assert wrong.exit_code == 1 and "møtt" in wrong.output

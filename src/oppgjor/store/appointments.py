@@ -202,10 +202,10 @@ class AppointmentRecords:
 
     # -- a page of a filtered list, counted in the database ---------------------------------
     def appointment_page(
-        self, where: AppointmentFilter, *, limit: int, offset: int = 0
+        self, where: AppointmentFilter, *, limit: int | None, offset: int = 0
     ) -> tuple[list[Appointment], int]:
-        """The appointments matching *where*, by start: *limit* of them from *offset*, and how
-        many match in all."""
+        """The appointments matching *where*, by start: *limit* of them (None: all) from
+        *offset*, and how many match in all."""
         a = t.appointment
         total = self.conn.scalar(self._filtered(select(func.count()).select_from(a), where))
         query = self._filtered(select(a.c.id), where).order_by(a.c.start_at, a.c.id)

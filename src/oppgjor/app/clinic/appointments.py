@@ -71,7 +71,7 @@ class Page:
     appointments: list[Appointment]
     total: int
     offset: int
-    limit: int
+    limit: int | None
 
 
 def key_of(a: Appointment) -> str:
@@ -213,8 +213,10 @@ def delete(db: Database, key: str, *, actor: str, now: datetime.datetime) -> Cha
         return Changed(None, {k: (v, None) for k, v in shown(before).items() if v}, [], notes)
 
 
-def page(db: Database, where: AppointmentFilter, *, limit: int = 50, offset: int = 0) -> Page:
-    """The appointments matching *where*, by start time, *limit* from *offset*."""
+def page(
+    db: Database, where: AppointmentFilter, *, limit: int | None = 50, offset: int = 0
+) -> Page:
+    """The appointments matching *where*, by start time, *limit* (None: all) from *offset*."""
     if where.start and where.end and where.start >= where.end:
         raise UseCaseError("Fra-datoen er etter til-datoen.")
     with db.reading() as repos:

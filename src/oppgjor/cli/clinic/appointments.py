@@ -23,22 +23,12 @@ from oppgjor.cli.render import (
     row_of,
 )
 from oppgjor.clinic.adapters.rows import parse_date
-from oppgjor.clinic.domain.model import AppointmentStatus
+from oppgjor.clinic.domain.model import STATUS_WORDS, AppointmentStatus
 from oppgjor.store.appointments import AppointmentFilter
 
 Opt = typer.Option
 Ref = Annotated[str, typer.Argument(help="Avtalens nøkkel (ref), eller #id for en avtale uten.")]
 
-# the words a status may be given with, English and Norwegian
-STATUS_WORDS = {
-    **{s.value: s for s in AppointmentStatus},
-    "no-show": AppointmentStatus.NO_SHOW,
-    "møtt": AppointmentStatus.ATTENDED,
-    "ikke-møtt": AppointmentStatus.NO_SHOW,
-    "ikke møtt": AppointmentStatus.NO_SHOW,
-    "avlyst": AppointmentStatus.CANCELLED,
-    "planlagt": AppointmentStatus.PLANNED,
-}
 STATUS_LABELS = {
     AppointmentStatus.PLANNED: "planlagt",
     AppointmentStatus.ATTENDED: "møtt",
@@ -189,17 +179,19 @@ def register(group: typer.Typer) -> None:
             str | None,
             Opt(help="planlagt, møtt, ikke-møtt, avlyst (flere med komma; engelsk går også)."),
         ] = None,
-        limit: Annotated[int, Opt(min=1, max=10000, help="Høyst så mange.")] = 50,
+        limit: Annotated[int, Opt(min=0, help="Høyst så mange (0 = alle).")] = 50,
         offset: Annotated[int, Opt(min=0, help="Hopp over så mange (neste side).")] = 0,
+        all_: Annotated[bool, Opt("--all", help="Vis alle som passer.")] = False,
         as_json: JsonOption = False,
     ) -> None:
         where = _filter(patient, practitioner, from_, to, status, as_json)
         with handled(as_json):
-            page = appointments.page(database(), where, limit=limit, offset=offset)
+            wanted = None if all_ or limit == 0 else limit
+            page = appointments.page(database(), where, limit=wanted, offset=offset)
             rows = [_row(a) for a in page.appointments]
             if as_json:
                 print_json(
-                    {"total": page.total, "offset": offset, "limit": limit, "appointments": rows}
+                    {"total": page.total, "offset": offset, "limit": wanted, "appointments": rows}
                 )
                 return
             _print_page(rows, page)

@@ -10,6 +10,7 @@ from oppgjor.clinic.adapters.helfo_tariffs import as_tariff_rows
 from oppgjor.clinic.adapters.record_files import RowSpec
 from oppgjor.clinic.adapters.rows import MAX_QUANTITY, RowReader, format_lines, parse_lines
 from oppgjor.clinic.domain.model import (
+    STATUS_WORDS,
     Appointment,
     AppointmentStatus,
     Department,
@@ -280,7 +281,7 @@ def _appointment(r: RowReader) -> Appointment:
         lines=lines,
         refund_type=r.text("refund_type"),
         series_ref=r.text("series_ref"),
-        status=r.choice("status", AppointmentStatus, AppointmentStatus.PLANNED),
+        status=r.choice("status", AppointmentStatus, AppointmentStatus.PLANNED, STATUS_WORDS),
     )
 
 
@@ -294,7 +295,7 @@ APPOINTMENTS = RowSpec(
         "lines": "Takster, f.eks. «FBV01» eller «A2a*2 LE2» (eller «A2a*2;LE2»)",
         "refund_type": "Refusjonstype",
         "series_ref": "Serie",
-        "status": "planned, attended, no_show, cancelled",
+        "status": "planlagt, møtt, ikke-møtt, avlyst (eller planned, attended, no_show, cancelled)",
     },
     build=_appointment,
     key=lambda x: x.ref or "",

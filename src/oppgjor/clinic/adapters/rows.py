@@ -10,7 +10,7 @@ import datetime
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -164,14 +164,19 @@ class RowReader:
     def boolean(self, name: str) -> bool | None:
         return self._convert(name, False, parse_bool, "bruk ja eller nei")
 
-    def choice(self, name: str, enum: Any, default: Any = None) -> Any:
+    def choice(
+        self, name: str, enum: Any, default: Any = None, words: Mapping[str, Any] | None = None
+    ) -> Any:
+        """A value of *enum*, or one of its other *words* (Norwegian ones, say)."""
         value = self.text(name)
         if value is None:
             return default
+        if words is not None and value.lower() in words:
+            return words[value.lower()]
         try:
             return enum(value)
         except ValueError:
-            allowed = ", ".join(e.value for e in enum)
+            allowed = ", ".join(words or (e.value for e in enum))
             self.bad(name, value, f"må være en av {allowed}")
             return default
 

@@ -167,6 +167,18 @@ class AppointmentStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+# the words a status may be given with, in files and commands: English and Norwegian
+STATUS_WORDS: dict[str, AppointmentStatus] = {
+    **{s.value: s for s in AppointmentStatus},
+    "no-show": AppointmentStatus.NO_SHOW,
+    "møtt": AppointmentStatus.ATTENDED,
+    "ikke-møtt": AppointmentStatus.NO_SHOW,
+    "ikke møtt": AppointmentStatus.NO_SHOW,
+    "avlyst": AppointmentStatus.CANCELLED,
+    "planlagt": AppointmentStatus.PLANNED,
+}
+
+
 @dataclass(frozen=True)
 class Appointment:
     practitioner_ref: str
