@@ -95,7 +95,8 @@ def test_a_payout_that_differs_is_a_finding_and_is_never_booked_as_income(cli, t
     assert "--difference awaiting" in said and "--difference write-off --reason" in said
     assert js(cli("settlement", "show", sid, "--json"))["status"] == "Utbetalt"
     out = tmp_path / "bok.csv"
-    booked = cli("settlement", "book", sid, "--difference", "awaiting", "--output", str(out))
+    # the decision in the user's words (avvent = awaiting)
+    booked = cli("settlement", "book", sid, "--difference", "avvent", "--output", str(out))
     assert booked.exit_code == 0, booked.output
     rows = list(csv.DictReader(out.open(encoding="utf-8"), delimiter=";"))
     by_account = {}

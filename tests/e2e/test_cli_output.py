@@ -137,6 +137,24 @@ def test_an_unknown_tab_is_a_usage_error_listing_the_tabs(cli):
         assert name in result.output
 
 
+def test_a_state_as_the_list_shows_it_and_an_unknown_one_refused(cli):
+    """Found trying it as a user: `--state innsendt` listed nothing, without a word."""
+    every = js(cli("settlement", "list", "--json"))
+    drafts = [s["id"] for s in every if s["state"] == "draft"]
+    assert drafts
+    for said in ("draft", "til behandling", "Til-behandling"):
+        assert [s["id"] for s in js(cli("settlement", "list", "--state", said, "--json"))] == (
+            drafts
+        )
+    unknown = cli("settlement", "list", "--state", "kanskje")
+    assert unknown.exit_code == 2 and "innsendt (submitted)" in " ".join(unknown.output.split())
+
+
+def test_the_practice_is_shown_with_norwegian_labels(cli, narrow):
+    shown = cli("practice", "show").output
+    assert "org.nr" in shown and "org_nr" not in shown
+
+
 @pytest.mark.parametrize("flag", ["--version", "-V"])
 def test_version(cli, flag):
     result = cli(flag)

@@ -113,13 +113,17 @@ def apply_in(
     checks = [f for f in [*misfits, *findings] if (f.where.row, f.where.field) not in unread]
     report.findings = [*parse_findings, *checks]
     if any(blocks(entry, f) for f in report.findings):
-        raise Rejected(report.findings, f"Ingenting ble lagret ({report.rows} rader sjekket).")
+        raise Rejected(report.findings, f"Ingenting ble lagret ({_rows_checked(report.rows)}).")
     _check_mode(repos, entry, checked, mode)
     befores = trail.before(repos, entry, checked)
     written = entry.write(repos, checked, report.findings, now)
     report.created, report.updated, report.unchanged = written[:3]
     trail.add(repos, entry, checked, written, befores, actor=actor, at=now)
     return report
+
+
+def _rows_checked(rows: int) -> str:
+    return f"{rows} rad sjekket" if rows == 1 else f"{rows} rader sjekket"
 
 
 def _check_mode(repos: Repos, kind: RecordKind, records: Sequence[Any], mode: Mode) -> None:
@@ -182,7 +186,7 @@ def import_text(
     found = record_files.read_file(_rows(kind), text, fmt)
     findings = [*noted, *found.findings]
     if any(f.code == FILE_INVALID.code for f in findings):
-        raise Rejected(findings, f"Filen ble ikke importert ({found.rows} rader sjekket).")
+        raise Rejected(findings, f"Filen ble ikke importert ({_rows_checked(found.rows)}).")
     # rows with bad fields are checked too (every bad field is reported); never written
     items = [(f"rad {line}", record) for line, record in found.records]
     return apply(

@@ -39,7 +39,7 @@ def report_result(report: records.Report, as_json: bool, what: str) -> None:
         print_findings(report.findings)
         out.print(
             f"[green]{what}:[/] {report.created} nye, {report.updated} oppdatert, "
-            f"{report.unchanged} uendret ({report.rows} rader)."
+            f"{report.unchanged} uendret ({report.rows} rad{'er' if report.rows != 1 else ''})."
         )
     if any(f.blocking for f in report.findings):
         raise typer.Exit(SAVED_WITH_BLOCKING)

@@ -13,7 +13,7 @@ from oppgjor.app.clinic import updates
 from oppgjor.app.clinic.kinds import RecordKind
 from oppgjor.cli.common import SAVED_WITH_BLOCKING, JsonOption, database, handled, now
 from oppgjor.cli.helfo.common import User, actor_name
-from oppgjor.cli.render import out, print_changes, print_findings, print_json
+from oppgjor.cli.render import field_label, out, print_changes, print_findings, print_json
 from oppgjor.clinic.adapters.practice_row import PRACTICE
 from oppgjor.clinic.adapters.record_files import RowSpec
 from oppgjor.core.clock import FixedClock
@@ -134,4 +134,4 @@ def register_practice(group: typer.Typer) -> None:
                 print_json(practice.__dict__)
                 return
             for key, value in practice.__dict__.items():
-                out.print(f"{key:<18} {value or ''}")
+                out.print(f"{field_label(key):<18} {value or ''}", highlight=False)

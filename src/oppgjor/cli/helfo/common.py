@@ -11,7 +11,7 @@ from rich.table import Table
 
 from oppgjor.app.errors import UseCaseError
 from oppgjor.cli.layout import AMOUNT, FIXED, TEXT, say, table
-from oppgjor.cli.render import out, print_json
+from oppgjor.cli.render import format_count, out, print_json
 from oppgjor.clinic.adapters.rows import parse_date
 from oppgjor.core.money import format_nok
 from oppgjor.helfo.domain import calendar, payouts
@@ -107,6 +107,19 @@ def tab_of(value: str | None) -> str | None:
         ) from None
 
 
+def state_of(value: str | None) -> SettlementState | None:
+    """The state *value* names: its English name or the status shown (``sendt``,
+    ``Utbetalt``, ``til behandling``), any case; a usage error (exit 2) listing them."""
+    if value is None:
+        return None
+    said = value.strip().lower().replace("-", " ")
+    for state in SettlementState:
+        if said in (state.value, STATE_LABELS[state].lower()):
+            return state
+    accepted = ", ".join(f"{STATE_LABELS[s].lower()} ({s.value})" for s in SettlementState)
+    raise typer.BadParameter(f"ukjent tilstand «{value}»; velg {accepted}", param_hint="--state")
+
+
 def claim_numbers(values: list[str] | None) -> list[int]:
     result = []
     for value in values or []:
@@ -184,7 +197,11 @@ def print_settlement(s: Settlement, as_json: bool) -> None:
 def claims_table(claims: list[Claim], title: str, total: int | None = None) -> Table:
     """The claims as a table that fits 80 columns; *total* the number there are, when only
     some are shown (the title says ``50 av 301``)."""
-    count = f"{len(claims)} av {total}" if total is not None and total != len(claims) else ""
+    count = (
+        f"{format_count(len(claims))} av {format_count(total)}"
+        if total is not None and total != len(claims)
+        else ""
+    )
     result = table(
         f"{title} ({count or len(claims)})",
         ("nr", FIXED), ("status", TEXT), ("tid", FIXED), ("pasient", FIXED),

@@ -28,6 +28,7 @@ from oppgjor.cli.helfo.common import (
     settlement_dict,
     settlement_type_of,
     state_label,
+    state_of,
     tab_of,
 )
 from oppgjor.cli.layout import AMOUNT, FIXED, TEXT, table
@@ -68,14 +69,18 @@ def list_(
     ] = None,
     state: Annotated[
         str | None,
-        typer.Option(help="Bare én tilstand, f.eks. submitted: innsendt, men ikke sendt ennå."),
+        typer.Option(
+            help="Bare én tilstand: til behandling, innsendt, sendt, kvittert, utbetalt eller "
+            "bokført (også draft, submitted, sent, receipted, paid, booked)."
+        ),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
     with handled(as_json):
+        only = state_of(state)
         found = views.settlements(database(), tab_of(tab))
-        if state:
-            found = [s for s in found if s.state.value == state]
+        if only is not None:
+            found = [s for s in found if s.state is only]
         if as_json:
             print_json([settlement_dict(s) for s in found])
             return

@@ -38,6 +38,11 @@ class Decision(StrEnum):
     WRITE_OFF = "write-off"  # not coming: a loss, with the reason
 
 
+# the decisions in the user's words too
+DECISION_WORDS = {
+    "avvent": Decision.AWAITING, "avventer": Decision.AWAITING, "venter": Decision.AWAITING,
+    "avskriv": Decision.WRITE_OFF, "avskrevet": Decision.WRITE_OFF,
+}  # fmt: skip
 DECISION_LABELS = {Decision.AWAITING: "avventer Helfo", Decision.WRITE_OFF: "avskrevet"}
 
 
@@ -108,10 +113,11 @@ def decide(s: Settlement, decision: str | None, reason: str | None) -> dict[str,
             f"før du avgjør avviket: {_options(s)}."
         )
     try:
-        chosen = Decision(decision)
+        chosen = Decision(DECISION_WORDS.get(decision.strip().lower(), decision))
     except ValueError:
         raise DecisionRefused(
-            f"Ukjent valg «{decision}» for --difference; velg awaiting eller write-off."
+            f"Ukjent valg «{decision}» for --difference; velg awaiting (avvent) eller "
+            "write-off (avskriv)."
         ) from None
     text = (reason or "").strip() or None
     if chosen is Decision.WRITE_OFF and text is None:
