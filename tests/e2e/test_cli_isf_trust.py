@@ -45,11 +45,13 @@ def test_records_outside_the_year_are_findings_left_out_of_the_totals(tmp_path):
                               "P4,HF1,2019-05-01,,442,3\n")  # fmt: skip
     done = compute("--year", 2020, "--input", path, "--weights", weights(tmp_path), "--json")
     shown = json.loads(done.output)
-    assert done.exit_code == 0, done.output
+    assert done.exit_code == 4, done.output  # computed, with records left out
     assert shown["records"] == 2 and shown["findings_by_code"] == {"ISF_OUTSIDE_YEAR": 2}
     assert shown["totals"]["somatic"]["points"] == "4.000"
     human = compute("--year", 2020, "--input", path, "--weights", weights(tmp_path)).output
     assert "ISF_OUTSIDE_YEAR: 2" in human
+    # said first, before the tables (found trying it as a user: only at the end)
+    assert human.splitlines()[0].startswith("2 poster i a.csv er fra et annet år enn 2020")
 
 
 def test_a_2021_run_on_2020_activity_prices_nothing_and_says_why(tmp_path):
@@ -60,6 +62,7 @@ def test_a_2021_run_on_2020_activity_prices_nothing_and_says_why(tmp_path):
     done = compute("--year", 2021, "--input", path, "--settings", settings, "--json")
     shown = json.loads(done.output)
     assert shown["records"] == 0 and shown["findings_by_code"] == {"ISF_OUTSIDE_YEAR": 50}
+    assert done.exit_code == 4
 
 
 def test_definitions_of_another_year_give_a_warning(tmp_path):

@@ -15,6 +15,7 @@ from oppgjor.cli.common import JsonOption, handled
 from oppgjor.cli.layout import AMOUNT, FIXED, TEXT, table
 from oppgjor.cli.render import format_count, out, print_json
 from oppgjor.core.money import format_nok
+from oppgjor.isf.domain.findings import OUTSIDE_YEAR
 from oppgjor.isf.domain.prices import Area
 
 SettingsOption = Annotated[
@@ -179,10 +180,21 @@ def _progress(as_json: bool) -> Progress:
     )  # fmt: skip
 
 
+def _outside(result: Any) -> int:
+    """Records of another year than the run's: left out of the totals."""
+    return int(result.findings_by_code.get(OUTSIDE_YEAR.code, 0))
+
+
 def _print_run(year: int, input_: Path, result: Any) -> None:
+    name = input_.name
     if result.bad_rows:
-        out.print(f"[red]{len(result.bad_rows)} rader i {input_.name} kunne ikke brukes og er "
-                  "utelatt[/] (linjenummer og årsak står under tabellene).")  # fmt: skip
+        bad = format_count(len(result.bad_rows))
+        out.print(f"[red]{bad} rader i {name} kunne ikke brukes og er utelatt[/] "
+                  "(linjenummer og årsak står under tabellene).")  # fmt: skip
+    if _outside(result):
+        outside = format_count(_outside(result))
+        out.print(f"[red]{outside} poster i {name} er fra et annet år enn {year} og er holdt "
+                  f"utenfor summene[/] ({OUTSIDE_YEAR.code}).")  # fmt: skip
     for warning in result.warnings:
         out.print(f"[yellow]{warning}[/]")
     if result.synthetic_weights:
@@ -207,9 +219,10 @@ def _print_run(year: int, input_: Path, result: Any) -> None:
         codes.add_row(top.code, *name, points_text(top.points), kroner(top.kroner))
     out.print(codes)
     if result.findings:
-        out.print(f"[yellow]{result.findings} poster med funn (se kolonnen finding):[/]")
+        out.print(f"[yellow]{format_count(result.findings)} poster med funn (se kolonnen "
+                  "finding):[/]")  # fmt: skip
         for code, count in result.findings_by_code.items():
-            out.print(f"  {code}: {count}")
+            out.print(f"  {code}: {format_count(count)}")
     for line, reason in result.bad_rows[:20]:
         out.print(f"[red]linje {line}[/]: {reason}")
     if len(result.bad_rows) > 20:
@@ -270,5 +283,5 @@ def compute(
                         "top_codes": top})  # fmt: skip
         else:
             _print_run(year, input_, result)
-    if result.bad_rows:
+    if result.bad_rows or _outside(result):
         raise typer.Exit(BAD_ROWS)
