@@ -186,14 +186,14 @@ def _outside(result: Any) -> int:
 
 
 def _print_run(year: int, input_: Path, result: Any) -> None:
-    name = input_.name
+    file_name = input_.name
     if result.bad_rows:
         bad = format_count(len(result.bad_rows))
-        out.print(f"[red]{bad} rader i {name} kunne ikke brukes og er utelatt[/] "
+        out.print(f"[red]{bad} rader i {file_name} kunne ikke brukes og er utelatt[/] "
                   "(linjenummer og årsak står under tabellene).")  # fmt: skip
     if _outside(result):
         outside = format_count(_outside(result))
-        out.print(f"[red]{outside} poster i {name} er fra et annet år enn {year} og er holdt "
+        out.print(f"[red]{outside} poster i {file_name} er fra et annet år enn {year} og er holdt "
                   f"utenfor summene[/] ({OUTSIDE_YEAR.code}).")  # fmt: skip
     for warning in result.warnings:
         out.print(f"[yellow]{warning}[/]")
