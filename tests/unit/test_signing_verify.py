@@ -132,3 +132,32 @@ def test_an_expired_pinned_certificate_fails_at_a_later_time(ours, signed):
     later = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=400)
     with pytest.raises(signing.SignatureError):
         signing.verify(signed, trusted=ours[1].certificate, at=later)
+
+
+def _certificate(*attributes):
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name(list(attributes))
+    now = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    return (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name)
+        .public_key(key.public_key()).serial_number(1)
+        .not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )  # fmt: skip
+
+
+def test_the_organisation_number_of_seid_1_and_seid_2_certificates():
+    from cryptography.x509 import NameAttribute as A
+    from cryptography.x509.oid import NameOID as N
+
+    seid1 = _certificate(A(N.SERIAL_NUMBER, "974760673"), A(N.COMMON_NAME, "Klinikk"))
+    assert signing.org_nr_of(seid1) == "974760673"
+    # SEID 2: the number is the organizationIdentifier; a serialNumber may be something else
+    seid2 = _certificate(A(N.ORGANIZATION_IDENTIFIER, "NTRNO-889640782"),
+                         A(N.SERIAL_NUMBER, "UN:NO-9578-4050-127091783"))  # fmt: skip
+    assert signing.org_nr_of(seid2) == "889640782"
+    assert signing.org_nr_of(_certificate(A(N.SERIAL_NUMBER, "ABC-1"))) is None

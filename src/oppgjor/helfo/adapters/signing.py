@@ -46,14 +46,17 @@ class SignatureError(ValueError):
 
 
 def org_nr_of(cert: x509.Certificate) -> str | None:
-    """The organisation number of an enterprise certificate: the subject's serialNumber, or
-    its organizationIdentifier (``NTRNO-974760673``)."""
-    found = cert.subject.get_attributes_for_oid(NameOID.SERIAL_NUMBER)
-    if found:
-        return str(found[0].value)
+    """The organisation number of an enterprise certificate: its organizationIdentifier
+    (``NTRNO-974760673``, SEID 2), else a subject serialNumber of nine digits (SEID 1; in
+    SEID 2 the serialNumber may be another identifier, so it is not taken blindly)."""
     for attribute in cert.subject.get_attributes_for_oid(NameOID.ORGANIZATION_IDENTIFIER):
         value = str(attribute.value)
-        return value.removeprefix("NTRNO-")
+        if value.startswith("NTRNO-"):
+            return value.removeprefix("NTRNO-")
+    for attribute in cert.subject.get_attributes_for_oid(NameOID.SERIAL_NUMBER):
+        value = str(attribute.value)
+        if re.fullmatch(r"\d{9}", value):
+            return value
     return None
 
 
