@@ -11,14 +11,14 @@ from decimal import Decimal
 import pytest
 from typer.testing import CliRunner
 
+import reference
 from oppgjor.app.isf import runs
 from oppgjor.cli.main import app
-from reference import shared
 
 runner = CliRunner()
 NBSP = "\u00a0"
-NORDDRG = shared() / "reference" / "isf" / "norddrg"
-NAMES = shared() / "reference" / "isf" / "codes" / "drg_names_2022.csv"
+NORDDRG = reference.path("reference", "isf", "norddrg")
+NAMES = reference.path("reference", "isf", "codes", "drg_names_2022.csv")
 WEIGHTS = "code,system,area,weight,trim_point,day_weight,day,outpatient,surgical,name\n"
 
 
@@ -65,6 +65,7 @@ def test_a_2021_run_on_2020_activity_prices_nothing_and_says_why(tmp_path):
     assert done.exit_code == 4
 
 
+@reference.needed
 def test_definitions_of_another_year_give_a_warning(tmp_path):
     path = activity(tmp_path, "P1,HF1,2020-03-01,2020-03-02,442,1\n")
     base = ["--year", 2020, "--input", path, "--weights", weights(tmp_path)]
@@ -125,6 +126,7 @@ def test_bad_rows_give_exit_code_4_and_are_counted_first(tmp_path):
     assert "4" in runner.invoke(app, ["isf", "compute", "--help"]).output
 
 
+@reference.needed
 def test_names_are_shown_next_to_the_codes(tmp_path):
     path = activity(tmp_path, "P1,HF1,2020-03-01,2020-03-02,442,1\n")
     named = weights(tmp_path, name="Operasjoner etter skade")
@@ -144,6 +146,7 @@ def test_names_are_shown_next_to_the_codes(tmp_path):
     assert refused.exit_code == 1 and "code,text" in refused.output
 
 
+@reference.needed
 def test_numbers_as_norwegians_write_them_within_80_columns(tmp_path):
     price = runner.invoke(app, ["isf", "price", "--year", "2020", "--points", "155,11"])
     assert f"155,11 poeng = 3{NBSP}552{NBSP}639,44 kr" in price.output
