@@ -22,12 +22,12 @@ def pytest_without_material(tmp_path: Path, *args: str) -> subprocess.CompletedP
 
 
 def test_collection_does_not_fail_without_the_material(tmp_path):
-    # every test module, so a new one that reads the material at import fails here
-    found = pytest_without_material(tmp_path, "--collect-only", "-q", "tests")
+    # every test module, so a new one that reads the material at import fails here; -qq
+    # lists files and counts, not test ids (some hold the synthetic numbers they test with)
+    found = pytest_without_material(tmp_path, "--collect-only", "-qq", "tests")
     assert found.returncode == 0, found.stdout + found.stderr
-    summary = found.stdout.strip().splitlines()[-1]  # "N tests collected in 2.75s"
-    assert "collected" in summary and "error" not in summary, summary
-    assert "ERROR collecting" not in found.stdout
+    assert "ERROR" not in found.stdout and "Interrupted" not in found.stdout
+    assert "tests/e2e/test_cli_isf_trust.py: " in found.stdout  # collected, not skipped whole
 
 
 def test_the_tests_reading_the_material_skip_with_the_reason(tmp_path):
