@@ -159,18 +159,7 @@ def set_practice(
     clock: Clock = SYSTEM_CLOCK,
 ) -> Update:
     """Register the practice, or, when it is registered, change only the fields given."""
-    wanted = _checked_fields("praksis", PRACTICE, values, None)
-    with db.transaction() as repos:
-        repos.hold(PRACTICE_KIND)
-        stored = repos.get_practice()
-        if stored is not None:
-            practice = changed(PRACTICE, stored, wanted, "praksis")
-        else:
-            reader = RowReader({k: v or "" for k, v in wanted.items()}, "praksis")
-            practice = PRACTICE.build(reader)
-            if reader.findings:
-                raise Rejected(reader.findings)
-        return save_practice_record(repos, stored, practice, actor=actor, clock=clock)
+    return _write_practice(db, values, actor=actor, clock=clock, create=True)
 
 
 def update_practice(
@@ -181,13 +170,25 @@ def update_practice(
     clock: Clock = SYSTEM_CLOCK,
 ) -> Update:
     """Change only the given fields of the practice (NotFound if it is not registered)."""
-    wanted = _checked_fields("praksis", PRACTICE, changes, None)
+    return _write_practice(db, changes, actor=actor, clock=clock, create=False)
+
+
+def _write_practice(
+    db: Database, values: Mapping[str, str | None], *, actor: str, clock: Clock, create: bool
+) -> Update:
+    wanted = _checked_fields("praksis", PRACTICE, values, None)
     with db.transaction() as repos:
         repos.hold(PRACTICE_KIND)  # read, check and write as one: no change of another lost
         stored = repos.get_practice()
-        if stored is None:
+        if stored is not None:
+            practice = changed(PRACTICE, stored, wanted, "praksis")
+        elif not create:
             raise NotFound("Praksisen er ikke registrert ennå (oppgjor practice set).")
-        practice = changed(PRACTICE, stored, wanted, "praksis")
+        else:
+            reader = RowReader({k: v or "" for k, v in wanted.items()}, "praksis")
+            practice = PRACTICE.build(reader)
+            if reader.findings:
+                raise Rejected(reader.findings)
         return save_practice_record(repos, stored, practice, actor=actor, clock=clock)
 
 
