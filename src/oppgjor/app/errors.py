@@ -25,3 +25,8 @@ class NotFound(UseCaseError):
 
 class Conflict(UseCaseError):
     exit_code = 5
+
+
+class Stale(Conflict):
+    """The record changed since the caller read it (optimistic locking: the version or the
+    ETag the caller named is not the current one). Over HTTP: 412."""

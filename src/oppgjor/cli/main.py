@@ -15,6 +15,7 @@ from oppgjor.app.clinic.kinds import KINDS, RecordKind
 from oppgjor.app.errors import NotFound
 from oppgjor.app.helfo import booking
 from oppgjor.app.helfo import demo as demo_helfo
+from oppgjor.cli import access as access_commands
 from oppgjor.cli import backup as backup_commands
 from oppgjor.cli import history
 from oppgjor.cli.clinic import appointments as appointment_commands
@@ -124,6 +125,7 @@ app.add_typer(helfo_app, name="helfo")
 app.add_typer(isf_group, name="isf")
 
 backup_commands.register(app)
+access_commands.register(app)
 history.register(app)
 
 demo_app = typer.Typer(help="Syntetisk demoklinikk.", no_args_is_help=True)

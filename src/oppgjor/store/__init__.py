@@ -2,6 +2,6 @@
 
 The only package that imports SQLAlchemy and Alembic."""
 
-from oppgjor.store.db import Database, StoreBusy, StoreError, resolve_url
+from oppgjor.store.db import Database, StoreBusy, StoreDuplicate, StoreError, resolve_url
 
-__all__ = ["Database", "StoreBusy", "StoreError", "resolve_url"]
+__all__ = ["Database", "StoreBusy", "StoreDuplicate", "StoreError", "resolve_url"]

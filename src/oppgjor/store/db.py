@@ -41,6 +41,11 @@ class StoreBusy(StoreError):
     with what was asked, so the same action may simply be tried again."""
 
 
+class StoreDuplicate(StoreError):
+    """The database refused a row because one with the same key exists (a unique constraint):
+    someone else was first (two bookings of one slot, two requests with one key)."""
+
+
 class StoreAddress(StoreError):
     """The database's url cannot be read (a typing error in --database): a usage error."""
 
@@ -56,6 +61,14 @@ def reason(exc: Exception) -> str:
     orig = getattr(exc, "orig", None) or exc
     first = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
     return redact(first)
+
+
+def _is_duplicate(exc: IntegrityError) -> bool:
+    """A unique constraint refused the row (PostgreSQL's SQLSTATE 23505, SQLite's text)."""
+    orig = getattr(exc, "orig", None)
+    if getattr(orig, "sqlstate", None) == "23505":
+        return True
+    return "UNIQUE constraint failed" in str(orig)
 
 
 def default_sqlite_path() -> Path:
@@ -191,6 +204,8 @@ class Database:
             with self.engine.begin() as conn:
                 yield Repos(conn)
         except IntegrityError as exc:
+            if _is_duplicate(exc):
+                raise StoreDuplicate(f"Databasen avviste endringen: {reason(exc)}") from None
             raise StoreError(f"Databasen avviste endringen: {reason(exc)}") from None
         except DataError as exc:
             raise StoreError(f"Databasen avviste en verdi: {reason(exc)}") from None

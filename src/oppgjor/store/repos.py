@@ -26,6 +26,7 @@ from oppgjor.clinic.domain.model import (
     TreatmentSeries,
 )
 from oppgjor.store import tables as t
+from oppgjor.store.access import AccessRepository, IdempotencyRepository
 from oppgjor.store.appointments import AppointmentRecords
 from oppgjor.store.audit import AuditRepository
 from oppgjor.store.helfo import HelfoStore
@@ -70,6 +71,8 @@ class Repos(AppointmentRecords):
         self.helfo = HelfoStore(conn)
         self.outgoing = OutgoingRepository(conn)
         self.audit = AuditRepository(conn)
+        self.access = AccessRepository(conn)
+        self.idempotency = IdempotencyRepository(conn)
 
     # -- settings ------------------------------------------------------------------------
     def get_setting(self, key: str) -> str | None:

@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from oppgjor.app.errors import Conflict, UseCaseError
+from oppgjor.app.errors import Stale, UseCaseError
 from oppgjor.app.helfo.unit import create, deciding, load, racing, refusals, save
 from oppgjor.helfo.domain import answers as after_sending
 from oppgjor.helfo.domain import settlement as aggregate
@@ -52,7 +52,7 @@ def send(
     with deciding(db, settlement_id) as (repos, s):
         aggregate.check(s, Action.RESEND if resend else Action.SEND, expected)
         if not repos.helfo.settlements.lock(s.id, s.version):
-            raise Conflict(aggregate.changed_by_others(s))
+            raise Stale(aggregate.changed_by_others(s))
         content = submission(repos, s)
         result = transport.send(content)
         change = aggregate.send(

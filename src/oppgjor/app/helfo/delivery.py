@@ -22,7 +22,7 @@ from dataclasses import replace as _replace
 from pathlib import Path
 
 from oppgjor.app import outgoing
-from oppgjor.app.errors import Conflict
+from oppgjor.app.errors import Conflict, Stale
 from oppgjor.app.helfo.answers import submission
 from oppgjor.app.helfo.unit import load, refusals, save
 from oppgjor.helfo.domain import settlement as aggregate
@@ -168,7 +168,7 @@ def _prepare(
         s = load(repos, settlement_id)
         aggregate.check(s, Action.RESEND if resend else Action.SEND, None)
         if not repos.helfo.settlements.lock(s.id, s.version):
-            raise Conflict(aggregate.changed_by_others(s))
+            raise Stale(aggregate.changed_by_others(s))
         if repos.helfo.messages.sending(s.id):
             raise Conflict(f"Oppgjør {s.id} er allerede under sending.")
         content = submission(repos, s)

@@ -12,7 +12,7 @@ import dataclasses
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from oppgjor.app.errors import Conflict, NotFound, UseCaseError
+from oppgjor.app.errors import Conflict, NotFound, Stale, UseCaseError
 from oppgjor.helfo.domain import settlement as aggregate
 from oppgjor.helfo.domain.model import Settlement
 from oppgjor.helfo.domain.ports import Repositories, UnitOfWork
@@ -37,7 +37,7 @@ def deciding(db: UnitOfWork, settlement_id: int) -> Iterator[tuple[Repositories,
     with racing(db, settlement_id), db.transaction() as repos:
         s = load(repos, settlement_id)
         if not repos.helfo.settlements.lock(s.id, s.version):
-            raise Conflict(aggregate.changed_by_others(s))
+            raise Stale(aggregate.changed_by_others(s))
         yield repos, s
 
 
@@ -75,13 +75,13 @@ def refusals(
     try:
         yield
     except aggregate.StaleVersion as exc:
-        raise Conflict(str(exc)) from None
+        raise Stale(str(exc)) from None
     except (InvalidTransition, aggregate.NotReady) as exc:
         now = current() if current is not None and seen is not None else None
         if seen is not None and now is None:
             raise Conflict(deleted_by_others(seen)) from None
         if seen is not None and now is not None and now.version != seen.version:
-            raise Conflict(f"{aggregate.changed_by_others(now)} ({exc})") from None
+            raise Stale(f"{aggregate.changed_by_others(now)} ({exc})") from None
         if isinstance(exc, InvalidTransition):
             raise Conflict(str(exc)) from None
         raise UseCaseError(str(exc)) from None
@@ -96,11 +96,11 @@ def save(repos: Repositories, before: Settlement, change: Change) -> Settlement:
     store = repos.helfo.settlements
     if change.settlement is None:
         if not store.remove(before):
-            raise Conflict(aggregate.changed_by_others(before))
+            raise Stale(aggregate.changed_by_others(before))
         store.add_event(change.event)
         return before
     if not store.save(change.settlement, before.version):
-        raise Conflict(aggregate.changed_by_others(before))
+        raise Stale(aggregate.changed_by_others(before))
     store.add_event(change.event)
     return change.settlement
 

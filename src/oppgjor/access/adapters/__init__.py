@@ -1,0 +1,1 @@
+"""Access's adapters: password hashing (Argon2)."""

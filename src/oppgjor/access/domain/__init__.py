@@ -1,0 +1,1 @@
+"""The rules of access, pure: roles, permissions, scopes and who is asking."""

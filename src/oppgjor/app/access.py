@@ -1,0 +1,391 @@
+"""Use cases of access: users, booking clients, tokens, logging in and who is asking.
+
+A token or a session id is a random value handed out once; only its SHA-256 is stored, so a
+copy of the database gives no one a way in. Passwords are Argon2 hashes. Logging in is
+throttled: after :data:`MAX_FAILURES` failures for one user name (or :data:`MAX_FROM_ADDRESS`
+from one address) within :data:`WINDOW`, the next try waits until the window has passed.
+Every change to a user, client or token is an audit event naming its actor; no event holds a
+password, a hash or a token.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import re
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from oppgjor.access.adapters import passwords
+from oppgjor.access.domain.roles import (
+    CLIENT_SCOPES,
+    ROLE_WORDS,
+    SCOPES,
+    Permission,
+    Principal,
+    Role,
+    Scope,
+    allowed,
+    scopes_of,
+)
+from oppgjor.app.errors import Conflict, NotFound, UseCaseError
+from oppgjor.store import Database
+from oppgjor.store.access import ClientRow, TokenRow, UserRow
+from oppgjor.store.audit import AuditEvent
+from oppgjor.store.repos import Repos
+
+TOKEN_PREFIX = "opg_"
+SESSION_LIFETIME = datetime.timedelta(hours=12)
+TOKEN_LIFETIME = datetime.timedelta(days=90)
+MAX_TOKEN_LIFETIME = datetime.timedelta(days=366)
+WINDOW = datetime.timedelta(minutes=15)
+MAX_FAILURES = 5
+MAX_FROM_ADDRESS = 30
+_NAME = re.compile(r"[a-z0-9][a-z0-9._@-]{1,63}")
+_REF = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}")
+
+
+class Invalid(UseCaseError):
+    """A value the caller gave cannot be used (a weak password, an unknown role)."""
+
+    exit_code = 2
+
+
+class Unauthenticated(UseCaseError):
+    """No valid credentials: a wrong password, an unknown, expired or revoked token."""
+
+
+class Throttled(UseCaseError):
+    """Too many failed logins; try again after ``retry_after`` seconds."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class NewSecret:
+    """A token or session just made: the value is shown (or set as a cookie) once."""
+
+    id: int
+    value: str
+    expires_at: datetime.datetime
+
+
+def digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def role_of(text: str) -> Role:
+    words = {w: r for r, w in ROLE_WORDS.items()}
+    try:
+        return Role(text) if text in {r.value for r in Role} else words[text]
+    except KeyError:
+        known = ", ".join(r.value for r in Role)
+        raise Invalid(f"Ukjent rolle «{text}»; bruk {known}.") from None
+
+
+def _audit(repos: Repos, at: datetime.datetime, actor: str, kind: str, ref: str,
+           action: str, detail: Mapping[str, object]) -> None:  # fmt: skip
+    repos.audit.add(AuditEvent(at, actor, kind, ref, action, dict(detail)))
+
+
+# -- users --------------------------------------------------------------------------------
+
+
+def _checked_password(password: str) -> str:
+    problem = passwords.weakness(password)
+    if problem:
+        raise Invalid(problem)
+    return passwords.hash_password(password)
+
+
+def _practitioner(repos: Repos, ref: str | None) -> int | None:
+    if not ref:
+        return None
+    found = repos.access.practitioner_id(ref)
+    if found is None:
+        raise NotFound(f"Behandler {ref} finnes ikke.")
+    return found
+
+
+def create_user(
+    db: Database, username: str, *, role: Role, password: str | None, display_name: str = "",
+    practitioner_ref: str | None = None, actor: str, now: datetime.datetime,
+) -> UserRow:  # fmt: skip
+    """A new user. A practitioner's user names the practitioner record it belongs to."""
+    username = username.strip().lower()
+    if not _NAME.fullmatch(username):
+        raise Invalid("Brukernavnet må ha 2–64 tegn: små bokstaver, sifre og . _ @ - (ikke først).")
+    if role is Role.PRACTITIONER and not practitioner_ref:
+        raise Invalid(
+            "En bruker med rollen behandler må knyttes til en behandler (--practitioner)."
+        )
+    hashed = _checked_password(password) if password is not None else None
+    with db.transaction() as repos:
+        if repos.access.user(username) is not None:
+            raise Conflict(f"Brukeren {username} finnes allerede.")
+        repos.access.add_user(
+            username=username, display_name=display_name or username, role=role.value,
+            password_hash=hashed, practitioner_id=_practitioner(repos, practitioner_ref),
+            active=True, created_at=now, updated_at=now,
+        )  # fmt: skip
+        _audit(repos, now, actor, "user", username, "created",
+               {"role": role.value, "practitioner": practitioner_ref})  # fmt: skip
+        user = repos.access.user(username)
+    assert user is not None
+    return user
+
+
+def users(db: Database) -> list[UserRow]:
+    with db.reading() as repos:
+        return repos.access.users()
+
+
+def _user(repos: Repos, username: str) -> UserRow:
+    found = repos.access.user(username.strip().lower())
+    if found is None:
+        raise NotFound(f"Brukeren {username} finnes ikke.")
+    return found
+
+
+def change_user(
+    db: Database, username: str, *, role: Role | None = None, display_name: str | None = None,
+    practitioner_ref: str | None = None, active: bool | None = None, password: str | None = None,
+    actor: str, now: datetime.datetime,
+) -> UserRow:  # fmt: skip
+    """Change a user; a new password or deactivation ends the user's sessions."""
+    hashed = _checked_password(password) if password is not None else None
+    with db.transaction() as repos:
+        user = _user(repos, username)
+        values: dict[str, object] = {}
+        detail: dict[str, object] = {}
+        if role is not None and role.value != user.role:
+            values["role"], detail["role"] = role.value, [user.role, role.value]
+        if display_name is not None and display_name != user.display_name:
+            values["display_name"] = display_name
+            detail["display_name"] = [user.display_name, display_name]
+        if practitioner_ref is not None and practitioner_ref != (user.practitioner_ref or ""):
+            values["practitioner_id"] = _practitioner(repos, practitioner_ref or None)
+            detail["practitioner"] = [user.practitioner_ref, practitioner_ref or None]
+        if active is not None and active != user.active:
+            values["active"], detail["active"] = active, [user.active, active]
+        if hashed is not None:
+            values["password_hash"], detail["password"] = hashed, "endret"
+        final_role = Role(str(values.get("role", user.role)))
+        linked = values.get("practitioner_id", user.practitioner_ref)
+        if final_role is Role.PRACTITIONER and not linked:
+            raise Invalid("En bruker med rollen behandler må knyttes til en behandler.")
+        if values:
+            repos.access.change_user(user.id, updated_at=now, **values)
+            if hashed is not None or active is False:
+                repos.access.end_sessions(user.id, now)
+            _audit(repos, now, actor, "user", user.username, "updated", detail)
+        changed = repos.access.user(user.username)
+    assert changed is not None
+    return changed
+
+
+# -- booking clients ------------------------------------------------------------------------
+
+
+def create_client(
+    db: Database, ref: str, name: str, *, org_nr: str | None = None, actor: str,
+    now: datetime.datetime,
+) -> ClientRow:  # fmt: skip
+    """A booking client: an insurer's (or another outside) system that books over the API."""
+    if not _REF.fullmatch(ref):
+        raise Invalid("Kortnavnet må ha 1–32 tegn: bokstaver, sifre, _ og -.")
+    if not name.strip():
+        raise Invalid("Navnet kan ikke være tomt.")
+    if org_nr is not None and not re.fullmatch(r"\d{9}", org_nr):
+        raise Invalid("Organisasjonsnummeret må ha 9 sifre.")
+    with db.transaction() as repos:
+        if repos.access.client(ref) is not None:
+            raise Conflict(f"Bookingklienten {ref} finnes allerede.")
+        repos.access.add_client(ref=ref, name=name.strip(), org_nr=org_nr, active=True,
+                                created_at=now)  # fmt: skip
+        _audit(repos, now, actor, "booking-client", ref, "created", {"name": name.strip()})
+        client = repos.access.client(ref)
+    assert client is not None
+    return client
+
+
+def clients(db: Database) -> list[ClientRow]:
+    with db.reading() as repos:
+        return repos.access.clients()
+
+
+# -- tokens ---------------------------------------------------------------------------------
+
+
+def _new_value() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def create_token(
+    db: Database, name: str, *, username: str | None = None, client_ref: str | None = None,
+    scopes: Iterable[str], lifetime: datetime.timedelta = TOKEN_LIFETIME, actor: str,
+    now: datetime.datetime,
+) -> NewSecret:  # fmt: skip
+    """A bearer token for a user or a booking client, valid for *lifetime*."""
+    if (username is None) == (client_ref is None):
+        raise Invalid("Et token tilhører enten en bruker eller en bookingklient.")
+    try:
+        wanted = scopes_of(scopes)
+    except ValueError as exc:
+        raise Invalid(str(exc)) from None
+    if not wanted:
+        raise Invalid("Et token må ha minst ett omfang (f.eks. read).")
+    if client_ref is not None and not wanted <= CLIENT_SCOPES:
+        raise Invalid("En bookingklients token kan bare ha omfanget booking.")
+    if username is not None and Scope.BOOKING in wanted:
+        raise Invalid("Omfanget booking er for bookingklienter (oppgjor token create --client).")
+    if not datetime.timedelta(minutes=1) <= lifetime <= MAX_TOKEN_LIFETIME:
+        raise Invalid("Et token må gjelde fra ett minutt til ett år.")
+    if not name.strip() or len(name) > 100:
+        raise Invalid("Gi tokenet et navn (høyst 100 tegn).")
+    value = _new_value()
+    with db.transaction() as repos:
+        owner: dict[str, int | None] = {"user_id": None, "client_id": None}
+        if username is not None:
+            owner["user_id"] = _user(repos, username).id
+        else:
+            client = repos.access.client(client_ref or "")
+            if client is None:
+                raise NotFound(f"Bookingklienten {client_ref} finnes ikke.")
+            owner["client_id"] = client.id
+        expires = now + lifetime
+        token_id = repos.access.add_token(
+            name=name.strip(), token_hash=digest(value), prefix=value[:10],
+            scopes=" ".join(sorted(s.value for s in wanted)), created_at=now,
+            expires_at=expires, created_by=actor, **owner,
+        )  # fmt: skip
+        detail = {
+            "name": name.strip(), "owner": username or client_ref,
+            "scopes": sorted(s.value for s in wanted), "expires_at": expires.isoformat(),
+        }  # fmt: skip
+        _audit(repos, now, actor, "token", str(token_id), "created", detail)
+    return NewSecret(token_id, value, expires)
+
+
+def tokens(db: Database) -> list[TokenRow]:
+    with db.reading() as repos:
+        return repos.access.tokens()
+
+
+def revoke_token(db: Database, token_id: int, *, actor: str, now: datetime.datetime) -> TokenRow:
+    with db.transaction() as repos:
+        token = repos.access.token_by_id(token_id)
+        if token is None:
+            raise NotFound(f"Token {token_id} finnes ikke.")
+        if token.revoked_at is None:
+            repos.access.change_token(token_id, revoked_at=now)
+            _audit(repos, now, actor, "token", str(token_id), "revoked", {"name": token.name})
+        revoked = repos.access.token_by_id(token_id)
+    assert revoked is not None
+    return revoked
+
+
+# -- who is asking ----------------------------------------------------------------------------
+
+
+def _user_principal(user: UserRow, scopes: Iterable[str] | None = None,
+                    token_id: int | None = None,
+                    expires: datetime.datetime | None = None) -> Principal:  # fmt: skip
+    role = Role(user.role)
+    return Principal(
+        actor=user.username, permissions=allowed(role, scopes), role=role, user_id=user.id,
+        practitioner_ref=user.practitioner_ref, token_id=token_id, expires_at=expires,
+    )  # fmt: skip
+
+
+def from_token(db: Database, value: str, now: datetime.datetime) -> Principal:
+    """The principal a bearer token stands for; :class:`Unauthenticated` if none."""
+    refused = Unauthenticated("Ugyldig, utløpt eller tilbakekalt token.")
+    if not value.startswith(TOKEN_PREFIX) or len(value) > 200:
+        raise refused
+    with db.reading() as repos:
+        token = repos.access.token_by_hash(digest(value))
+        if token is None or token.revoked_at is not None or token.expires_at <= now:
+            raise refused
+        if token.user_id is not None:
+            user = repos.access.user_by_id(token.user_id)
+            if user is None or not user.active:
+                raise refused
+            return _user_principal(user, token.scopes, token.id, token.expires_at)
+        client = repos.access.client_by_id(token.client_id or 0)
+        if client is None or not client.active:
+            raise refused
+        permissions: set[Permission] = set()
+        for scope in scopes_of(token.scopes):
+            permissions |= SCOPES[scope] if scope in CLIENT_SCOPES else set()
+        return Principal(
+            actor=f"booking:{client.ref}", permissions=frozenset(permissions),
+            client_id=client.id, client_ref=client.ref, token_id=token.id,
+            expires_at=token.expires_at,
+        )  # fmt: skip
+
+
+def from_session(db: Database, value: str, now: datetime.datetime) -> Principal:
+    refused = Unauthenticated("Økten er utløpt; logg inn på nytt.")
+    if len(value) > 200:
+        raise refused
+    with db.reading() as repos:
+        session = repos.access.session(digest(value))
+        if session is None or session.revoked_at is not None or session.expires_at <= now:
+            raise refused
+        user = repos.access.user_by_id(session.user_id)
+        if user is None or not user.active:
+            raise refused
+        return _user_principal(user)
+
+
+def _throttle(repos: Repos, username: str, remote: str, now: datetime.datetime) -> None:
+    since = now - WINDOW
+    for count, first, limit in (
+        (*repos.access.failures(since, username=username), MAX_FAILURES),
+        (*repos.access.failures(since, remote=remote), MAX_FROM_ADDRESS),
+    ):
+        if count >= limit and first is not None:
+            wait = max(1, int((first + WINDOW - now).total_seconds()))
+            raise Throttled(
+                f"For mange mislykkede innlogginger; prøv igjen om {wait // 60 + 1} minutter.",
+                wait,
+            )
+
+
+def login(
+    db: Database, username: str, password: str, *, remote: str, now: datetime.datetime
+) -> tuple[NewSecret, UserRow]:
+    """Check the password and open a session; a failure is noted (and throttles the next)."""
+    username = username.strip().lower()[:64]
+    remote = remote[:64]
+    with db.transaction() as repos:
+        _throttle(repos, username, remote, now)
+        user = repos.access.user(username)
+    ok = passwords.verify(password, user.password_hash if user is not None else None)
+    ok = ok and user is not None and user.active
+    with db.transaction() as repos:
+        repos.access.add_attempt(username, remote, now, ok)
+        if not ok or user is None:
+            repos.access.forget_attempts(now - 4 * WINDOW)
+            refused = Unauthenticated("Feil brukernavn eller passord.")
+        else:
+            value = secrets.token_urlsafe(32)
+            expires = now + SESSION_LIFETIME
+            session_id = repos.access.add_session(
+                session_hash=digest(value), user_id=user.id, created_at=now,
+                expires_at=expires, last_seen_at=now,
+            )  # fmt: skip
+            _audit(repos, now, user.username, "user", user.username, "login", {})
+            return NewSecret(session_id, value, expires), user
+    raise refused
+
+
+def logout(db: Database, value: str, now: datetime.datetime) -> None:
+    with db.transaction() as repos:
+        session = repos.access.session(digest(value))
+        if session is not None and session.revoked_at is None:
+            repos.access.change_session(session.id, revoked_at=now)

@@ -1,0 +1,163 @@
+"""The API's ground: problems, login and its throttling, tokens and their scopes, masking."""
+
+from __future__ import annotations
+
+import datetime
+
+from oppgjor.app import access
+from tests.api.conftest import PASSWORD, World
+
+
+def test_openapi_is_served_with_norwegian_descriptions(api: World) -> None:
+    r = api.client.get("/api/v1/openapi.json")
+    assert r.status_code == 200
+    doc = r.json()
+    assert doc["info"]["title"] == "oppgjor API"
+    assert "Idempotency-Key" in doc["info"]["description"]
+    assert doc["paths"]["/api/v1/session"]["post"]["summary"] == "Logg inn"
+
+
+def test_no_credentials_is_401_as_a_problem(api: World) -> None:
+    r = api.client.get("/api/v1/me")
+    assert r.status_code == 401
+    assert r.headers["content-type"] == "application/problem+json"
+    body = r.json()
+    assert body["status"] == 401 and body["title"] == "Ikke innlogget"
+    assert "Bearer" in r.headers["www-authenticate"]
+
+
+def test_a_token_names_its_owner_and_what_it_may_do(api: World) -> None:
+    me = api.as_("settlementoffice").get("/api/v1/me").json()
+    assert me["actor"] == "settlementoffice"
+    assert me["role"] == "settlement-office"
+    assert "settlements.submit" in me["permissions"] and "admin" not in me["permissions"]
+    client = api.as_("IF").get("/api/v1/me").json()
+    assert client["actor"] == "booking:IF" and client["permissions"] == ["booking.book"]
+
+
+def test_a_token_without_the_scope_cannot_do_what_the_role_could(api: World) -> None:
+    made = access.create_token(
+        api.db, "bare lesing", username="administrator", scopes=["read"], actor="t",
+        now=api.clock.now(),
+    )  # fmt: skip
+    r = api.client.get("/api/v1/users", headers={"Authorization": f"Bearer {made.value}"})
+    assert r.status_code == 403
+    assert "admin" in r.json()["detail"]
+    assert api.as_("administrator").get("/api/v1/users").status_code == 200
+
+
+def test_expired_revoked_and_unknown_tokens_are_refused(api: World) -> None:
+    made = access.create_token(
+        api.db, "kort", username="readonly", scopes=["read"],
+        lifetime=datetime.timedelta(minutes=5), actor="t", now=api.clock.now(),
+    )  # fmt: skip
+    auth = {"Authorization": f"Bearer {made.value}"}
+    assert api.client.get("/api/v1/me", headers=auth).status_code == 200
+    api.clock = api.app.state.clock = type(api.clock)(
+        api.clock.now() + datetime.timedelta(minutes=6)
+    )
+    assert api.client.get("/api/v1/me", headers=auth).status_code == 401
+    revoked = access.create_token(api.db, "x", username="readonly", scopes=["read"], actor="t",
+                                  now=api.clock.now())  # fmt: skip
+    access.revoke_token(api.db, revoked.id, actor="t", now=api.clock.now())
+    bad = {"Authorization": f"Bearer {revoked.value}"}
+    assert api.client.get("/api/v1/me", headers=bad).status_code == 401
+    other = {"Authorization": "Bearer opg_not-a-token"}
+    assert api.client.get("/api/v1/me", headers=other).status_code == 401
+    basic = {"Authorization": "Basic a2FyaTpwYXNz"}
+    assert api.client.get("/api/v1/me", headers=basic).status_code == 401
+
+
+def test_tokens_and_passwords_are_stored_only_as_hashes(api: World) -> None:
+    with api.db.reading() as repos:
+        rows = repos.conn.exec_driver_sql("SELECT token_hash, prefix FROM api_token").all()
+        users = repos.conn.exec_driver_sql("SELECT password_hash FROM app_user").all()
+    stored = " ".join(str(v) for row in rows for v in row)
+    for token in api.tokens.values():
+        assert token not in stored
+    assert all(u[0].startswith("$argon2") and PASSWORD not in u[0] for u in users)
+
+
+def test_login_sets_a_safe_cookie_and_logout_ends_the_session(api: World) -> None:
+    r = api.client.post("/api/v1/session", json={"username": "readonly", "password": PASSWORD})
+    assert r.status_code == 200, r.text
+    cookie = r.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict")
+    assert "Secure" not in cookie  # plain http on loopback; https sets it
+    assert api.client.get("/api/v1/me").json()["actor"] == "readonly"
+    assert api.client.delete("/api/v1/session").status_code == 204
+    api.client.cookies.clear()
+    assert api.client.get("/api/v1/me").status_code == 401
+
+
+def test_logins_are_throttled_after_repeated_failures(api: World) -> None:
+    for _ in range(access.MAX_FAILURES):
+        r = api.client.post(
+            "/api/v1/session", json={"username": "readonly", "password": "feil-feil-feil"}
+        )
+        assert r.status_code == 401
+        assert r.json()["detail"] == "Feil brukernavn eller passord."
+    r = api.client.post("/api/v1/session", json={"username": "readonly", "password": PASSWORD})
+    assert r.status_code == 429
+    assert int(r.headers["retry-after"]) > 0
+    later = api.clock.now() + access.WINDOW + datetime.timedelta(seconds=1)
+    api.app.state.clock = type(api.clock)(later)
+    r = api.client.post("/api/v1/session", json={"username": "readonly", "password": PASSWORD})
+    assert r.status_code == 200
+
+
+def test_an_unknown_user_is_refused_like_a_wrong_password(api: World) -> None:
+    r = api.client.post("/api/v1/session", json={"username": "finnesikke", "password": PASSWORD})
+    assert r.status_code == 401
+    assert r.json()["detail"] == "Feil brukernavn eller passord."
+
+
+def test_bad_input_is_a_422_problem_with_findings(api: World) -> None:
+    r = api.as_("administrator").post("/api/v1/users", json={"username": "x", "role": "konge"})
+    assert r.status_code == 422
+    assert r.headers["content-type"] == "application/problem+json"
+    fields = {f["where"]["field"] for f in r.json()["findings"]}
+    assert {"username", "role", "password"} <= fields
+    assert all(f["code"] == "API_INVALID_INPUT" for f in r.json()["findings"])
+    r = api.as_("administrator").post(
+        "/api/v1/users", content=b"{not json", headers={"Content-Type": "application/json"}
+    )
+    assert r.status_code == 422
+
+
+def test_a_weak_password_is_refused_and_nothing_is_saved(api: World) -> None:
+    r = api.as_("administrator").post(
+        "/api/v1/users", json={"username": "ola", "role": "read-only", "password": "kort"}
+    )
+    assert r.status_code == 422 and "minst 10 tegn" in r.json()["detail"]
+    assert all(u.username != "ola" for u in access.users(api.db))
+
+
+def test_an_unknown_address_is_a_404_problem(api: World) -> None:
+    r = api.client.get("/api/v1/finnes-ikke")
+    assert r.status_code == 404 and r.json()["detail"] == "Ingen slik adresse i API-et."
+
+
+def test_idempotency_key_replays_the_first_answer(api: World) -> None:
+    admin = api.as_("administrator")
+    body = {"ref": "GJ", "name": "Gjensidige"}
+    first = admin.post("/api/v1/booking-clients", json=body, headers={"Idempotency-Key": "k-1"})
+    again = admin.post("/api/v1/booking-clients", json=body, headers={"Idempotency-Key": "k-1"})
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json() and again.headers["idempotent-replayed"] == "true"
+    assert [c.ref for c in access.clients(api.db)].count("GJ") == 1
+    other = admin.post("/api/v1/booking-clients", json={"ref": "X", "name": "X"},
+                       headers={"Idempotency-Key": "k-1"})  # fmt: skip
+    assert other.status_code == 422
+    # without the key, a second create is a conflict (it exists)
+    assert admin.post("/api/v1/booking-clients", json=body).status_code == 409
+
+
+def test_changes_name_their_actor_in_the_audit_trail(api: World) -> None:
+    r = api.as_("administrator").post(
+        "/api/v1/users", json={"username": "ola", "role": "read-only", "password": PASSWORD}
+    )
+    assert r.status_code == 201
+    with api.db.reading() as repos:
+        events = repos.audit.find(kind="user", ref="ola")
+    assert [(e.actor, e.action) for e in events] == [("administrator", "created")]
