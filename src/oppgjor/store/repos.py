@@ -32,6 +32,7 @@ from oppgjor.store.audit import AuditRepository
 from oppgjor.store.helfo import HelfoStore
 from oppgjor.store.inlist import one_of, rows_one_of
 from oppgjor.store.outgoing import OutgoingRepository
+from oppgjor.store.schedule import ScheduleRepository
 
 R = TypeVar("R")
 
@@ -73,6 +74,7 @@ class Repos(AppointmentRecords):
         self.audit = AuditRepository(conn)
         self.access = AccessRepository(conn)
         self.idempotency = IdempotencyRepository(conn)
+        self.schedule = ScheduleRepository(conn)
 
     # -- settings ------------------------------------------------------------------------
     def get_setting(self, key: str) -> str | None:
