@@ -11,6 +11,7 @@ from oppgjor.clinic.domain.model import AppointmentStatus
 from oppgjor.store.appointments import AppointmentFilter
 from tests.api.booking_world import MONDAY, TUESDAY, book, booking_body, open_for_booking
 from tests.api.conftest import World
+from tests.clinic_world import WORLD
 
 
 def _count(api: World, sql: str) -> int:
@@ -226,3 +227,23 @@ def test_idempotency_key_books_once(api: World) -> None:
     assert again.headers["etag"] == first.headers["etag"]
     assert _count(api, "SELECT count(*) FROM booking") == 1
     assert str(MONDAY) < first.json()["start"]
+
+
+def test_the_insurer_sees_the_patient_as_it_sent_it_never_the_clinics_record(
+    api: World,
+) -> None:
+    open_for_booking(api)
+    body = booking_body("2026-03-03T09:00")
+    body["patient"].update(national_id=WORLD["patients"]["P1"]["id_value"], first_name="Anna",
+                           last_name="Annen", birth_date="1964-11-15")  # fmt: skip
+    r = api.as_("IF").post("/api/v1/booking/bookings", json=body)
+    assert r.status_code == 201, r.text
+    assert r.json()["patient"] == {"national_id": "159164*****", "first_name": "Anna",
+                                   "last_name": "Annen", "birth_date": "1964-11-15"}  # fmt: skip
+    assert "Kari" not in r.text and "Kari" not in api.as_("IF").get(
+        "/api/v1/booking/bookings").text  # fmt: skip
+    [view] = api.as_("readonly").get("/api/v1/schedule/bookings").json()
+    assert view["patient_ref"] == "P1"  # the clinic's patient, unchanged
+    with api.db.reading() as repos:
+        [p1] = repos.patients(["P1"])
+    assert (p1.first_name, p1.last_name) == ("Kari", "Test")

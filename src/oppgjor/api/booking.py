@@ -76,6 +76,8 @@ class PatientIn(Strict):
 
 
 class PatientOut(BaseModel):
+    """Pasienten slik du sendte den (fødselsnummeret maskert)."""
+
     national_id: str = Field(description="Maskert: de seks første sifrene.")
     first_name: str
     last_name: str
@@ -113,9 +115,9 @@ class BookingOut(BaseModel):
 
     @classmethod
     def of(cls, view: BookingView) -> BookingOut:
-        b, p = view.booking, view.patient
-        patient = PatientOut(national_id=p.id_value, first_name=p.first_name,
-                             last_name=p.last_name, birth_date=p.birth_date)  # fmt: skip
+        b = view.booking
+        patient = PatientOut(national_id=view.national_id, first_name=b.first_name,
+                             last_name=b.last_name, birth_date=b.birth_date)  # fmt: skip
         return cls(id=b.id, status=b.state, service_ref=b.service_ref,
                    practitioner_ref=b.practitioner_ref, start=b.start, end=b.end,
                    case_ref=b.case_ref, patient=patient, version=b.version,

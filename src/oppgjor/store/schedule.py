@@ -219,8 +219,9 @@ class ScheduleRepository:
     def add_booking(
         self, *, client_ref: str, service_ref: str, practitioner_ref: str, patient_ref: str,
         appointment_id: int, start: datetime.datetime, end: datetime.datetime, case_ref: str,
-        now: datetime.datetime,
+        named: tuple[str, str, datetime.date], now: datetime.datetime,
     ) -> int:  # fmt: skip
+        """*named*: the patient's first and last name and birth date as the insurer sent them."""
         patient = self._ids(t.patient, [patient_ref])[patient_ref]
         row = {
             "client_id": self._ids(t.booking_client, [client_ref])[client_ref],
@@ -228,6 +229,7 @@ class ScheduleRepository:
             "practitioner_id": self.practitioner_id(practitioner_ref), "patient_id": patient,
             "appointment_id": appointment_id, "start_at": start, "end_at": end,
             "case_ref": case_ref, "status": ACTIVE, "created_at": now, "updated_at": now,
+            "first_name": named[0], "last_name": named[1], "birth_date": named[2],
         }  # fmt: skip
         return _new_id(self.conn.execute(insert(t.booking).values(**row)))
 
@@ -271,4 +273,5 @@ def _booking(r: Any) -> Booking:
         active=r["status"] == ACTIVE, version=r["version"], created_at=r["created_at"],
         updated_at=r["updated_at"], appointment_ref=r["appointment_ref"],
         appointment_status=AppointmentStatus(status) if status else None,
+        first_name=r["first_name"], last_name=r["last_name"], birth_date=r["birth_date"],
     )  # fmt: skip

@@ -57,7 +57,7 @@ class BookingView:
     """A booking and its patient as the insurer sent it (the national id masked)."""
 
     booking: Booking
-    patient: Patient
+    national_id: str  # masked
 
 
 # -- what a client may book ------------------------------------------------------------
@@ -205,6 +205,7 @@ def book(
             client_ref=client_ref, service_ref=service.ref, practitioner_ref=practitioner_ref,
             patient_ref=patient_ref, appointment_id=stored.id, start=slot.start, end=slot.end,
             case_ref=case_ref, now=now,
+            named=(who.first_name.strip(), who.last_name.strip(), who.birth_date),
         )  # fmt: skip
         made = _own(repos, client_ref, booking_id)
         audit(repos, now, actor, AUDIT_KIND, str(booking_id), None, made.booking)
@@ -228,7 +229,7 @@ def _own(repos: Repos, client_ref: str, booking_id: int, hold: bool = False) -> 
     if found is None or found.client_ref != client_ref:
         raise NotFound(f"Fant ikke bestilling {booking_id}.")
     [patient] = repos.patients([found.patient_ref])
-    return BookingView(found, records.masked("patients", patient))
+    return BookingView(found, national_id.mask(patient.id_value))
 
 
 def one(db: Database, client_ref: str, booking_id: int) -> BookingView:
@@ -242,7 +243,7 @@ def own(db: Database, client_ref: str, *, limit: int = 100, offset: int = 0
     with db.reading() as repos:
         found = repos.schedule.bookings(client_ref=client_ref, limit=limit, offset=offset)
         patients = {p.ref: p for p in repos.patients({b.patient_ref for b in found})}
-        return [BookingView(b, records.masked("patients", patients[b.patient_ref]))
+        return [BookingView(b, national_id.mask(patients[b.patient_ref].id_value))
                 for b in found]  # fmt: skip
 
 

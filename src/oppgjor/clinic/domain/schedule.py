@@ -306,7 +306,9 @@ _STATES = {
 @dataclass(frozen=True)
 class Booking:
     """An insurer's booking: the planner appointment it made, and the insurer's case (SakID).
-    *active* is False once the insurer cancelled it (or the slot was given up)."""
+    *active* is False once the insurer cancelled it (or the slot was given up). The patient's
+    name and birth date are kept as the insurer sent them: the insurer is shown those, never
+    what the clinic's record of the patient says."""
 
     id: int
     client_ref: str
@@ -321,6 +323,9 @@ class Booking:
     created_at: datetime.datetime
     updated_at: datetime.datetime
     appointment_ref: str | None = None
+    first_name: str = ""  # the patient as the insurer named them
+    last_name: str = ""
+    birth_date: datetime.date | None = None
     appointment_status: AppointmentStatus | None = None
 
     @property

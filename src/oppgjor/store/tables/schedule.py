@@ -96,6 +96,10 @@ booking = Table(
     Column("start_at", DateTime, nullable=False),
     Column("end_at", DateTime, nullable=False),
     Column("case_ref", String(32), nullable=False),
+    # the patient as the insurer named them (shown back to it, never the clinic's record)
+    Column("first_name", String(200), nullable=False),
+    Column("last_name", String(200), nullable=False),
+    Column("birth_date", Date, nullable=False),
     Column("status", String(16), nullable=False),  # active, cancelled
     Column("version", Integer, nullable=False, server_default="1"),
     Column("created_at", DateTime, nullable=False),
