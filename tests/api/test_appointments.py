@@ -4,6 +4,8 @@ If-Match, and a practitioner who sees and changes only their own (SQLite and Pos
 from __future__ import annotations
 
 from oppgjor.app.helfo import settlements
+from oppgjor.helfo.domain.model import SettlementType
+from oppgjor.helfo.domain.settlement import Selection
 from tests.api.clinic import ADMIN, with_clinic
 from tests.api.conftest import World
 
@@ -106,3 +108,18 @@ def test_an_appointment_created_twice_with_one_idempotency_key_is_one(api: World
     assert (first.status_code, second.status_code) == (201, 201)
     assert first.json()["record"]["key"] == second.json()["record"]["key"]
     assert admin.get(URL).json()["total"] == 4
+
+
+def test_a_submitted_claim_refuses_the_change_with_409(api: World) -> None:
+    admin = with_clinic(api).as_(ADMIN)
+    now = api.clock.now()
+    claim = next(c for c in settlements.waiting(api.db, now=now) if c.appointment_ref == "A3")
+    s = settlements.new(api.db, SettlementType.BKM, actor="t", now=now)
+    settlements.mark(api.db, s.id or 0, Selection(add=[claim.number]), actor="t", now=now)
+    settlements.control(api.db, s.id or 0, actor="t", now=now)
+    settlements.submit(api.db, s.id or 0, actor="t", now=now)
+    refused = admin.post(f"{URL}/A3/cancel")
+    assert refused.status_code == 409
+    assert f"oppgjor settlement unlock {s.id}" in refused.json()["detail"]
+    assert admin.delete(f"{URL}/A3").status_code == 409
+    assert admin.get(f"{URL}/A3").json()["status"] == "attended"

@@ -30,6 +30,7 @@ from oppgjor.clinic.domain.model import STATUS_WORDS, AppointmentStatus
 from oppgjor.store.appointments import AppointmentFilter
 
 KIND = "appointments"
+FIRST_DAY, LAST_DAY = datetime.date(1900, 1, 1), datetime.date(2999, 12, 31)
 STATUSES = "bruk planned, attended, no_show, cancelled (eller planlagt, møtt, ikke-møtt, avlyst)"
 TAG = "avtaler"
 SHAPES_ = SHAPES[KIND]
@@ -118,6 +119,9 @@ def list_(
     limit: int = generic.Limit,
     ctx: Ctx = READ,
 ) -> dict[str, Any]:
+    for day in (from_, to):
+        if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+            raise ApiError(422, f"Datoen {day} er utenfor {FIRST_DAY.year}–{LAST_DAY.year}.")
     if from_ and to and from_ > to:
         raise ApiError(422, f"from {from_:%d.%m.%Y} er etter to {to:%d.%m.%Y}.")
     _refuse_other(ctx, practitioner)
