@@ -64,7 +64,7 @@ class AppointmentChanged(BaseModel):
     claims: list[str] = Field(description="Hva som skjedde med regningen (bokmål).")
 
 
-def _owner(ctx: Ctx) -> str | None:
+def owner_of(ctx: Ctx) -> str | None:
     """Whose appointments the caller may see (a practitioner: their own; others: all)."""
     if not ctx.principal.own_only:
         return None
@@ -72,7 +72,7 @@ def _owner(ctx: Ctx) -> str | None:
 
 
 def _refuse_other(ctx: Ctx, practitioner_ref: Any) -> None:
-    owner = _owner(ctx)
+    owner = owner_of(ctx)
     if owner is not None and practitioner_ref is not None and practitioner_ref != owner:
         raise ApiError(403, "Som behandler kan du bare planlegge dine egne avtaler.")
 
@@ -126,7 +126,7 @@ def list_(
         raise ApiError(422, f"from {from_:%d.%m.%Y} er etter to {to:%d.%m.%Y}.")
     _refuse_other(ctx, practitioner)
     where = AppointmentFilter(
-        patient_ref=patient, practitioner_ref=_owner(ctx) or practitioner, start=_day(from_),
+        patient_ref=patient, practitioner_ref=owner_of(ctx) or practitioner, start=_day(from_),
         end=_day(to, 1), statuses=_statuses(status),
     )  # fmt: skip
     page = appointments.page(ctx.db, where, limit=limit, offset=offset)
@@ -162,7 +162,7 @@ def export_(
             operation_id="show_appointment",
             description="Avtalen, med `ETag` til bruk i `If-Match`.")  # fmt: skip
 def show(response: Response, key: str = Key, ctx: Ctx = READ) -> BaseModel:
-    found = appointments.get(ctx.db, key, owner=_owner(ctx))
+    found = appointments.get(ctx.db, key, owner=owner_of(ctx))
     generic.written(response, SHAPES_, found)
     return SHAPES_.shown(found)
 
@@ -194,7 +194,7 @@ def update(
     if not given:
         raise ApiError(422, "Oppgi minst ett felt som skal endres.")
     _refuse_other(ctx, given.get("practitioner_ref"))
-    guard = Guard(expected=if_match(request), owner=_owner(ctx))
+    guard = Guard(expected=if_match(request), owner=owner_of(ctx))
     done = appointments.update(ctx.db, key, given, actor=ctx.actor, now=ctx.now, guard=guard)
     return _changed(response, done)
 
@@ -205,7 +205,7 @@ def _add_mark(name: str, status: AppointmentStatus, summary: str) -> None:
                  description="Regningen følger avtalen. `If-Match`: 412 hvis avtalen er endret "
                  "av noen andre.")  # fmt: skip
     def mark(request: Request, response: Response, key: str = Key, ctx: Ctx = PLAN) -> Any:
-        guard = Guard(expected=if_match(request), owner=_owner(ctx))
+        guard = Guard(expected=if_match(request), owner=owner_of(ctx))
         done = appointments.mark(ctx.db, key, status, actor=ctx.actor, now=ctx.now, guard=guard)
         return _changed(response, done)
 
@@ -224,7 +224,7 @@ for _name, _status, _summary in (
                description="Nektes (409) hvis regningen er sendt inn til Helfo; en regning som "
                "ikke er sendt, slettes med avtalen.")  # fmt: skip
 def delete(request: Request, response: Response, key: str = Key, ctx: Ctx = PLAN) -> Any:
-    guard = Guard(expected=if_match(request), owner=_owner(ctx))
+    guard = Guard(expected=if_match(request), owner=owner_of(ctx))
     return _changed(response, appointments.delete(ctx.db, key, actor=ctx.actor, now=ctx.now,
                                                   guard=guard))  # fmt: skip
 
@@ -233,5 +233,5 @@ def delete(request: Request, response: Response, key: str = Key, ctx: Ctx = PLAN
             summary="Historikken til en avtale", operation_id="history_appointment",
             description="Hver endring: når, hvem, hva.")  # fmt: skip
 def history_(key: str = Key, ctx: Ctx = READ) -> list[HistoryEntry]:
-    entries = appointments.history(ctx.db, key, owner=_owner(ctx))
+    entries = appointments.history(ctx.db, key, owner=owner_of(ctx))
     return [HistoryEntry.of(e) for e in entries]

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, Field, create_model
 
 from oppgjor.access.domain.roles import Permission
+from oppgjor.api.appointments import owner_of
 from oppgjor.api.deps import Ctx, etag, if_match, needs
 from oppgjor.api.record_shapes import FORBID, SHAPES, Change, Text, changes_out
 from oppgjor.api.records import clock_of
@@ -176,7 +177,6 @@ def patient_overview(
     limit: int = Query(50, ge=1, le=1000, description="Høyst så mange avtaler."),
     ctx: Ctx = READ,
 ) -> Any:
-    owner = ctx.principal.practitioner_ref or "-" if ctx.principal.own_only else None
-    series, found = actions.patient_overview(ctx.db, ref, limit, owner=owner)
+    series, found = actions.patient_overview(ctx.db, ref, limit, owner=owner_of(ctx))
     return {"series": [SHAPES["series"].row(s) for s in series],
             "appointments": [SHAPES["appointments"].row(a) for a in found]}  # fmt: skip
