@@ -80,9 +80,13 @@ def test_a_booking_becomes_an_appointment_the_clinic_sees_at_once(api: World) ->
     assert (made["start"], made["end"]) == ("2026-03-03T09:00:00", "2026-03-03T09:30:00")
     assert made["patient"]["national_id"].endswith("*****")  # masked
     assert made["patient"]["first_name"] == "Kari"
+    listed = api.as_("readonly").get("/api/v1/appointments", params={
+        "practitioner": "B1", "from": "2026-03-03"})  # fmt: skip
+    assert listed.status_code == 200, listed.text
+    [row] = listed.json()["items"]
+    assert (row["patient_ref"], row["start"][:16]) == ("PB000001", "2026-03-03 09:00")
     where = AppointmentFilter(practitioner_ref="B1", start=datetime.datetime(2026, 3, 3))
-    page = appointments.page(api.db, where)
-    [appointment] = page.appointments
+    [appointment] = appointments.page(api.db, where).appointments
     assert appointment.status is AppointmentStatus.PLANNED
     assert appointment.series_ref is None and appointment.lines == ()
     clinic = api.as_("readonly").get("/api/v1/schedule/bookings").json()

@@ -8,7 +8,18 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 
 from oppgjor import __version__
-from oppgjor.api import admin, booking, logs, problems, schedule, session
+from oppgjor.api import (
+    admin,
+    appointments,
+    booking,
+    logs,
+    practice,
+    problems,
+    records,
+    schedule,
+    session,
+    tariffs,
+)
 from oppgjor.api.idempotency import Idempotency
 from oppgjor.core.clock import SYSTEM_CLOCK, Clock
 from oppgjor.store import Database
@@ -29,7 +40,9 @@ timebestilling for forsikringsselskaper.
 * Fødselsnumre vises maskert.
 """
 
-ROUTERS: list[APIRouter] = [session.router, admin.router, schedule.router, booking.router]
+ROUTERS: list[APIRouter] = [session.router, admin.router]
+ROUTERS += [records.router, tariffs.router, appointments.router, practice.router]
+ROUTERS += [schedule.router, booking.router]
 
 
 def create_app(db: Database | None = None, *, clock: Clock = SYSTEM_CLOCK) -> FastAPI:
