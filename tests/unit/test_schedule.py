@@ -106,7 +106,7 @@ def test_only_the_clients_named_may_book_an_active_service() -> None:
 def test_a_bookings_state_follows_its_appointment() -> None:
     def booking(active: bool, status: AppointmentStatus | None) -> s.Booking:
         return s.Booking(1, "IF", "F", "B1", "P1", at(MON, 9), at(MON, 10), "SAK", active, 1,
-                         EARLY, EARLY, "A1", status)  # fmt: skip
+                         EARLY, EARLY, "A1", appointment_status=status)  # fmt: skip
 
     assert booking(True, AppointmentStatus.PLANNED).state is s.BookingState.BOOKED
     assert booking(True, AppointmentStatus.ATTENDED).state is s.BookingState.ATTENDED
