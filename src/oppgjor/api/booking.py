@@ -22,7 +22,8 @@ from oppgjor.clinic.domain.model import Practitioner
 from oppgjor.clinic.domain.schedule import BookingState, Service, Slot
 
 router = APIRouter(prefix="/booking", tags=["timebestilling for forsikringsselskaper"],
-                   responses=PROBLEM_RESPONSES)  # fmt: skip
+                   responses=PROBLEM_RESPONSES,
+                   generate_unique_id_function=lambda route: route.name)  # fmt: skip
 BOOK = needs(Permission.BOOKING)
 
 BookingId = Annotated[int, Path(ge=1, le=2_147_483_647, description="Bestillingens id.")]
@@ -135,13 +136,13 @@ def _answer(response: Response, view: BookingView) -> BookingOut:
 
 @router.get("/practitioners", response_model=list[PractitionerOut],
             summary="Behandlere som kan bookes")  # fmt: skip
-def list_practitioners(ctx: Ctx = BOOK) -> list[PractitionerOut]:
+def list_bookable_practitioners(ctx: Ctx = BOOK) -> list[PractitionerOut]:
     return [PractitionerOut.of(p) for p in booking.practitioners(ctx.db, _client(ctx))]
 
 
 @router.get("/services", response_model=list[BookableServiceOut],
             summary="Tjenester du kan booke")  # fmt: skip
-def list_services(ctx: Ctx = BOOK) -> list[BookableServiceOut]:
+def list_services_to_book(ctx: Ctx = BOOK) -> list[BookableServiceOut]:
     return [BookableServiceOut.of(s) for s in booking.services(ctx.db, _client(ctx))]
 
 
@@ -149,7 +150,7 @@ def list_services(ctx: Ctx = BOOK) -> list[BookableServiceOut]:
             description="Ledige timer for en tjeneste i en periode (høyst 31 dager): "
             "arbeidstiden minus unntak og alle avtaler, i tjenestens varighet; aldri "
             "tider som er passert.")  # fmt: skip
-def free_slots(
+def find_free_slots(
     service: Annotated[str, Query(min_length=1, max_length=32, description="Tjenesten.")],
     from_: Annotated[Moment, Query(alias="from", description="Fra (lokal tid).")],
     to: Annotated[Moment, Query(description="Til (lokal tid), høyst 31 dager senere.")],
@@ -166,7 +167,7 @@ def free_slots(
              "fødselsdato) med forsikringsselskapets SakID. Timen blir en avtale i klinikkens "
              "planlegger med en gang. Er timen tatt, er svaret 409. Send Idempotency-Key, så "
              "gir et nytt forsøk aldri to bestillinger.")  # fmt: skip
-def create_booking(body: NewBooking, response: Response, ctx: Ctx = BOOK) -> BookingOut:
+def book_slot(body: NewBooking, response: Response, ctx: Ctx = BOOK) -> BookingOut:
     p = body.patient
     who = PatientIdentity(p.national_id, p.first_name, p.last_name, p.birth_date)
     made = booking.book(ctx.db, _client(ctx), body.service_ref, body.practitioner_ref,
@@ -176,7 +177,7 @@ def create_booking(body: NewBooking, response: Response, ctx: Ctx = BOOK) -> Boo
 
 
 @router.get("/bookings", response_model=list[BookingOut], summary="Dine bestillinger")
-def list_bookings(
+def list_own_bookings(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     ctx: Ctx = BOOK,
@@ -186,14 +187,14 @@ def list_bookings(
 
 
 @router.get("/bookings/{booking_id}", response_model=BookingOut, summary="Én bestilling")
-def get_booking(booking_id: BookingId, response: Response, ctx: Ctx = BOOK) -> BookingOut:
+def show_own_booking(booking_id: BookingId, response: Response, ctx: Ctx = BOOK) -> BookingOut:
     return _answer(response, booking.one(ctx.db, _client(ctx), booking_id))
 
 
 @router.patch("/bookings/{booking_id}", response_model=BookingOut, summary="Flytt en bestilling",
               description="Flytt til en annen ledig time (og ev. en annen behandler som gir "
               "tjenesten). Send ETag-en i If-Match.")  # fmt: skip
-def move_booking(booking_id: BookingId, body: BookingMove, request: Request,
+def move_own_booking(booking_id: BookingId, body: BookingMove, request: Request,
                  response: Response, ctx: Ctx = BOOK) -> BookingOut:  # fmt: skip
     moved = booking.move(ctx.db, _client(ctx), booking_id, body.start, body.practitioner_ref,
                          expected=expected_version(request), actor=ctx.actor,
@@ -204,7 +205,7 @@ def move_booking(booking_id: BookingId, body: BookingMove, request: Request,
 @router.post("/bookings/{booking_id}/cancel", response_model=BookingOut,
              summary="Avbestill", description="Avbestiller timen; avtalen i planleggeren "
              "avlyses. Send ETag-en i If-Match.")  # fmt: skip
-def cancel_booking(booking_id: BookingId, request: Request, response: Response,
+def cancel_own_booking(booking_id: BookingId, request: Request, response: Response,
                    ctx: Ctx = BOOK) -> BookingOut:  # fmt: skip
     cancelled = booking.cancel(ctx.db, _client(ctx), booking_id,
                                expected=expected_version(request), actor=ctx.actor,

@@ -26,7 +26,8 @@ from oppgjor.clinic.domain.schedule import (
 )
 
 router = APIRouter(prefix="/schedule", tags=["arbeidstid og timebestilling"],
-                   responses=PROBLEM_RESPONSES)  # fmt: skip
+                   responses=PROBLEM_RESPONSES,
+                   generate_unique_id_function=lambda route: route.name)  # fmt: skip
 READ = needs(Permission.SCHEDULE_READ)
 WRITE = needs(Permission.SCHEDULE_WRITE)
 
@@ -39,6 +40,11 @@ Weekday = Annotated[int, Field(ge=1, le=7, description="1 = mandag … 7 = sønd
 Minutes = Annotated[int, Field(ge=5, le=720, description="Varighet i minutter.")]
 Price = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2,
                                  description="Prisen i kroner, som tekst («850.00»).")]  # fmt: skip
+
+
+def _hhmm(t: datetime.time) -> str:
+    """A time as the clinic writes it, ``08:00`` (no zone: working hours are local)."""
+    return t.isoformat(timespec="minutes" if not (t.second or t.microsecond) else "auto")
 
 
 class Strict(BaseModel):
@@ -67,8 +73,8 @@ class HoursOut(BaseModel):
     practitioner_ref: str
     weekday: int = Field(description="1 = mandag … 7 = søndag.")
     weekday_name: str
-    start: datetime.time
-    end: datetime.time
+    start: str = Field(description="TT:MM")
+    end: str = Field(description="TT:MM")
     valid_from: datetime.date
     valid_to: datetime.date | None
     version: int
@@ -76,7 +82,7 @@ class HoursOut(BaseModel):
     @classmethod
     def of(cls, h: WeeklyHours) -> HoursOut:
         return cls(id=h.id or 0, practitioner_ref=h.practitioner_ref, weekday=h.weekday + 1,
-                   weekday_name=WEEKDAYS[h.weekday], start=h.start, end=h.end,
+                   weekday_name=WEEKDAYS[h.weekday], start=_hhmm(h.start), end=_hhmm(h.end),
                    valid_from=h.valid_from, valid_to=h.valid_to, version=h.version)  # fmt: skip
 
 
@@ -93,15 +99,17 @@ class ExceptionOut(BaseModel):
     practitioner_ref: str
     day: datetime.date
     closed: bool
-    start: datetime.time | None
-    end: datetime.time | None
+    start: str | None = Field(description="TT:MM; tom når stengt.")
+    end: str | None = Field(description="TT:MM")
     note: str
     version: int
 
     @classmethod
     def of(cls, x: HoursException) -> ExceptionOut:
+        start = None if x.start is None else _hhmm(x.start)
+        end = None if x.end is None else _hhmm(x.end)
         return cls(id=x.id or 0, practitioner_ref=x.practitioner_ref, day=x.day,
-                   closed=x.closed, start=x.start, end=x.end, note=x.note,
+                   closed=x.closed, start=start, end=end, note=x.note,
                    version=x.version)  # fmt: skip
 
 
@@ -186,7 +194,7 @@ def _set(body: BaseModel, nullable: tuple[str, ...] = ()) -> dict[str, Any]:
 
 
 @router.get("/hours", response_model=list[HoursOut], summary="Arbeidstid (ukemønster)")
-def list_hours(
+def list_working_hours(
     practitioner: Annotated[str | None, Query(max_length=32, description="Bare denne.")] = None,
     ctx: Ctx = READ,
 ) -> list[HoursOut]:
@@ -196,7 +204,7 @@ def list_hours(
 @router.post("/hours", status_code=201, response_model=HoursOut, summary="Ny arbeidstid",
              description="En linje i behandlerens ukemønster: ukedag, fra–til, gyldig fra "
              "(og til) en dato.")  # fmt: skip
-def create_hours(body: HoursIn, response: Response, ctx: Ctx = WRITE) -> HoursOut:
+def create_working_hours(body: HoursIn, response: Response, ctx: Ctx = WRITE) -> HoursOut:
     new = WeeklyHours(body.practitioner_ref, body.weekday - 1, body.start, body.end,
                       body.valid_from, body.valid_to)  # fmt: skip
     made = schedule.add_hours(ctx.db, new, actor=ctx.actor, now=ctx.now)
@@ -206,7 +214,7 @@ def create_hours(body: HoursIn, response: Response, ctx: Ctx = WRITE) -> HoursOu
 
 
 @router.get("/hours/{hours_id}", response_model=HoursOut, summary="Én arbeidstid")
-def get_hours(hours_id: Id, response: Response, ctx: Ctx = READ) -> HoursOut:
+def show_working_hours(hours_id: Id, response: Response, ctx: Ctx = READ) -> HoursOut:
     found = schedule.one_hours(ctx.db, hours_id)
     _tagged(response, found.version)
     return HoursOut.of(found)
@@ -214,7 +222,7 @@ def get_hours(hours_id: Id, response: Response, ctx: Ctx = READ) -> HoursOut:
 
 @router.patch("/hours/{hours_id}", response_model=HoursOut, summary="Endre en arbeidstid",
               description="Bare feltene som sendes, endres. Send ETag-en i If-Match.")  # fmt: skip
-def change_hours(hours_id: Id, body: HoursChange, request: Request, response: Response,
+def update_working_hours(hours_id: Id, body: HoursChange, request: Request, response: Response,
                  ctx: Ctx = WRITE) -> HoursOut:  # fmt: skip
     changes = _set(body, nullable=("valid_to",))
     if "weekday" in changes:
@@ -226,7 +234,7 @@ def change_hours(hours_id: Id, body: HoursChange, request: Request, response: Re
 
 
 @router.delete("/hours/{hours_id}", status_code=204, summary="Slett en arbeidstid")
-def delete_hours(hours_id: Id, request: Request, ctx: Ctx = WRITE) -> Response:
+def delete_working_hours(hours_id: Id, request: Request, ctx: Ctx = WRITE) -> Response:
     schedule.remove_hours(ctx.db, hours_id, expected=expected_version(request), actor=ctx.actor,
                           now=ctx.now)  # fmt: skip
     return Response(status_code=204)
@@ -236,7 +244,7 @@ def delete_hours(hours_id: Id, request: Request, ctx: Ctx = WRITE) -> Response:
 
 
 @router.get("/exceptions", response_model=list[ExceptionOut], summary="Unntak fra arbeidstiden")
-def list_exceptions(
+def list_hours_exceptions(
     practitioner: Annotated[str | None, Query(max_length=32)] = None,
     from_: Annotated[Day | None, Query(alias="from", description="Fra og med dato.")] = None,
     to: Annotated[Day | None, Query(description="Til og med dato.")] = None,
@@ -248,7 +256,7 @@ def list_exceptions(
 @router.post("/exceptions", status_code=201, response_model=ExceptionOut, summary="Nytt unntak",
              description="Andre tider én dato, eller stengt (uten start og slutt). Flere unntak "
              "samme dato legges sammen.")  # fmt: skip
-def create_exception(body: ExceptionIn, response: Response, ctx: Ctx = WRITE) -> ExceptionOut:
+def create_hours_exception(body: ExceptionIn, response: Response, ctx: Ctx = WRITE) -> ExceptionOut:
     new = HoursException(body.practitioner_ref, body.day, body.start, body.end, body.note)
     made = schedule.add_exception(ctx.db, new, actor=ctx.actor, now=ctx.now)
     response.headers["Location"] = f"/api/v1/schedule/exceptions/{made.id}"
@@ -257,7 +265,7 @@ def create_exception(body: ExceptionIn, response: Response, ctx: Ctx = WRITE) ->
 
 
 @router.delete("/exceptions/{exception_id}", status_code=204, summary="Slett et unntak")
-def delete_exception(exception_id: Id, request: Request, ctx: Ctx = WRITE) -> Response:
+def delete_hours_exception(exception_id: Id, request: Request, ctx: Ctx = WRITE) -> Response:
     schedule.remove_exception(ctx.db, exception_id, expected=expected_version(request),
                               actor=ctx.actor, now=ctx.now)  # fmt: skip
     return Response(status_code=204)
@@ -267,14 +275,14 @@ def delete_exception(exception_id: Id, request: Request, ctx: Ctx = WRITE) -> Re
 
 
 @router.get("/services", response_model=list[ServiceOut], summary="Tjenester som kan bookes")
-def list_services(ctx: Ctx = READ) -> list[ServiceOut]:
+def list_bookable_services(ctx: Ctx = READ) -> list[ServiceOut]:
     return [ServiceOut.of(s) for s in schedule.services(ctx.db)]
 
 
 @router.post("/services", status_code=201, response_model=ServiceOut, summary="Ny tjeneste",
              description="En behandling forsikringsselskaper kan booke: varighet, takst eller "
              "pris, hvem som gir den og hvilke bookingklienter som kan booke den.")  # fmt: skip
-def create_service(body: ServiceIn, response: Response, ctx: Ctx = WRITE) -> ServiceOut:
+def create_bookable_service(body: ServiceIn, response: Response, ctx: Ctx = WRITE) -> ServiceOut:
     new = Service(body.ref, body.name, body.duration_minutes, body.tariff_code, body.price,
                   frozenset(body.practitioner_refs), frozenset(body.client_refs),
                   body.active)  # fmt: skip
@@ -285,7 +293,7 @@ def create_service(body: ServiceIn, response: Response, ctx: Ctx = WRITE) -> Ser
 
 
 @router.get("/services/{ref}", response_model=ServiceOut, summary="Én tjeneste")
-def get_service(ref: Ref, response: Response, ctx: Ctx = READ) -> ServiceOut:
+def show_bookable_service(ref: Ref, response: Response, ctx: Ctx = READ) -> ServiceOut:
     found = schedule.service(ctx.db, ref)
     _tagged(response, found.version)
     return ServiceOut.of(found)
@@ -294,7 +302,7 @@ def get_service(ref: Ref, response: Response, ctx: Ctx = READ) -> ServiceOut:
 @router.patch("/services/{ref}", response_model=ServiceOut, summary="Endre en tjeneste",
               description="Bare feltene som sendes, endres; «active»: false stopper nye "
               "bestillinger. Send ETag-en i If-Match.")  # fmt: skip
-def change_service(ref: Ref, body: ServiceChange, request: Request, response: Response,
+def update_bookable_service(ref: Ref, body: ServiceChange, request: Request, response: Response,
                    ctx: Ctx = WRITE) -> ServiceOut:  # fmt: skip
     changes = _set(body, ("tariff_code", "price"))
     changed = schedule.change_service(ctx.db, ref, changes, expected=expected_version(request),
@@ -305,7 +313,7 @@ def change_service(ref: Ref, body: ServiceChange, request: Request, response: Re
 
 @router.get("/bookings", response_model=list[ClinicBookingOut],
             summary="Forsikringsselskapenes bestillinger")  # fmt: skip
-def list_bookings(
+def list_insurer_bookings(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     ctx: Ctx = READ,
