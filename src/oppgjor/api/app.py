@@ -8,7 +8,16 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 
 from oppgjor import __version__
-from oppgjor.api import admin, logs, problems, session
+from oppgjor.api import (
+    admin,
+    claims,
+    helfo,
+    logs,
+    problems,
+    session,
+    settlements,
+    settlements_after,
+)
 from oppgjor.api.idempotency import Idempotency
 from oppgjor.core.clock import SYSTEM_CLOCK, Clock
 from oppgjor.store import Database
@@ -30,6 +39,7 @@ timebestilling for forsikringsselskaper.
 """
 
 ROUTERS: list[APIRouter] = [session.router, admin.router]
+ROUTERS += [settlements.router, settlements_after.router, claims.router, helfo.router]
 
 
 def create_app(db: Database | None = None, *, clock: Clock = SYSTEM_CLOCK) -> FastAPI:

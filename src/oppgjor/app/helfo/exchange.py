@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import os
 import stat
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -187,6 +188,7 @@ def create_file(
     *,
     secret: str | None = None,
     resend: bool = False,
+    expected: int | None = None,
     actor: str,
     now: datetime.datetime,
 ) -> FileResult:
@@ -208,7 +210,7 @@ def create_file(
         lambda sub: outbox.render(sub, addressing, creds, now),
         lambda sid, msg_id: exchange.message_file_name(sid, msg_id, now),
     )
-    return _sent(db, settlement_id, channel, settings, resend, actor, now, warning)
+    return _sent(db, settlement_id, channel, settings, (resend, expected), actor, now, warning)
 
 
 def portal_file(
@@ -217,6 +219,7 @@ def portal_file(
     path: Path,
     *,
     secret: str | None = None,
+    expected: int | None = None,
     actor: str,
     now: datetime.datetime,
 ) -> FileResult:
@@ -237,7 +240,26 @@ def portal_file(
         lambda sub: outbox.render(sub, addressing, creds, now),
         lambda sid, msg_id: path.name,
     )
-    return _sent(db, settlement_id, channel, settings, False, actor, now, warning)
+    return _sent(db, settlement_id, channel, settings, (False, expected), actor, now, warning)
+
+
+def portal_download(
+    db: Database,
+    settlement_id: int,
+    *,
+    secret: str | None = None,
+    expected: int | None = None,
+    actor: str,
+    now: datetime.datetime,
+) -> tuple[FileResult, bytes]:
+    """:func:`portal_file` for a caller that takes the file away (the API): made in a private
+    temporary folder, returned as bytes, and the folder removed."""
+    with tempfile.TemporaryDirectory(prefix="oppgjor-portal-") as folder:
+        path = Path(folder) / f"oppgjor-{settlement_id}-helfo.xml"
+        result = portal_file(
+            db, settlement_id, path, secret=secret, expected=expected, actor=actor, now=now
+        )
+        return result, path.read_bytes()
 
 
 def _sent(
@@ -245,15 +267,15 @@ def _sent(
     settlement_id: int,
     channel: delivery.FileChannel,
     settings: dict[str, str | None],
-    resend: bool,
+    again: tuple[bool, int | None],  # resend, and the version the user saw
     actor: str,
     now: datetime.datetime,
     warning: str | None,
 ) -> FileResult:
     try:
         sent = delivery.send_file(
-            db, settlement_id, channel, locks=locks(settings), resend=resend,
-            mode=installation.file_mode(db), actor=actor, now=now,
+            db, settlement_id, channel, locks=locks(settings), resend=again[0],
+            mode=installation.file_mode(db), expected=again[1], actor=actor, now=now,
         )  # fmt: skip
     except xml.XmlError as exc:
         raise UseCaseError(f"Meldingen ble ikke gyldig, ingen fil laget: {exc}") from None
