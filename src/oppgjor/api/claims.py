@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from oppgjor.access.domain.roles import Permission
 from oppgjor.api.deps import Ctx, needs
-from oppgjor.api.helfo_models import MAX_ID, ClaimOut, Strict, TypeName
+from oppgjor.api.helfo_models import MAX_ID, ClaimOut, Day, Strict, TypeName
 from oppgjor.api.problems import ApiError
 from oppgjor.api.schemas import PROBLEM_RESPONSES, Page
 from oppgjor.api.settlements import TYPES
@@ -66,7 +66,7 @@ class CopaymentOut(BaseModel):
 
 
 class CopaymentPaid(Strict):
-    date: datetime.date | None = Field(None, description="Betalingsdato (standard i dag).")
+    date: Day | None = Field(None, description="Betalingsdato (standard i dag).")
 
 
 class Done(BaseModel):
@@ -84,8 +84,8 @@ class Done(BaseModel):
 def waiting(
     type: TypeName | None = None,
     practitioner: Ref = None,
-    from_: Annotated[datetime.date | None, Query(alias="from")] = None,
-    to: datetime.date | None = None,
+    from_: Annotated[Day | None, Query(alias="from", description="Behandlet fra.")] = None,
+    to: Annotated[Day | None, Query(description="Behandlet til.")] = None,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     ctx: Ctx = READ,

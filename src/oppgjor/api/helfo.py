@@ -4,13 +4,14 @@ settings, reading the inbox once, and KUHR's status of a settlement sent there."
 from __future__ import annotations
 
 import datetime
+from typing import Annotated
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
 from oppgjor.access.domain.roles import Permission
 from oppgjor.api.deps import Ctx, needs
-from oppgjor.api.helfo_models import SettlementOut, Strict, safe
+from oppgjor.api.helfo_models import Day, SettlementOut, Strict, safe
 from oppgjor.api.schemas import PROBLEM_RESPONSES, FindingOut
 from oppgjor.api.settlements import SettlementId, tagged
 from oppgjor.app.helfo import exchange, kuhr, views
@@ -124,7 +125,8 @@ class KuhrStatusOut(SettlementOut):
     description="Neste anbefalte innsendingsdag, vedtaksdagen og fridagene de neste to månedene.",
 )
 def helfo_calendar(
-    date: datetime.date | None = None, ctx: Ctx = needs(Permission.CLAIMS_READ)
+    date: Annotated[Day | None, Query(description="Fra dato (standard i dag).")] = None,
+    ctx: Ctx = needs(Permission.CLAIMS_READ),
 ) -> CalendarOut:
     view = views.helfo_calendar(date or ctx.now.date())
     return CalendarOut(

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
 
 from oppgjor.api.schemas import FindingOut
 from oppgjor.core.findings import Finding
@@ -16,11 +17,40 @@ from oppgjor.helfo.domain.model import Claim, Event, Settlement, SettlementState
 
 MAX_ID = 2_147_483_647
 
+# the clinic's wall-clock time, as stored (no offset): not an RFC 3339 date-time, so the
+# schema says a string in that shape rather than promise an offset it does not carry
+LocalTime = Annotated[
+    datetime.datetime,
+    WithJsonSchema({"type": "string", "example": "2026-03-02T10:00:00",
+                    "description": "Lokal tid i Norge (ÅÅÅÅ-MM-DDTTT:MM:SS), uten tidssone."}),
+]  # fmt: skip
+
+
+# a day the workflow can reckon with (a calendar or a deadline from it stays a date)
+Day = Annotated[datetime.date, Field(ge=datetime.date(1900, 1, 1), le=datetime.date(2199, 12, 31))]
+
+
+def _has_control(value: object) -> bool:
+    if isinstance(value, str):
+        return any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value)
+    if isinstance(value, dict):
+        return any(_has_control(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_control(v) for v in value)
+    return False
+
 
 class Strict(BaseModel):
-    """A request body: unknown fields are refused."""
+    """A request body: unknown fields and control characters (NUL, …) are refused."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_control_characters(cls, data: Any) -> Any:
+        if _has_control(data):
+            raise ValueError("teksten inneholder kontrolltegn")
+        return data
 
 
 class TypeName(StrEnum):
@@ -61,7 +91,7 @@ class SettlementOut(BaseModel):
     controlled: bool = Field(description="Kontrollert i denne versjonen.")
     transport: str | None
     transport_ref: str | None = Field(description="Meldings-id eller referanse ved sending.")
-    sent_at: datetime.datetime | None
+    sent_at: LocalTime | None
     payout_amount: str | None
     payout_date: datetime.date | None
     payout_approved: str | None = Field(description="Godkjent sum da utbetalingen kom.")
@@ -111,7 +141,7 @@ class ClaimOut(BaseModel):
     practitioner: str
     series: str | None
     appointment: str | None
-    time: datetime.datetime = Field(description="Behandlingstidspunktet.")
+    time: LocalTime = Field(description="Behandlingstidspunktet.")
     expires: datetime.date = Field(description="Foreldelsesfristen hos Helfo.")
     tariffs: list[str]
     diagnosis: str | None
@@ -155,7 +185,7 @@ class ClaimWithFindings(ClaimOut):
 class EventOut(BaseModel):
     """Én hendelse i oppgjørets historikk."""
 
-    at: datetime.datetime
+    at: LocalTime
     actor: str = Field(description="Hvem (brukeren eller tokenets eier).")
     action: str
     before: str | None

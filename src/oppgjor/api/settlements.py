@@ -4,7 +4,6 @@ version as the ETag) and answers with the settlement's new ETag."""
 
 from __future__ import annotations
 
-import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response
@@ -14,6 +13,7 @@ from oppgjor.access.domain.roles import Permission
 from oppgjor.api.deps import Ctx, etag, expected_version, needs
 from oppgjor.api.helfo_models import (
     MAX_ID,
+    Day,
     EventOut,
     RegistrationOut,
     SettlementDetailOut,
@@ -51,20 +51,20 @@ def tagged(response: Response, s: Settlement) -> SettlementOut:
 
 class NewSettlement(Strict):
     type: TypeName = Field(description="fbv (NPR BKM FBV) eller bkm.")
-    date: datetime.date | None = Field(None, description="Oppgjørsdato (standard i dag).")
+    date: Day | None = Field(None, description="Oppgjørsdato (standard i dag).")
 
 
 class Marking(Strict):
     all: bool = Field(False, description="Alle regninger som venter.")
     none: bool = Field(False, description="Fjern alle regninger.")
-    from_: datetime.date | None = Field(None, alias="from", description="Periode fra.")
-    to: datetime.date | None = Field(None, description="Periode til.")
+    from_: Day | None = Field(None, alias="from", description="Periode fra.")
+    to: Day | None = Field(None, description="Periode til.")
     add: ClaimNumbers = Field(default_factory=list, description="Regningsnumre å ta med.")
     remove: ClaimNumbers = Field(default_factory=list, description="Regningsnumre å ta ut.")
 
 
 class NewDate(Strict):
-    date: datetime.date = Field(description="Ny oppgjørsdato.")
+    date: Day = Field(description="Ny oppgjørsdato.")
 
 
 class ControlFinding(FindingOut):

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from oppgjor.access.domain.roles import Permission
 from oppgjor.api.deps import Ctx, etag, expected_version, needs
-from oppgjor.api.helfo_models import MAX_ID, SettlementOut, Strict
+from oppgjor.api.helfo_models import MAX_ID, Day, SettlementOut, Strict
 from oppgjor.api.schemas import PROBLEM_RESPONSES
 from oppgjor.api.settlements import IF_MATCH, ClaimNumbers, SettlementId, tagged
 from oppgjor.app.helfo import booking, channels, exchange, views
@@ -99,7 +99,7 @@ class PayRequest(Strict):
     amount: Decimal = Field(
         ge=0, max_digits=12, decimal_places=2, description='Utbetalt beløp, f.eks. "12345.50".'
     )
-    date: datetime.date = Field(description="Utbetalingsdatoen.")
+    date: Day = Field(description="Utbetalingsdatoen.")
     reference: str = Field("", max_length=200, description="Vedtak, konto, KID.")
 
 

@@ -70,12 +70,20 @@ def set_settings(
     return get_settings(db)
 
 
+def _is_file(path: str | Path) -> bool:
+    """Whether *path* names a file; a name no filesystem can hold (too long, a NUL) does not."""
+    try:
+        return Path(path).is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def _check_certificate(
     db: Database, path: Path, settings: dict[str, str | None], secret: str | None
 ) -> None:
     """Open the certificate being configured and refuse it if it must not sign for the
     practice; a file that is not there yet is left to :func:`missing` to report."""
-    if not path.is_file():
+    if not _is_file(path):
         return
     try:
         try:
@@ -84,6 +92,8 @@ def _check_certificate(
             cert = signing.load_certificate(path, password(settings, secret))
     except signing.CertificateError as exc:
         raise UseCaseError(str(exc)) from None
+    except OSError as exc:
+        raise UseCaseError(f"Sertifikatet {path} kan ikke leses: {exc.strerror}.") from None
     certificates.check(db, cert)
 
 
@@ -95,6 +105,18 @@ def folders(settings: dict[str, str | None]) -> exchange.Folders:
         Path(settings["archive"]) if settings["archive"] else base.archive,
         Path(settings["quarantine"]) if settings["quarantine"] else base.quarantine,
     )
+
+
+def ready(target: exchange.Folders) -> exchange.Folders:
+    """The message folders, made where missing; a folder that cannot be made is the user's
+    setting to fix, said as such."""
+    try:
+        target.ensure()
+    except OSError as exc:
+        raise UseCaseError(
+            f"Meldingsmappene kan ikke lages ({exc.strerror}); sjekk oppgjor helfo settings."
+        ) from None
+    return target
 
 
 def missing(db: Database) -> list[str]:
@@ -115,7 +137,7 @@ def missing(db: Database) -> list[str]:
                 gaps.append(label)
     if not settings["certificate"]:
         gaps.append("virksomhetssertifikat (oppgjor helfo settings --certificate FIL.p12)")
-    elif not Path(settings["certificate"]).is_file():
+    elif not _is_file(settings["certificate"]):
         gaps.append(f"virksomhetssertifikatet finnes ikke: {settings['certificate']}")
     return gaps
 
@@ -130,7 +152,7 @@ def password(settings: dict[str, str | None], given: str | None = None) -> bytes
     path = settings.get("password_file")
     if path:
         secret = Path(path)
-        if not secret.is_file():
+        if not _is_file(secret):
             raise UseCaseError(f"Passordfilen {secret} finnes ikke.")
         if stat.S_IMODE(secret.stat().st_mode) & 0o077:
             raise UseCaseError(
@@ -173,6 +195,8 @@ def _credentials(
         warning = signing.expiry_warning(creds, now)
     except signing.CertificateError as exc:
         raise UseCaseError(str(exc)) from None
+    except OSError as exc:
+        raise UseCaseError(f"Sertifikatet kan ikke leses: {exc.strerror}.") from None
     certificates.check(db, creds.certificate)
     return creds, warning
 
@@ -200,8 +224,7 @@ def create_file(
         raise UseCaseError("Fyll ut før filen kan lages: " + "; ".join(gaps) + ".")
     settings = get_settings(db)
     creds, warning = _credentials(db, settings, password(settings, secret), now)
-    target = folders(settings)
-    target.ensure()
+    target = ready(folders(settings))
     with db.transaction() as repos:
         addressing = _addressing(repos, settings)
     channel = delivery.FileChannel(

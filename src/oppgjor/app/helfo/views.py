@@ -11,7 +11,7 @@ from decimal import Decimal
 from oppgjor.app.errors import UseCaseError
 from oppgjor.app.helfo.claims import LOCKED, sync_claims
 from oppgjor.app.helfo.settlements import load
-from oppgjor.core import workdays
+from oppgjor.core import parameters, workdays
 from oppgjor.core.findings import Finding
 from oppgjor.helfo.domain import calendar
 from oppgjor.helfo.domain import payouts as payout_rules
@@ -185,6 +185,15 @@ class CalendarView:
 
 
 def helfo_calendar(today: datetime.date, months: int = 2) -> CalendarView:
+    """The calendar from *today*: refused (a use-case error) for a day Helfo's dated
+    parameters do not cover."""
+    try:
+        return _calendar(today, months)
+    except parameters.ParameterError as exc:
+        raise UseCaseError(f"Helfo-kalenderen er ikke kjent for {today:%d.%m.%Y}: {exc}.") from None
+
+
+def _calendar(today: datetime.date, months: int) -> CalendarView:
     end = today + datetime.timedelta(days=31 * months)
     submissions = calendar.recommended_submissions(today, end)
     nxt = calendar.next_submission(today)
