@@ -4,7 +4,8 @@ version as the ETag) and answers with the settlement's new ETag."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import datetime
+from typing import Annotated, TypedDict
 
 from fastapi import APIRouter, Path, Request, Response
 from pydantic import Field
@@ -42,6 +43,19 @@ IF_MATCH = (
     "Send ETag-en du fikk i `If-Match`; er oppgjøret endret av noen andre siden, blir svaret 412 "
     "og ingenting endres."
 )
+
+
+class Write(TypedDict):
+    """What every settlement action is given: the version the caller saw (``If-Match``),
+    who acts, and when."""
+
+    expected: int | None
+    actor: str
+    now: datetime.datetime
+
+
+def write(ctx: Ctx, request: Request) -> Write:
+    return Write(expected=expected_version(request), actor=ctx.actor, now=ctx.now)
 
 
 def tagged(response: Response, s: Settlement) -> SettlementOut:
@@ -162,14 +176,7 @@ def mark(
         raise ApiError(422, "Oppgi både from og to for en periode.")
     period = (body.from_, body.to) if body.from_ and body.to else None
     selection = st.Selection(body.all, body.none, period, body.add, body.remove)
-    s = st.mark(
-        ctx.db,
-        settlement_id,
-        selection,
-        expected=expected_version(request),
-        actor=ctx.actor,
-        now=ctx.now,
-    )
+    s = st.mark(ctx.db, settlement_id, selection, **write(ctx, request))
     return tagged(response, s)
 
 
@@ -186,14 +193,7 @@ def change_date(
     response: Response,
     ctx: Ctx = WRITE,
 ) -> SettlementOut:
-    s = st.change_date(
-        ctx.db,
-        settlement_id,
-        body.date,
-        expected=expected_version(request),
-        actor=ctx.actor,
-        now=ctx.now,
-    )
+    s = st.change_date(ctx.db, settlement_id, body.date, **write(ctx, request))
     return tagged(response, s)
 
 
@@ -207,9 +207,7 @@ def change_date(
 def control(
     settlement_id: SettlementId, request: Request, response: Response, ctx: Ctx = WRITE
 ) -> ControlOut:
-    report = st.control(
-        ctx.db, settlement_id, expected=expected_version(request), actor=ctx.actor, now=ctx.now
-    )
+    report = st.control(ctx.db, settlement_id, **write(ctx, request))
     numbers = report.numbers
     found = [
         ControlFinding(**safe([f])[0].model_dump(), claim=numbers.get(cid))
@@ -233,9 +231,7 @@ def control(
 def move_blocked(
     settlement_id: SettlementId, request: Request, response: Response, ctx: Ctx = WRITE
 ) -> MovedOut:
-    s, moved = st.move_blocked_out(
-        ctx.db, settlement_id, expected=expected_version(request), actor=ctx.actor, now=ctx.now
-    )
+    s, moved = st.move_blocked_out(ctx.db, settlement_id, **write(ctx, request))
     return MovedOut(**tagged(response, s).model_dump(), moved=moved)
 
 
@@ -249,9 +245,7 @@ def move_blocked(
 def submit(
     settlement_id: SettlementId, request: Request, response: Response, ctx: Ctx = SUBMIT
 ) -> SettlementOut:
-    s = st.submit(
-        ctx.db, settlement_id, expected=expected_version(request), actor=ctx.actor, now=ctx.now
-    )
+    s = st.submit(ctx.db, settlement_id, **write(ctx, request))
     return tagged(response, s)
 
 
@@ -265,9 +259,7 @@ def submit(
 def unlock(
     settlement_id: SettlementId, request: Request, response: Response, ctx: Ctx = SUBMIT
 ) -> SettlementOut:
-    s = st.unlock(
-        ctx.db, settlement_id, expected=expected_version(request), actor=ctx.actor, now=ctx.now
-    )
+    s = st.unlock(ctx.db, settlement_id, **write(ctx, request))
     return tagged(response, s)
 
 
@@ -278,7 +270,5 @@ def unlock(
     description="Bare et utkast; regningene venter igjen, urørt. " + IF_MATCH,
 )
 def delete_settlement(settlement_id: SettlementId, request: Request, ctx: Ctx = WRITE) -> Response:
-    st.delete(
-        ctx.db, settlement_id, expected=expected_version(request), actor=ctx.actor, now=ctx.now
-    )
+    st.delete(ctx.db, settlement_id, **write(ctx, request))
     return Response(status_code=204)

@@ -13,10 +13,10 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from oppgjor.access.domain.roles import Permission
-from oppgjor.api.deps import Ctx, etag, expected_version, needs
+from oppgjor.api.deps import Ctx, etag, needs
 from oppgjor.api.helfo_models import MAX_ID, Day, SettlementOut, Strict
 from oppgjor.api.schemas import PROBLEM_RESPONSES
-from oppgjor.api.settlements import IF_MATCH, ClaimNumbers, SettlementId, tagged
+from oppgjor.api.settlements import IF_MATCH, ClaimNumbers, SettlementId, tagged, write
 from oppgjor.app.helfo import booking, channels, exchange, views
 from oppgjor.app.helfo import settlements as st
 from oppgjor.helfo.domain.payouts import Decision
@@ -159,12 +159,7 @@ def sent(
     ctx: Ctx = SUBMIT,
 ) -> SettlementOut:
     s, _ = st.send(
-        ctx.db,
-        settlement_id,
-        ManualTransport(body.reference.strip()),
-        expected=expected_version(request),
-        actor=ctx.actor,
-        now=ctx.now,
+        ctx.db, settlement_id, ManualTransport(body.reference.strip()), **write(ctx, request)
     )
     return tagged(response, s)
 
@@ -189,9 +184,7 @@ def send(
         settlement_id,
         secret=body.certificate_password,
         resend=body.resend,
-        expected=expected_version(request),
-        actor=ctx.actor,
-        now=ctx.now,
+        **write(ctx, request),
     )
     return SendOut(
         **tagged(response, done.settlement).model_dump(),
@@ -214,12 +207,7 @@ def portal_file(
     settlement_id: SettlementId, body: PortalRequest, request: Request, ctx: Ctx = SUBMIT
 ) -> Response:
     result, data = exchange.portal_download(
-        ctx.db,
-        settlement_id,
-        secret=body.certificate_password,
-        expected=expected_version(request),
-        actor=ctx.actor,
-        now=ctx.now,
+        ctx.db, settlement_id, secret=body.certificate_password, **write(ctx, request)
     )
     return Response(
         data,
@@ -251,9 +239,7 @@ def receipt(
         settlement_id,
         {r.claim: (r.code, r.text) for r in body.rejected},
         whole_rejected=whole,
-        expected=expected_version(request),
-        actor=ctx.actor,
-        now=ctx.now,
+        **write(ctx, request),
     )
     return tagged(response, s)
 
@@ -274,12 +260,7 @@ def correct(
     ctx: Ctx = SUBMIT,
 ) -> CorrectedOut:
     old, new = st.correct_rejected(
-        ctx.db,
-        settlement_id,
-        body.claims or None,
-        expected=expected_version(request),
-        actor=ctx.actor,
-        now=ctx.now,
+        ctx.db, settlement_id, body.claims or None, **write(ctx, request)
     )
     response.headers["Location"] = f"/api/v1/settlements/{new.id}"
     return CorrectedOut(old=SettlementOut.of(old), new=tagged(response, new))
@@ -305,9 +286,7 @@ def pay(
         body.amount,
         body.date,
         reference=body.reference,
-        expected=expected_version(request),
-        actor=ctx.actor,
-        now=ctx.now,
+        **write(ctx, request),
     )
     return tagged(response, s)
 
@@ -331,9 +310,7 @@ def book(
         settlement_id,
         difference=body.difference.value if body.difference else None,
         reason=body.reason,
-        expected=expected_version(request),
-        actor=ctx.actor,
-        now=ctx.now,
+        **write(ctx, request),
     )
     return BookedOut(**tagged(response, s).model_dump(), lines=[LineOut.of(x) for x in lines])
 
