@@ -12,7 +12,6 @@ from pathlib import Path
 
 import yaml
 
-from oppgjor.app.clinic import updates
 from oppgjor.helfo.adapters import signing
 from oppgjor.helfo.adapters.messages import xml
 from tests.api.conftest import World
@@ -83,7 +82,8 @@ def test_the_fbv_manuals_chapter_2_over_http(api: World, tmp_path: Path) -> None
     assert office.get(f"{S}/{sid}").json()["status"] == "Til behandling"
 
     # fix the series (Personalia/Serier), control again: only P3's claim is blocked
-    updates.update(api.db, "series", "S1", {"npr_debtor": "90"}, actor="kari")
+    fixed = office.patch("/api/v1/series/S1", json={"npr_debtor": "90"})
+    assert fixed.status_code == 200, fixed.text
     control = office.post(f"{S}/{sid}/control").json()
     assert _codes(control) == {numbers["A4"]: {"NATIONAL_ID_INVALID"}}
     shown = office.get(f"{S}/{sid}").json()

@@ -10,13 +10,17 @@ from fastapi import APIRouter, FastAPI
 from oppgjor import __version__
 from oppgjor.api import (
     admin,
+    appointments,
     claims,
     helfo,
     logs,
+    practice,
     problems,
+    records,
     session,
     settlements,
     settlements_after,
+    tariffs,
 )
 from oppgjor.api.idempotency import Idempotency
 from oppgjor.core.clock import SYSTEM_CLOCK, Clock
@@ -39,6 +43,7 @@ timebestilling for forsikringsselskaper.
 """
 
 ROUTERS: list[APIRouter] = [session.router, admin.router]
+ROUTERS += [records.router, tariffs.router, appointments.router, practice.router]
 ROUTERS += [settlements.router, settlements_after.router, claims.router, helfo.router]
 
 
