@@ -12,12 +12,16 @@ from oppgjor.api import (
     admin,
     appointments,
     booking,
+    claims,
+    helfo,
     logs,
     practice,
     problems,
     records,
     schedule,
     session,
+    settlements,
+    settlements_after,
     tariffs,
 )
 from oppgjor.api.idempotency import Idempotency
@@ -42,6 +46,7 @@ timebestilling for forsikringsselskaper.
 
 ROUTERS: list[APIRouter] = [session.router, admin.router]
 ROUTERS += [records.router, tariffs.router, appointments.router, practice.router]
+ROUTERS += [settlements.router, settlements_after.router, claims.router, helfo.router]
 ROUTERS += [schedule.router, booking.router]
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import datetime
+import io
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -56,6 +58,22 @@ class BookingLine:
     settlement_id: int
     claim_number: int | None
     text: str
+
+
+CSV_COLUMNS = ("dato", "konto", "belop", "oppgjor", "regning", "tekst")
+
+
+def csv_text(lines: list[BookingLine]) -> str:
+    """The accounting lines as the CSV the accounts import (semicolons, a header row)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for x in lines:
+        writer.writerow(
+            [x.date.isoformat(), x.account, str(x.amount), x.settlement_id,
+             x.claim_number or "", x.text]
+        )  # fmt: skip
+    return buffer.getvalue()
 
 
 def booking_lines(repos: Repositories, s: Settlement) -> list[BookingLine]:

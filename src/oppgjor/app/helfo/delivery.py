@@ -87,6 +87,7 @@ def send_file(
     locks: Path,
     resend: bool,
     mode: int,
+    expected: int | None = None,
     actor: str,
     now: datetime.datetime,
 ) -> Sent:
@@ -97,7 +98,7 @@ def send_file(
         finished = _finish(db, settlement_id, now, None, locks)
         if finished:
             return finished[-1]
-        intent, _, data = _prepare(db, settlement_id, channel, resend, actor, now)
+        intent, _, data = _prepare(db, settlement_id, channel, resend, expected, actor, now)
         staging = staging_for(channel.name, Path(intent.target or ""))
         try:
             outgoing.stage(staging, settlement_id, intent.intent, data, mode)
@@ -108,8 +109,8 @@ def send_file(
 
 
 def send_api(
-    db: Database, settlement_id: int, api: Transport, *, locks: Path, actor: str,
-    now: datetime.datetime,
+    db: Database, settlement_id: int, api: Transport, *, locks: Path,
+    expected: int | None = None, actor: str, now: datetime.datetime,
 ) -> Sent:  # fmt: skip
     """Post the settlement through an API channel (KUHR); a post a crash left unrecorded is
     posted again (KUHR answers ``DUPLIKAT_KRAV``, which is success) and recorded."""
@@ -118,7 +119,7 @@ def send_api(
         finished = _finish(db, settlement_id, now, api, locks)
         if finished:
             return finished[-1]
-        intent, content, _ = _prepare(db, settlement_id, api, False, actor, now)
+        intent, content, _ = _prepare(db, settlement_id, api, False, expected, actor, now)
         return _post(db, intent, api, content, now)
 
 
@@ -160,13 +161,15 @@ def _prepare(
     settlement_id: int,
     channel: FileChannel | Transport,
     resend: bool,
+    expected: int | None,
     actor: str,
     now: datetime.datetime,
 ) -> tuple[Intent, Submission, bytes]:
-    """Commit the intent: what will be sent, where, with which message id and content."""
+    """Commit the intent: what will be sent, where, with which message id and content;
+    refused (stale) if the settlement is no longer at the *expected* version."""
     with refusals(), db.transaction() as repos:
         s = load(repos, settlement_id)
-        aggregate.check(s, Action.RESEND if resend else Action.SEND, None)
+        aggregate.check(s, Action.RESEND if resend else Action.SEND, expected)
         if not repos.helfo.settlements.lock(s.id, s.version):
             raise Stale(aggregate.changed_by_others(s))
         if repos.helfo.messages.sending(s.id):

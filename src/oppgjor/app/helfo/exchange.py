@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import os
 import stat
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,12 +70,20 @@ def set_settings(
     return get_settings(db)
 
 
+def _is_file(path: str | Path) -> bool:
+    """Whether *path* names a file; a name no filesystem can hold (too long, a NUL) does not."""
+    try:
+        return Path(path).is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def _check_certificate(
     db: Database, path: Path, settings: dict[str, str | None], secret: str | None
 ) -> None:
     """Open the certificate being configured and refuse it if it must not sign for the
     practice; a file that is not there yet is left to :func:`missing` to report."""
-    if not path.is_file():
+    if not _is_file(path):
         return
     try:
         try:
@@ -83,6 +92,8 @@ def _check_certificate(
             cert = signing.load_certificate(path, password(settings, secret))
     except signing.CertificateError as exc:
         raise UseCaseError(str(exc)) from None
+    except OSError as exc:
+        raise UseCaseError(f"Sertifikatet {path} kan ikke leses: {exc.strerror}.") from None
     certificates.check(db, cert)
 
 
@@ -94,6 +105,18 @@ def folders(settings: dict[str, str | None]) -> exchange.Folders:
         Path(settings["archive"]) if settings["archive"] else base.archive,
         Path(settings["quarantine"]) if settings["quarantine"] else base.quarantine,
     )
+
+
+def ready(target: exchange.Folders) -> exchange.Folders:
+    """The message folders, made where missing; a folder that cannot be made is the user's
+    setting to fix, said as such."""
+    try:
+        target.ensure()
+    except OSError as exc:
+        raise UseCaseError(
+            f"Meldingsmappene kan ikke lages ({exc.strerror}); sjekk oppgjor helfo settings."
+        ) from None
+    return target
 
 
 def missing(db: Database) -> list[str]:
@@ -114,7 +137,7 @@ def missing(db: Database) -> list[str]:
                 gaps.append(label)
     if not settings["certificate"]:
         gaps.append("virksomhetssertifikat (oppgjor helfo settings --certificate FIL.p12)")
-    elif not Path(settings["certificate"]).is_file():
+    elif not _is_file(settings["certificate"]):
         gaps.append(f"virksomhetssertifikatet finnes ikke: {settings['certificate']}")
     return gaps
 
@@ -129,7 +152,7 @@ def password(settings: dict[str, str | None], given: str | None = None) -> bytes
     path = settings.get("password_file")
     if path:
         secret = Path(path)
-        if not secret.is_file():
+        if not _is_file(secret):
             raise UseCaseError(f"Passordfilen {secret} finnes ikke.")
         if stat.S_IMODE(secret.stat().st_mode) & 0o077:
             raise UseCaseError(
@@ -172,6 +195,8 @@ def _credentials(
         warning = signing.expiry_warning(creds, now)
     except signing.CertificateError as exc:
         raise UseCaseError(str(exc)) from None
+    except OSError as exc:
+        raise UseCaseError(f"Sertifikatet kan ikke leses: {exc.strerror}.") from None
     certificates.check(db, creds.certificate)
     return creds, warning
 
@@ -187,6 +212,7 @@ def create_file(
     *,
     secret: str | None = None,
     resend: bool = False,
+    expected: int | None = None,
     actor: str,
     now: datetime.datetime,
 ) -> FileResult:
@@ -198,8 +224,7 @@ def create_file(
         raise UseCaseError("Fyll ut før filen kan lages: " + "; ".join(gaps) + ".")
     settings = get_settings(db)
     creds, warning = _credentials(db, settings, password(settings, secret), now)
-    target = folders(settings)
-    target.ensure()
+    target = ready(folders(settings))
     with db.transaction() as repos:
         addressing = _addressing(repos, settings)
     channel = delivery.FileChannel(
@@ -208,7 +233,7 @@ def create_file(
         lambda sub: outbox.render(sub, addressing, creds, now),
         lambda sid, msg_id: exchange.message_file_name(sid, msg_id, now),
     )
-    return _sent(db, settlement_id, channel, settings, resend, actor, now, warning)
+    return _sent(db, settlement_id, channel, settings, (resend, expected), actor, now, warning)
 
 
 def portal_file(
@@ -217,6 +242,7 @@ def portal_file(
     path: Path,
     *,
     secret: str | None = None,
+    expected: int | None = None,
     actor: str,
     now: datetime.datetime,
 ) -> FileResult:
@@ -237,7 +263,26 @@ def portal_file(
         lambda sub: outbox.render(sub, addressing, creds, now),
         lambda sid, msg_id: path.name,
     )
-    return _sent(db, settlement_id, channel, settings, False, actor, now, warning)
+    return _sent(db, settlement_id, channel, settings, (False, expected), actor, now, warning)
+
+
+def portal_download(
+    db: Database,
+    settlement_id: int,
+    *,
+    secret: str | None = None,
+    expected: int | None = None,
+    actor: str,
+    now: datetime.datetime,
+) -> tuple[FileResult, bytes]:
+    """:func:`portal_file` for a caller that takes the file away (the API): made in a private
+    temporary folder, returned as bytes, and the folder removed."""
+    with tempfile.TemporaryDirectory(prefix="oppgjor-portal-") as folder:
+        path = Path(folder) / f"oppgjor-{settlement_id}-helfo.xml"
+        result = portal_file(
+            db, settlement_id, path, secret=secret, expected=expected, actor=actor, now=now
+        )
+        return result, path.read_bytes()
 
 
 def _sent(
@@ -245,15 +290,15 @@ def _sent(
     settlement_id: int,
     channel: delivery.FileChannel,
     settings: dict[str, str | None],
-    resend: bool,
+    again: tuple[bool, int | None],  # resend, and the version the user saw
     actor: str,
     now: datetime.datetime,
     warning: str | None,
 ) -> FileResult:
     try:
         sent = delivery.send_file(
-            db, settlement_id, channel, locks=locks(settings), resend=resend,
-            mode=installation.file_mode(db), actor=actor, now=now,
+            db, settlement_id, channel, locks=locks(settings), resend=again[0],
+            mode=installation.file_mode(db), expected=again[1], actor=actor, now=now,
         )  # fmt: skip
     except xml.XmlError as exc:
         raise UseCaseError(f"Meldingen ble ikke gyldig, ingen fil laget: {exc}") from None

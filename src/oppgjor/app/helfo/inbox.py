@@ -18,7 +18,7 @@ from oppgjor.app import installation, outgoing
 from oppgjor.app.errors import UseCaseError
 from oppgjor.app.helfo import delivery
 from oppgjor.app.helfo import settlements as st
-from oppgjor.app.helfo.exchange import folders, get_settings, locks
+from oppgjor.app.helfo.exchange import folders, get_settings, locks, ready
 from oppgjor.core import codes
 from oppgjor.core.findings import Finding, FindingCode, Severity
 from oppgjor.helfo.adapters import folders as exchange
@@ -93,8 +93,7 @@ def read_inbox(db: Database, *, actor: str, now: datetime.datetime) -> InboxRepo
     and no claim changes. One file's trouble never stops the others. A send a crash left
     unrecorded is finished first (ADR 0012), so its receipt is not taken for unknown."""
     settings = get_settings(db)
-    target = folders(settings)
-    target.ensure()
+    target = ready(folders(settings))
     report = InboxReport()
     # one reader at a time: a second `helfo inbox` waits, then finds the files already read
     with outgoing.holding(locks(settings), "inbox", "", wait=True):

@@ -78,14 +78,16 @@ def client(db: Database, provider: kuhr.TokenProvider | None = None) -> kuhr.Kuh
 
 
 def send(
-    db: Database, settlement_id: int, api: kuhr.KuhrClient, *, actor: str,
-    now: datetime.datetime,
+    db: Database, settlement_id: int, api: kuhr.KuhrClient, *, expected: int | None = None,
+    actor: str, now: datetime.datetime,
 ) -> Settlement:  # fmt: skip
     """Post the settlement; a post a crash left unrecorded is posted again and recorded
     (ADR 0012): KUHR answers ``DUPLIKAT_KRAV``, and the claims are never sent twice."""
     locks = exchange.locks(exchange.get_settings(db))
     try:
-        sent = delivery.send_api(db, settlement_id, api, locks=locks, actor=actor, now=now)
+        sent = delivery.send_api(
+            db, settlement_id, api, locks=locks, expected=expected, actor=actor, now=now
+        )
     except kuhr.KuhrError as exc:
         raise UseCaseError(str(exc)) from None
     return sent.settlement

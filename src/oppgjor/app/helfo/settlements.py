@@ -61,16 +61,29 @@ def new(
 
 
 def waiting(
-    db: UnitOfWork, type_: SettlementType | None = None, *, now: datetime.datetime
+    db: UnitOfWork,
+    type_: SettlementType | None = None,
+    *,
+    practitioner: str | None = None,
+    period: tuple[datetime.date, datetime.date] | None = None,
+    now: datetime.datetime,
 ) -> list[Claim]:
     """Claims waiting for a settlement (the list the user ticks), as they will be claimed:
     refreshed from the series, appointments and the tariff valid on the service date now (the
-    refresh a control does), so a new tariff period shows at once."""
+    refresh a control does), so a new tariff period shows at once. Only one *practitioner*'s,
+    and only those treated in *period* (first, last day), when given."""
     with db.transaction() as repos:
         src = sources(repos)
         sync_claims(repos, now, src)
         found = refresh(repos, repos.helfo.claims.find(pool=True), src)
-    return [c for c in found if type_ is None or c.content.type is type_]
+    first, last = period or (datetime.date.min, datetime.date.max)
+    return [
+        c
+        for c in found
+        if (type_ is None or c.content.type is type_)
+        and (practitioner is None or c.content.practitioner_ref == practitioner)
+        and first <= c.content.service_date <= last
+    ]
 
 
 def mark(
@@ -186,7 +199,13 @@ def _pending_registrations(repos: Repositories, s: Settlement) -> list[int]:
 @dataclass(frozen=True)
 class ControlReport:
     settlement: Settlement
-    findings: list[tuple[int | None, Finding]]
+    findings: list[tuple[int | None, Finding]]  # claim id (None: the settlement), finding
+    claims: list[Claim] = dataclasses.field(default_factory=list)  # as controlled
+
+    @property
+    def numbers(self) -> dict[int | None, int]:
+        """Claim id -> claim number, to name a finding's claim as the user knows it."""
+        return {c.id: c.number for c in self.claims}
 
     @property
     def blocking(self) -> int:
@@ -227,7 +246,7 @@ def control(
             expected=expected, actor=actor, now=now,
         )  # fmt: skip
         repos.helfo.settlements.save_findings(s.id, s.version + 1, result.findings)
-        return ControlReport(save(repos, s, change), result.findings)
+        return ControlReport(save(repos, s, change), result.findings, claims)
 
 
 def move_blocked_out(

@@ -11,7 +11,7 @@ from decimal import Decimal
 from oppgjor.app.errors import UseCaseError
 from oppgjor.app.helfo.claims import LOCKED, sync_claims
 from oppgjor.app.helfo.settlements import load
-from oppgjor.core import workdays
+from oppgjor.core import parameters, workdays
 from oppgjor.core.findings import Finding
 from oppgjor.helfo.domain import calendar
 from oppgjor.helfo.domain import payouts as payout_rules
@@ -81,11 +81,19 @@ class AgeBucket:
 AGE_BUCKETS = ((0, 14, "0–14 dager"), (15, 30, "15–30 dager"), (31, 60, "31–60 dager"))
 
 
-def outstanding(db: Database, today: datetime.date) -> list[AgeBucket]:
-    """Claims sent but not yet paid (or not yet answered), by days since sending."""
+def _of(claims: Sequence[Claim], practitioner: str | None) -> list[Claim]:
+    """The claims of one practitioner (all of them when None)."""
+    return [c for c in claims if practitioner is None or c.content.practitioner_ref == practitioner]
+
+
+def outstanding(
+    db: Database, today: datetime.date, practitioner: str | None = None
+) -> list[AgeBucket]:
+    """Claims sent but not yet paid (or not yet answered), by days since sending; only one
+    *practitioner*'s when given."""
     states = (SettlementState.SENT, SettlementState.RECEIPTED)
     with db.transaction() as repos:
-        claims = repos.helfo.claims.find(states=states)
+        claims = _of(repos.helfo.claims.find(states=states), practitioner)
     open_ = [c for c in claims if c.outcome is not Outcome.REJECTED]
     buckets: list[AgeBucket] = []
     for low, high, label in (*AGE_BUCKETS, (61, 10**6, "over 60 dager")):
@@ -122,9 +130,16 @@ class RegistrationView:
     overdue: bool
 
 
-def unsent_registrations(db: Database, today: datetime.date) -> list[RegistrationView]:
+def unsent_registrations(
+    db: Database, today: datetime.date, practitioner: str | None = None
+) -> list[RegistrationView]:
+    """Co-payments paid and not yet reported; only on one *practitioner*'s claims when given."""
     with db.transaction() as repos:
         regs = repos.helfo.claims.registrations(unsent=True)
+        if practitioner is not None and regs:
+            claims = repos.helfo.claims.find(ids=[r.claim_id for r in regs])
+            own = {c.id for c in _of(claims, practitioner)}
+            regs = [r for r in regs if r.claim_id in own]
     return [RegistrationView(r, calendar.copayment_overdue(r.paid_on, today)) for r in regs]
 
 
@@ -140,12 +155,14 @@ def expiring(
     today: datetime.date,
     within_days: int = 30,
     now: datetime.datetime | None = None,
+    practitioner: str | None = None,
 ) -> list[ExpiringClaim]:
     """Claims not yet submitted whose deadline at Helfo is within *within_days* (or passed);
-    an attended appointment registered since the claims were last made has its claim first."""
+    an attended appointment registered since the claims were last made has its claim first.
+    Only one *practitioner*'s when given."""
     with db.transaction() as repos:
         sync_claims(repos, now or datetime.datetime.combine(today, datetime.time()))
-        claims = repos.helfo.claims.find(kind=ClaimKind.CLAIM)
+        claims = _of(repos.helfo.claims.find(kind=ClaimKind.CLAIM), practitioner)
     result = []
     for c in claims:
         if c.settlement_state in LOCKED or c.credited or c.outcome is Outcome.ACCEPTED:
@@ -168,6 +185,15 @@ class CalendarView:
 
 
 def helfo_calendar(today: datetime.date, months: int = 2) -> CalendarView:
+    """The calendar from *today*: refused (a use-case error) for a day Helfo's dated
+    parameters do not cover."""
+    try:
+        return _calendar(today, months)
+    except parameters.ParameterError as exc:
+        raise UseCaseError(f"Helfo-kalenderen er ikke kjent for {today:%d.%m.%Y}: {exc}.") from None
+
+
+def _calendar(today: datetime.date, months: int) -> CalendarView:
     end = today + datetime.timedelta(days=31 * months)
     submissions = calendar.recommended_submissions(today, end)
     nxt = calendar.next_submission(today)
@@ -188,9 +214,10 @@ def helfo_calendar(today: datetime.date, months: int = 2) -> CalendarView:
     )
 
 
-def claims_of(db: Database, numbers: Sequence[int]) -> list[Claim]:
+def claims_of(db: Database, numbers: Sequence[int], practitioner: str | None = None) -> list[Claim]:
+    """The claims (and credits) with these numbers; only one *practitioner*'s when given."""
     with db.transaction() as repos:
-        return repos.helfo.claims.find(numbers=numbers)
+        return _of(repos.helfo.claims.find(numbers=numbers), practitioner)
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,6 @@ against what was approved. They register on the same ``settlement`` group as
 
 from __future__ import annotations
 
-import csv
-import io
 import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -145,24 +143,11 @@ def pay(
 
 
 def _write_lines(lines: list[booking.BookingLine], output: Path | None) -> None:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
-    writer.writerow(["dato", "konto", "belop", "oppgjor", "regning", "tekst"])
-    for x in lines:
-        writer.writerow(
-            [
-                x.date.isoformat(),
-                x.account,
-                str(x.amount),
-                x.settlement_id,
-                x.claim_number or "",
-                x.text,
-            ]
-        )
+    text = booking.csv_text(lines)
     if output is None:
-        sys.stdout.write(buffer.getvalue())
+        sys.stdout.write(text)
         return
-    files.write_private(output, buffer.getvalue(), installation.file_mode(database()))
+    files.write_private(output, text, installation.file_mode(database()))
 
 
 @settlement_app.command("book", help="Bokfør et utbetalt oppgjør og skriv posteringene (CSV).")
