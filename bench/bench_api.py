@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import httpx
@@ -29,10 +30,12 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from oppgjor.access.domain.roles import Role
 from oppgjor.app import access
-from oppgjor.app.clinic import demo
+from oppgjor.app.clinic import demo, schedule
+from oppgjor.clinic.domain.schedule import Service, WeeklyHours
 from oppgjor.store import Database
 
 PASSWORD = "bench-passord-1"
+CLAIM_LIST = "/api/v1/claims/waiting?limit=50"  # the claims waiting for a settlement
 
 
 def _free_port() -> int:
@@ -52,8 +55,9 @@ def prepare(url: str) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
     office = access.create_token(db, "bench", username="bench", scopes=["read"], actor="bench",
                                  now=now)  # fmt: skip
     tokens = {"office": office.value}
-    requests = [("claim list", "office", "/api/v1/claims/waiting?limit=50")]
-    requests += booking_requests(db, now, tokens)
+    slots = booking_requests(db, now, tokens)
+    claims = [("claim list", "office", CLAIM_LIST)] * len(slots)
+    requests = [r for pair in zip(slots, claims, strict=True) for r in pair]
     db.dispose()
     return tokens, requests
 
@@ -61,8 +65,29 @@ def prepare(url: str) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
 def booking_requests(
     db: Database, now: datetime.datetime, tokens: dict[str, str]
 ) -> list[tuple[str, str, str]]:
-    """Free-slot searches by an insurer's client (filled in with the booking endpoints)."""
-    return []
+    """An insurer's client asking for the free slots of a 30-minute service given by five of
+    the demo clinic's practitioners (who work weekdays 08–16, between the demo's
+    appointments), over the next seven days, each request a day later than the one before."""
+    givers = ["B01", "B02", "B03", "B04", "B05"]
+    access.create_client(db, "IF", "If Skadeforsikring", actor="bench", now=now)
+    for ref in givers:
+        for weekday in range(5):
+            schedule.add_hours(db, WeeklyHours(ref, weekday, datetime.time(8),
+                                               datetime.time(16), now.date()),
+                               actor="bench", now=now)  # fmt: skip
+    schedule.add_service(db, Service("FYS30", "Fysioterapi 30 min", 30,
+                                     price=Decimal("850.00"), practitioner_refs=frozenset(givers),
+                                     client_refs=frozenset({"IF"})),
+                         actor="bench", now=now)  # fmt: skip
+    tokens["insurer"] = access.create_token(db, "bench", client_ref="IF", scopes=["booking"],
+                                            actor="bench", now=now).value  # fmt: skip
+    requests = []
+    for day in range(14):
+        first = now.date() + datetime.timedelta(days=day + 1)
+        last = first + datetime.timedelta(days=7)
+        path = f"/api/v1/booking/slots?service=FYS30&from={first}T00:00&to={last}T00:00"
+        requests.append(("free-slot search", "insurer", path))
+    return requests
 
 
 async def load(port: int, tokens: dict[str, str], requests: list[tuple[str, str, str]],
