@@ -31,6 +31,7 @@ from oppgjor.store.appointments import AppointmentRecords
 from oppgjor.store.audit import AuditRepository
 from oppgjor.store.helfo import HelfoStore
 from oppgjor.store.inlist import one_of, rows_one_of
+from oppgjor.store.jobs import JobRepository
 from oppgjor.store.outgoing import OutgoingRepository
 
 R = TypeVar("R")
@@ -73,6 +74,7 @@ class Repos(AppointmentRecords):
         self.audit = AuditRepository(conn)
         self.access = AccessRepository(conn)
         self.idempotency = IdempotencyRepository(conn)
+        self.jobs = JobRepository(conn)
 
     # -- settings ------------------------------------------------------------------------
     def get_setting(self, key: str) -> str | None:
