@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from oppgjor.access.domain.roles import Permission
 from oppgjor.api.deps import Ctx, needs
 from oppgjor.api.problems import ApiError
-from oppgjor.api.schemas import PROBLEM_RESPONSES, Page
+from oppgjor.api.schemas import PROBLEM_RESPONSES, Page, Timestamp
 from oppgjor.app import jobs
 from oppgjor.app.isf import jobs as isf_jobs
 from oppgjor.app.isf import runs as isf_app
@@ -50,7 +50,9 @@ def runner(app: FastAPI) -> jobs.Runner:
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     await run_in_threadpool(runner, app)
     yield
-    made: jobs.Runner | None = getattr(app.state, "job_runner", None)
+    with _lock:
+        made: jobs.Runner | None = getattr(app.state, "job_runner", None)
+        app.state.job_runner = None  # a later start (or request) makes a new one
     if made is not None:
         await run_in_threadpool(made.shutdown)
 
@@ -81,9 +83,9 @@ class RunOut(BaseModel):
     bad_rows: int | None = Field(description="Rader som ikke kunne brukes (når ferdig).")
     error: str | None = Field(description="Hvorfor kjøringen feilet.")
     created_by: str
-    created_at: datetime.datetime
-    started_at: datetime.datetime | None
-    finished_at: datetime.datetime | None
+    created_at: Timestamp
+    started_at: Timestamp | None
+    finished_at: Timestamp | None
 
     @classmethod
     def of(cls, job: JobRow) -> RunOut:
