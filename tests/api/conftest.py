@@ -36,11 +36,13 @@ class World:
         self.client = TestClient(self.app, raise_server_exceptions=False)
         self.tokens: dict[str, str] = {}
 
-    def user(self, role: str, username: str | None = None, practitioner: str | None = None) -> str:
-        """A user of *role* with a token of the scopes the role can use; returns the token."""
+    def user(self, role: str, username: str | None = None, practitioner: str | None = None,
+             password: str | None = None) -> str:  # fmt: skip
+        """A user of *role* with a token of the scopes the role can use; returns the token.
+        Without *password* the user cannot log in (and no Argon2 hash is spent on it)."""
         name = username or role.replace("-", "")
         access.create_user(
-            self.db, name, role=Role(role), password=PASSWORD, practitioner_ref=practitioner,
+            self.db, name, role=Role(role), password=password, practitioner_ref=practitioner,
             actor="test", now=self.clock.now(),
         )  # fmt: skip
         made = access.create_token(
@@ -95,11 +97,13 @@ class Caller:
 
 @pytest.fixture
 def api(db: Database) -> Iterator[World]:
-    """The API on an empty database (SQLite and PostgreSQL), with a user of each role (the
-    practitioner's user is not linked: link it in the test when a practitioner exists)."""
+    """The API on an empty database (SQLite and PostgreSQL), with a token-holding user of each
+    role but the practitioner (who needs a practitioner record: ``api.user("practitioner",
+    practitioner="B1")`` once one exists); the read-only user can also log in (PASSWORD)."""
     world = World(db, FixedClock(NOW))
-    for role in ("administrator", "settlement-office", "read-only"):
-        world.user(role)
+    world.user("administrator")
+    world.user("settlement-office")
+    world.user("read-only", password=PASSWORD)
     world.booking_client("IF")
     world.booking_client("TRYG")
     with world.client:

@@ -75,7 +75,8 @@ def test_tokens_and_passwords_are_stored_only_as_hashes(api: World) -> None:
     stored = " ".join(str(v) for row in rows for v in row)
     for token in api.tokens.values():
         assert token not in stored
-    assert all(u[0].startswith("$argon2") and PASSWORD not in u[0] for u in users)
+    hashes = [u[0] for u in users if u[0] is not None]
+    assert hashes and all(h.startswith("$argon2") and PASSWORD not in h for h in hashes)
 
 
 def test_login_sets_a_safe_cookie_and_logout_ends_the_session(api: World) -> None:
@@ -183,3 +184,28 @@ def test_times_in_responses_carry_their_utc_offset(api: World) -> None:
         parsed = datetime.datetime.fromisoformat(text)
         assert parsed.utcoffset() is not None, text
         assert parsed.replace(tzinfo=None) >= NOW, text
+
+
+def test_the_servers_log_lines_are_masked() -> None:
+    import logging
+
+    from oppgjor.api import logs
+
+    logs.install()
+    record = logging.LogRecord(
+        "uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/1.1" %d',
+        ("127.0.0.1:5000", "GET", "/api/v1/patients?q=15058612345", 200), None,
+    )  # fmt: skip
+    for f in logging.getLogger("uvicorn.access").filters:
+        f.filter(record)
+    line = record.getMessage()
+    assert "15058612345" not in line and "150586*****" in line
+
+
+def test_over_tls_the_session_cookie_is_secure(api: World) -> None:
+    from fastapi.testclient import TestClient
+
+    with TestClient(api.app, base_url="https://testserver") as tls:
+        r = tls.post("/api/v1/session", json={"username": "readonly", "password": PASSWORD})
+    assert r.status_code == 200
+    assert "Secure" in r.headers["set-cookie"]

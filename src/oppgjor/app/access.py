@@ -131,8 +131,9 @@ def create_user(
             password_hash=hashed, practitioner_id=_practitioner(repos, practitioner_ref),
             active=True, created_at=now, updated_at=now,
         )  # fmt: skip
-        _audit(repos, now, actor, "user", username, "created",
-               {"role": role.value, "practitioner": practitioner_ref})  # fmt: skip
+        after = {"role": role.value, "display_name": display_name or username,
+                 "practitioner_ref": practitioner_ref}  # fmt: skip
+        _audit(repos, now, actor, "user", username, "created", {"after": after})
         user = repos.access.user(username)
     assert user is not None
     return user
@@ -160,19 +161,27 @@ def change_user(
     with db.transaction() as repos:
         user = _user(repos, username)
         values: dict[str, object] = {}
-        detail: dict[str, object] = {}
+        before: dict[str, object] = {}
+        after: dict[str, object] = {}
+
+        def note(name: str, old: object, new: object) -> None:
+            before[name], after[name] = old, new
+
         if role is not None and role.value != user.role:
-            values["role"], detail["role"] = role.value, [user.role, role.value]
+            values["role"] = role.value
+            note("role", user.role, role.value)
         if display_name is not None and display_name != user.display_name:
             values["display_name"] = display_name
-            detail["display_name"] = [user.display_name, display_name]
+            note("display_name", user.display_name, display_name)
         if practitioner_ref is not None and practitioner_ref != (user.practitioner_ref or ""):
             values["practitioner_id"] = _practitioner(repos, practitioner_ref or None)
-            detail["practitioner"] = [user.practitioner_ref, practitioner_ref or None]
+            note("practitioner_ref", user.practitioner_ref, practitioner_ref or None)
         if active is not None and active != user.active:
-            values["active"], detail["active"] = active, [user.active, active]
+            values["active"] = active
+            note("active", user.active, active)
         if hashed is not None:
-            values["password_hash"], detail["password"] = hashed, "endret"
+            values["password_hash"] = hashed
+            note("password", "", "endret")  # that it changed; never a value or a hash
         final_role = Role(str(values.get("role", user.role)))
         linked = values.get("practitioner_id", user.practitioner_ref)
         if final_role is Role.PRACTITIONER and not linked:
@@ -181,7 +190,8 @@ def change_user(
             repos.access.change_user(user.id, updated_at=now, **values)
             if hashed is not None or active is False:
                 repos.access.end_sessions(user.id, now)
-            _audit(repos, now, actor, "user", user.username, "updated", detail)
+            _audit(repos, now, actor, "user", user.username, "updated",
+                   {"before": before, "after": after})  # fmt: skip
         changed = repos.access.user(user.username)
     assert changed is not None
     return changed
@@ -206,7 +216,8 @@ def create_client(
             raise Conflict(f"Bookingklienten {ref} finnes allerede.")
         repos.access.add_client(ref=ref, name=name.strip(), org_nr=org_nr, active=True,
                                 created_at=now)  # fmt: skip
-        _audit(repos, now, actor, "booking-client", ref, "created", {"name": name.strip()})
+        after = {"name": name.strip(), "org_nr": org_nr}
+        _audit(repos, now, actor, "booking-client", ref, "created", {"after": after})
         client = repos.access.client(ref)
     assert client is not None
     return client

@@ -25,6 +25,7 @@ from oppgjor.store.repos import Repos
 
 SETTLEMENT = "settlement"
 PRACTICE = "practice"
+ACCESS = ("user", "token", "booking-client")  # who may use the API (app.access)
 
 # what happened, in the user's words
 ACTION_WORDS = {
@@ -49,6 +50,9 @@ ACTION_WORDS = {
     "correct": "avviste regninger flyttet til nytt oppgjør",
     "pay": "utbetaling registrert",
     "book": "bokført",
+    # access (app.access)
+    "login": "logget inn",
+    "revoked": "tilbakekalt",
 }
 
 
@@ -83,7 +87,7 @@ class Entry:
 
 def kinds() -> list[str]:
     """The kinds :func:`history` knows, by their CLI names."""
-    return [k.name for k in KINDS.values()] + [PRACTICE, SETTLEMENT]
+    return [k.name for k in KINDS.values()] + [PRACTICE, SETTLEMENT, *ACCESS]
 
 
 def history(db: Database, kind: str, ref: str | None) -> tuple[list[Entry], bool]:
@@ -112,6 +116,12 @@ def _exists(repos: Repos, kind: str, ref: str) -> bool:
         return ref.isdigit() and repos.helfo.settlements.get(int(ref)) is not None
     if kind == "template":
         return any(t.name == ref for t in repos.templates())
+    if kind == "user":
+        return repos.access.user(ref) is not None
+    if kind == "token":
+        return ref.isdigit() and repos.access.token_by_id(int(ref)) is not None
+    if kind == "booking-client":
+        return repos.access.client(ref) is not None
     if kind == "tariff":
         return any(tariff_ref(t) == ref for t in repos.tariffs())
     key = next(k.key for k in KINDS.values() if k.name == kind)

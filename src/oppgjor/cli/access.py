@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -213,14 +214,23 @@ def client_list(as_json: JsonOption = False) -> None:
 def serve(
     host: Annotated[str, typer.Option(help="Adressen å lytte på.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Porten.")] = 8000,
+    tls_cert: Annotated[
+        Path | None, typer.Option(help="TLS-sertifikat (PEM); da brukes https.", exists=True)
+    ] = None,
+    tls_key: Annotated[
+        Path | None, typer.Option(help="Den private nøkkelen til sertifikatet (PEM).", exists=True)
+    ] = None,
 ) -> None:
     """Kjør API-et (og nettsidene) til Ctrl-C. OpenAPI: /api/v1/openapi.json."""
     from oppgjor.api.server import serve as run
 
+    if (tls_cert is None) != (tls_key is None):
+        raise typer.BadParameter("Oppgi både --tls-cert og --tls-key, eller ingen av dem.")
     with handled():
         database()  # the database is opened (and migrated) before the server says it is up
-        out.print(f"oppgjor lytter på http://{host}:{port}/api/v1 (Ctrl-C avslutter)")
-        run(database_url(), host, port)
+        scheme = "https" if tls_cert else "http"
+        out.print(f"oppgjor lytter på {scheme}://{host}:{port}/api/v1 (Ctrl-C avslutter)")
+        run(database_url(), host, port, certfile=tls_cert, keyfile=tls_key)
 
 
 def register(app: typer.Typer) -> None:
