@@ -8,7 +8,17 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 
 from oppgjor import __version__
-from oppgjor.api import admin, isf, logs, problems, session
+from oppgjor.api import (
+    admin,
+    appointments,
+    isf,
+    logs,
+    practice,
+    problems,
+    records,
+    session,
+    tariffs,
+)
 from oppgjor.api.idempotency import Idempotency
 from oppgjor.core.clock import SYSTEM_CLOCK, Clock
 from oppgjor.store import Database
@@ -29,7 +39,9 @@ timebestilling for forsikringsselskaper.
 * Fødselsnumre vises maskert.
 """
 
-ROUTERS: list[APIRouter] = [session.router, admin.router, isf.router]
+ROUTERS: list[APIRouter] = [session.router, admin.router]
+ROUTERS += [records.router, tariffs.router, appointments.router, practice.router]
+ROUTERS += [isf.router]
 
 
 def create_app(db: Database | None = None, *, clock: Clock = SYSTEM_CLOCK) -> FastAPI:

@@ -41,6 +41,9 @@ class AppointmentFilter:
     statuses: tuple[AppointmentStatus, ...] = ()
 
 
+MAX_ID = 2**63 - 1  # the largest id a database column holds
+
+
 class AppointmentRecords:
     """Appointment methods of the repositories; the class that mixes them in holds ``conn``."""
 
@@ -151,6 +154,8 @@ class AppointmentRecords:
         transactions already run one at a time)."""
         a = t.appointment
         if key.startswith("#") and key[1:].isdigit():
+            if int(key[1:]) > MAX_ID:
+                return None  # no id is that large (and the database could not compare it)
             condition = a.c.id == int(key[1:])
         else:
             condition = a.c.ref == key

@@ -13,11 +13,19 @@ from oppgjor.app.clinic.updates import save_practice_record
 from oppgjor.app.clinic.validation import diagnosis_system_of, series_context
 from oppgjor.app.errors import NotFound, Rejected
 from oppgjor.clinic.domain import series, templates
-from oppgjor.clinic.domain.model import Appointment, Practice, SeriesTemplate, TreatmentSeries
+from oppgjor.clinic.domain.model import (
+    Appointment,
+    Practice,
+    SeriesTemplate,
+    Tariff,
+    TreatmentSeries,
+)
+from oppgjor.clinic.domain.tariffs import TariffPlate
 from oppgjor.core.changes import snapshot
 from oppgjor.core.clock import SYSTEM_CLOCK, Clock
 from oppgjor.core.findings import Finding
 from oppgjor.store import Database
+from oppgjor.store.appointments import AppointmentFilter
 from oppgjor.store.audit import record_change
 from oppgjor.store.repos import Repos
 
@@ -62,12 +70,13 @@ def save_series(
     mode: Any = "create",
     template: str | None = None,
     actor: str = SYSTEM_ACTOR,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> Report:
     """Save a series, first filling its empty fields from *template* if given."""
     kept: list[Finding] = []
     if template:
         s, kept = templates.apply_template(s, get_template(db, template))
-    report = save(db, "series", s, mode=mode, actor=actor)
+    report = save(db, "series", s, mode=mode, actor=actor, clock=clock)
     report.findings = [*kept, *report.findings]
     return report
 
@@ -140,19 +149,49 @@ def add_appointment(db: Database, appointment: Appointment, *, actor: str = SYST
 
 
 def patient_overview(
-    db: Database, patient_ref: str, limit: int | None = None
+    db: Database, patient_ref: str, limit: int | None = None, *, owner: str | None = None
 ) -> tuple[list[TreatmentSeries], list[Appointment]]:
-    """A patient's series and appointments (indexed queries; see bench/)."""
+    """A patient's series and appointments (indexed queries; see bench/); for *owner* (a
+    practitioner who sees only their own), only their appointments."""
     with db.transaction() as repos:
         if not repos.patients([patient_ref]):
             raise NotFound(f"Fant ikke pasient «{patient_ref}».")
-        return (
-            repos.series(patient_ref=patient_ref),
-            repos.appointments(patient_refs=[patient_ref], limit=limit),
-        )
+        if owner is not None:
+            where = AppointmentFilter(patient_ref=patient_ref, practitioner_ref=owner)
+            found, _ = repos.appointment_page(where, limit=limit, offset=0)
+        else:
+            found = repos.appointments(patient_refs=[patient_ref], limit=limit)
+        return repos.series(patient_ref=patient_ref), found
+
+
+def overview(db: Database) -> tuple[Practice | None, dict[str, int]]:
+    """The practice (None if not registered) and how many records of each kind there are."""
+    with db.reading() as repos:
+        practice = repos.get_practice()
+    return practice, counts(db)
 
 
 def counts(db: Database) -> dict[str, int]:
     """How many records of each kind there are, by the kind's Norwegian title."""
     with db.transaction() as repos:
         return {kind.title: repos.count(kind.key) for kind in KINDS.values()}
+
+
+def tariff_periods(
+    db: Database, *, code: str | None = None, on: datetime.date | None = None
+) -> list[Tariff]:
+    """The tariff plate's periods, of *code* only and valid on *on* only when given."""
+    with db.reading() as repos:
+        found = repos.tariffs()
+    return [t for t in found if (code is None or t.code == code) and (on is None or t.valid_on(on))]
+
+
+def tariff_on(db: Database, code: str, day: datetime.date, specialty: str | None = None) -> Tariff:
+    """The period of *code* valid on *day* (of *specialty*, when the code has several)."""
+    with db.reading() as repos:
+        plate = TariffPlate(repos.tariffs())
+    found = plate.lookup(code, day, None if specialty is None else [specialty])
+    if found is None:
+        raise NotFound(f"Ingen takst {code} gjelder {day:%d.%m.%Y}"
+                       + (f" for fagområde {specialty}." if specialty else "."))  # fmt: skip
+    return found

@@ -16,8 +16,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from oppgjor.app.clinic import validation
+from oppgjor.app.clinic.tags import check_tag
 from oppgjor.app.errors import NotFound, Rejected, UseCaseError
 from oppgjor.app.helfo import follow
+from oppgjor.app.history import Entry
+from oppgjor.app.history import history as record_history
 from oppgjor.clinic.adapters.record_rows import APPOINTMENTS
 from oppgjor.clinic.adapters.rows import RowReader
 from oppgjor.clinic.domain import planner
@@ -85,11 +88,43 @@ def shown(a: Appointment) -> dict[str, Any]:
     return {k: v for k, v in row.items() if k != "ref"}
 
 
-def _get(repos: Repos, key: str) -> Appointment:
+@dataclass(frozen=True)
+class Guard:
+    """What the caller saw and may touch: the appointment's content tag when read (Stale if
+    it changed since) and, for a practitioner, whose appointments are theirs (another's is
+    not found)."""
+
+    expected: str | None = None
+    owner: str | None = None
+
+
+NO_GUARD = Guard()
+
+
+def get(db: Database, key: str, *, owner: str | None = None) -> Appointment:
+    """One appointment (by ref or ``#<id>``); for *owner*, only one of theirs."""
+    with db.reading() as repos:
+        found = repos.appointment(key)
+    if found is None or (owner is not None and found.practitioner_ref != owner):
+        raise NotFound(f"Fant ikke avtale «{key}».")
+    return found
+
+
+def history(db: Database, key: str, *, owner: str | None = None) -> list[Entry]:
+    """An appointment's history, oldest first (also of one deleted); for *owner*, only of
+    one of theirs that exists."""
+    if owner is not None:
+        key = key_of(get(db, key, owner=owner))
+    entries, _ = record_history(db, AUDIT_KIND, key)
+    return entries
+
+
+def _get(repos: Repos, key: str, guard: Guard = NO_GUARD) -> Appointment:
     """The appointment to change, held until the change commits (no lost update)."""
     found = repos.appointment(key, hold=True)
-    if found is None:
+    if found is None or (guard.owner is not None and found.practitioner_ref != guard.owner):
         raise NotFound(f"Fant ikke avtale «{key}».")
+    check_tag(APPOINTMENTS, found, guard.expected, "Avtalen")
     return found
 
 
@@ -149,11 +184,12 @@ def _change(
     action: str | None,
     actor: str,
     now: datetime.datetime,
+    guard: Guard,
 ) -> Changed:
     """Load, change with *make* (before -> after), check, guard the claim, write, audit,
     let the claim follow: one transaction."""
     with db.transaction() as repos:
-        before = _get(repos, key)
+        before = _get(repos, key, guard)
         after: Appointment = make(before)
         changes = differences(shown(before), shown(after))
         if not changes:
@@ -177,17 +213,25 @@ def update(
     *,
     actor: str,
     now: datetime.datetime,
+    guard: Guard = NO_GUARD,
 ) -> Changed:
     """Change only the given fields (``start``, ``end`` or ``duration``, ``practitioner_ref``,
     ``patient_ref``, ``lines`` as ``FBV01*1;FBV02``, ``series_ref``, ``refund_type``; an empty
     value clears an optional field)."""
     return _change(
-        db, key, lambda before: _edited(before, changes), action=None, actor=actor, now=now
-    )
+        db, key, lambda before: _edited(before, changes), action=None, actor=actor, now=now,
+        guard=guard,
+    )  # fmt: skip
 
 
 def mark(
-    db: Database, key: str, status: AppointmentStatus, *, actor: str, now: datetime.datetime
+    db: Database,
+    key: str,
+    status: AppointmentStatus,
+    *,
+    actor: str,
+    now: datetime.datetime,
+    guard: Guard = NO_GUARD,
 ) -> Changed:
     """Møtt, ikke møtt, avlyst, or planned again; the claim follows."""
     return _change(
@@ -197,13 +241,16 @@ def mark(
         action=status.value,
         actor=actor,
         now=now,
+        guard=guard,
     )
 
 
-def delete(db: Database, key: str, *, actor: str, now: datetime.datetime) -> Changed:
+def delete(
+    db: Database, key: str, *, actor: str, now: datetime.datetime, guard: Guard = NO_GUARD
+) -> Changed:
     """Delete an appointment whose claims Helfo has never seen (its open claim goes too)."""
     with db.transaction() as repos:
-        before = _get(repos, key)
+        before = _get(repos, key, guard)
         follow.guard_change(repos, before, None)
         notes = follow.follow(repos, before.id or 0, None, actor=actor, now=now)
         repos.delete_appointment(before.id or 0)

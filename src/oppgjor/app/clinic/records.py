@@ -42,6 +42,7 @@ class Report:
     updated: int = 0
     unchanged: int = 0
     findings: list[Finding] = field(default_factory=list)
+    ids: list[int] = field(default_factory=list)  # the new appointments' ids, in order
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -118,6 +119,7 @@ def apply_in(
     befores = trail.before(repos, entry, checked)
     written = entry.write(repos, checked, report.findings, now)
     report.created, report.updated, report.unchanged = written[:3]
+    report.ids = list(written.ids)
     trail.add(repos, entry, checked, written, befores, actor=actor, at=now)
     return report
 

@@ -16,7 +16,8 @@ from typing import Any
 from oppgjor.app.clinic import trail
 from oppgjor.app.clinic.kinds import KINDS, RecordKind, named
 from oppgjor.app.clinic.records import apply_in
-from oppgjor.app.errors import NotFound, Rejected, UseCaseError
+from oppgjor.app.clinic.tags import STALE, check_tag
+from oppgjor.app.errors import NotFound, Rejected, Stale, UseCaseError
 from oppgjor.clinic.adapters.practice_row import PRACTICE
 from oppgjor.clinic.adapters.record_files import RowSpec
 from oppgjor.clinic.adapters.rows import RowReader
@@ -47,6 +48,7 @@ class Update:
     ref: str
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    record: Any = None  # the record as stored after the change
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -70,20 +72,23 @@ def update(
     actor: str = trail.SYSTEM_ACTOR,
     clock: Clock = SYSTEM_CLOCK,
     template: str | None = None,
+    expected: str | None = None,
 ) -> Update:
     """Change the fields *changes* names of record *ref* of *kind* (its CLI name or key;
     ``practice`` ignores *ref*), and nothing else. *template* (series): fill the fields still
     empty from that series template. Raises UnknownField, NotFound, or Rejected (nothing
     written) when the resulting record has BLOCKING findings (a series is saved with them,
-    ADR 0003)."""
+    ADR 0003). *expected*: the record's content tag as the caller read it (Stale if it has
+    changed since; compared while the record is held)."""
     if kind == PRACTICE_KIND:
-        return update_practice(db, changes, actor=actor, clock=clock)
+        return update_practice(db, changes, actor=actor, clock=clock, expected=expected)
     entry = _updatable(kind)
     assert entry.rows is not None
     wanted = _checked_fields(entry.noun, entry.rows, changes, ref)
     with db.transaction() as repos:
         repos.hold(entry.key, ref)  # a concurrent update waits and then starts from this one's
         stored = _stored(repos, entry, ref)
+        check_tag(entry.rows, stored, expected, entry.noun.capitalize())
         record = changed(entry.rows, stored, wanted, entry.label(stored))
         kept: list[Finding] = []
         if template is not None:
@@ -94,7 +99,7 @@ def update(
         )  # fmt: skip
         after = _stored(repos, entry, ref)
     done = record_differences(stored, after)
-    return Update(entry.name, ref, done, [*kept, *report.findings])
+    return Update(entry.name, ref, done, [*kept, *report.findings], after)
 
 
 def changed(spec: RowSpec, stored: Any, changes: Mapping[str, str | None], label: str) -> Any:
@@ -157,9 +162,10 @@ def set_practice(
     *,
     actor: str = trail.SYSTEM_ACTOR,
     clock: Clock = SYSTEM_CLOCK,
+    expected: str | None = None,
 ) -> Update:
     """Register the practice, or, when it is registered, change only the fields given."""
-    return _write_practice(db, values, actor=actor, clock=clock, create=True)
+    return _write_practice(db, values, actor=actor, clock=clock, create=True, expected=expected)
 
 
 def update_practice(
@@ -168,22 +174,32 @@ def update_practice(
     *,
     actor: str = trail.SYSTEM_ACTOR,
     clock: Clock = SYSTEM_CLOCK,
+    expected: str | None = None,
 ) -> Update:
     """Change only the given fields of the practice (NotFound if it is not registered)."""
-    return _write_practice(db, changes, actor=actor, clock=clock, create=False)
+    return _write_practice(db, changes, actor=actor, clock=clock, create=False, expected=expected)
 
 
 def _write_practice(
-    db: Database, values: Mapping[str, str | None], *, actor: str, clock: Clock, create: bool
+    db: Database,
+    values: Mapping[str, str | None],
+    *,
+    actor: str,
+    clock: Clock,
+    create: bool,
+    expected: str | None = None,
 ) -> Update:
     wanted = _checked_fields("praksis", PRACTICE, values, None)
     with db.transaction() as repos:
         repos.hold(PRACTICE_KIND)  # read, check and write as one: no change of another lost
         stored = repos.get_practice()
         if stored is not None:
+            check_tag(PRACTICE, stored, expected, "Praksisen")
             practice = changed(PRACTICE, stored, wanted, "praksis")
         elif not create:
             raise NotFound("Praksisen er ikke registrert ennå (oppgjor practice set).")
+        elif expected is not None:  # the caller names a version of a practice not stored
+            raise Stale(STALE.format(what="Praksisen"))
         else:
             reader = RowReader({k: v or "" for k, v in wanted.items()}, "praksis")
             practice = PRACTICE.build(reader)
@@ -209,4 +225,4 @@ def save_practice_record(
     )
     if event is not None:
         repos.audit.add(event)
-    return Update(PRACTICE_KIND, trail.PRACTICE_REF, done, findings)
+    return Update(PRACTICE_KIND, trail.PRACTICE_REF, done, findings, checked)

@@ -8,27 +8,14 @@ from typing import Annotated, Any
 import typer
 
 from oppgjor.app.clinic import actions as clinic_actions
-from oppgjor.app.clinic import records
+from oppgjor.app.clinic import single
 from oppgjor.app.clinic.kinds import RecordKind
-from oppgjor.app.errors import Rejected
 from oppgjor.cli.clinic.records import report_result
 from oppgjor.cli.common import JsonOption, database, handled
 from oppgjor.cli.helfo.common import User, actor_name
 from oppgjor.cli.render import out, print_json
-from oppgjor.clinic.adapters.rows import RowReader
 
 Opt = typer.Option
-
-
-def _record_from(kind: RecordKind, values: dict[str, Any]) -> Any:
-    """Every field is given as text and read like an import row, so the CLI and imports accept
-    exactly the same values and give the same messages."""
-    assert kind.rows is not None
-    reader = RowReader({k: v for k, v in values.items() if v is not None}, "kommandolinjen")
-    record = kind.rows.build(reader)
-    if reader.findings:  # shown as the command's --json asks, exit 1
-        raise Rejected(reader.findings, "Ingenting ble lagret.")
-    return record
 
 
 def _param(name: str, default: Any, annotation: Any) -> inspect.Parameter:
@@ -45,13 +32,8 @@ def _make_create(kind: RecordKind) -> Any:
         template = kwargs.pop("template", None)
         actor = actor_name(kwargs.pop("user"))
         with handled(as_json):
-            record = _record_from(kind, kwargs)
-            db = database()
-            if template is not None:
-                report = clinic_actions.save_series(db, record, template=template, actor=actor)
-            else:
-                report = records.save(db, kind.key, record, mode="create", actor=actor)
-            report_result(report, as_json, "Lagret")
+            made = single.create(database(), kind.key, kwargs, template=template, actor=actor)
+            report_result(made.report, as_json, "Lagret")
 
     params = [
         _param(field, None, Annotated[str | None, Opt(f"--{field.replace('_', '-')}", help=text)])
