@@ -11,11 +11,13 @@ from oppgjor import __version__
 from oppgjor.api import (
     admin,
     appointments,
+    booking,
     isf,
     logs,
     practice,
     problems,
     records,
+    schedule,
     session,
     tariffs,
 )
@@ -41,6 +43,7 @@ timebestilling for forsikringsselskaper.
 
 ROUTERS: list[APIRouter] = [session.router, admin.router]
 ROUTERS += [records.router, tariffs.router, appointments.router, practice.router]
+ROUTERS += [schedule.router, booking.router]
 ROUTERS += [isf.router]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from oppgjor.app.clinic import validation
 from oppgjor.app.helfo import inbox as helfo_inbox
 from oppgjor.clinic.adapters import decoding, rows
-from oppgjor.clinic.domain import findings, planner, series, tariffs, templates
+from oppgjor.clinic.domain import findings, planner, schedule, series, tariffs, templates
 from oppgjor.core.findings import INTERNAL, FindingCode
 from oppgjor.helfo.domain import controls, payouts
 from oppgjor.isf.domain import findings as isf_findings
@@ -21,6 +21,7 @@ SOURCES: list[tuple[str, tuple[FindingCode, ...]]] = [
     ("Behandlingsserier", series.CODES),
     ("Seriemaler", templates.CODES),
     ("Planlegger", planner.CODES),
+    ("Arbeidstid og timebestilling for forsikringsselskaper", schedule.CODES),
     ("Import og referanser", (*rows.CODES, *decoding.CODES, *validation.CODES)),
     ("Helfo-oppgjør: kontroll (Kontrollér)", controls.CODES),
     ("Helfo-utbetalinger (utbetalingsvedtak mot godkjent sum)", payouts.CODES),

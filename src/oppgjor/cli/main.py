@@ -20,6 +20,7 @@ from oppgjor.cli import backup as backup_commands
 from oppgjor.cli import history
 from oppgjor.cli.clinic import appointments as appointment_commands
 from oppgjor.cli.clinic import create, update
+from oppgjor.cli.clinic import schedule as schedule_commands
 from oppgjor.cli.clinic.records import add_record_commands
 from oppgjor.cli.common import (
     GuardedGroup,
@@ -126,6 +127,7 @@ app.add_typer(isf_group, name="isf")
 
 backup_commands.register(app)
 access_commands.register(app)
+schedule_commands.register(app)
 history.register(app)
 
 demo_app = typer.Typer(help="Syntetisk demoklinikk.", no_args_is_help=True)

@@ -247,15 +247,17 @@ class AppointmentRecords:
         return refs
 
     def _next_ref_numbers(self, count: int) -> list[int]:
+        return self.counter_numbers(REF_COUNTER, count)
+
+    def counter_numbers(self, name: str, count: int) -> list[int]:
+        """The next *count* numbers of counter row *name* (inserted on first use); the row
+        serialises concurrent writers, and a number is never given twice."""
         c = t.counter
         dialect = postgresql if self.conn.dialect.name == "postgresql" else sqlite
-        first = dialect.insert(c).values(name=REF_COUNTER, value=0)
+        first = dialect.insert(c).values(name=name, value=0)
         self.conn.execute(first.on_conflict_do_nothing(index_elements=["name"]))
         stmt = (
-            update(c)
-            .where(c.c.name == REF_COUNTER)
-            .values(value=c.c.value + count)
-            .returning(c.c.value)
+            update(c).where(c.c.name == name).values(value=c.c.value + count).returning(c.c.value)
         )
         last = int(self.conn.execute(stmt).scalar_one())
         return list(range(last - count + 1, last + 1))

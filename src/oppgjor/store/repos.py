@@ -33,6 +33,7 @@ from oppgjor.store.helfo import HelfoStore
 from oppgjor.store.inlist import one_of, rows_one_of
 from oppgjor.store.jobs import JobRepository
 from oppgjor.store.outgoing import OutgoingRepository
+from oppgjor.store.schedule import ScheduleRepository
 
 R = TypeVar("R")
 
@@ -75,6 +76,7 @@ class Repos(AppointmentRecords):
         self.access = AccessRepository(conn)
         self.idempotency = IdempotencyRepository(conn)
         self.jobs = JobRepository(conn)
+        self.schedule = ScheduleRepository(conn)
 
     # -- settings ------------------------------------------------------------------------
     def get_setting(self, key: str) -> str | None:

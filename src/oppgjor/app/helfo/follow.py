@@ -26,7 +26,12 @@ S = SettlementState
 
 
 def billable(appointment: Appointment | None) -> bool:
-    """Whether the appointment yields a claim: attended, with tariff lines."""
+    """Whether the appointment yields a claim: attended, with tariff lines.
+
+    An insurer's booking (``app.clinic.booking``) never does: the insurer pays it. Its
+    appointment is made without series and tariff lines (the service's tariff or price stays
+    on the service), and should the clinic add lines, the claims query
+    (``unclaimed_appointment_ids``) still skips every appointment a booking made."""
     return (
         appointment is not None
         and appointment.status is AppointmentStatus.ATTENDED

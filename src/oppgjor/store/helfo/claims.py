@@ -140,8 +140,9 @@ class ClaimRepository:
 
     # -- claims ----------------------------------------------------------------------------
     def unclaimed_appointment_ids(self) -> list[int]:
-        """Attended appointments with tariffs that have no live claim yet. After a credit, the
-        replacement claim waits until Helfo has approved the credit."""
+        """Attended appointments with tariffs that have no live claim yet, not an insurer's
+        booking (the insurer pays it). After a credit, the replacement claim waits until
+        Helfo has approved the credit."""
         a, al, c = t.appointment, t.appointment_line, t.claim
         taken = select(c.c.appointment_id).where(
             c.c.appointment_id.is_not(None),
@@ -153,11 +154,14 @@ class ClaimRepository:
                 ),
             ),
         )
+        # an insurer's booking is paid by the insurer: never a Helfo claim
+        booked = select(t.booking.c.appointment_id).where(t.booking.c.appointment_id.is_not(None))
         query = (
             select(a.c.id)
             .where(a.c.status == "attended")
             .where(a.c.id.in_(select(al.c.appointment_id)))
             .where(a.c.id.not_in(taken))
+            .where(a.c.id.not_in(booked))
             .order_by(a.c.start_at, a.c.id)
         )
         return list(self.conn.scalars(query))

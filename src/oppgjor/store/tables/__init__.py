@@ -7,3 +7,4 @@ from oppgjor.store.tables.base import *  # noqa: F403
 from oppgjor.store.tables.clinic import *  # noqa: F403
 from oppgjor.store.tables.common import *  # noqa: F403
 from oppgjor.store.tables.helfo import *  # noqa: F403
+from oppgjor.store.tables.schedule import *  # noqa: F403
