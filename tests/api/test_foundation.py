@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from oppgjor.app import access
-from tests.api.conftest import PASSWORD, World
+from tests.api.conftest import NOW, PASSWORD, World
 
 
 def test_openapi_is_served_with_norwegian_descriptions(api: World) -> None:
@@ -162,6 +162,28 @@ def test_changes_name_their_actor_in_the_audit_trail(api: World) -> None:
     with api.db.reading() as repos:
         events = repos.audit.find(kind="user", ref="ola")
     assert [(e.actor, e.action) for e in events] == [("administrator", "created")]
+
+
+def test_an_id_too_large_for_the_database_is_422_not_500(api: World) -> None:
+    # found by the fuzzing (tests/api/test_fuzz.py): 2**63 overflowed SQLite's INTEGER
+    r = api.as_("administrator").delete(f"/api/v1/tokens/{2**63}")
+    assert r.status_code == 422 and r.json()["findings"][0]["code"] == "API_INVALID_INPUT"
+    long_name = api.as_("administrator").patch("/api/v1/users/" + "x" * 65, json={})
+    assert long_name.status_code == 422
+
+
+def test_times_in_responses_carry_their_utc_offset(api: World) -> None:
+    # found by the fuzzing: OpenAPI's date-time (RFC 3339) requires the offset
+    caller = api.as_("administrator")
+    times = [
+        caller.get("/api/v1/me").json()["expires_at"],
+        caller.get("/api/v1/users").json()[0]["created_at"],
+        caller.get("/api/v1/tokens").json()[0]["expires_at"],
+    ]
+    for text in times:
+        parsed = datetime.datetime.fromisoformat(text)
+        assert parsed.utcoffset() is not None, text
+        assert parsed.replace(tzinfo=None) >= NOW, text
 
 
 def test_the_servers_log_lines_are_masked() -> None:

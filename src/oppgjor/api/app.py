@@ -14,6 +14,7 @@ from oppgjor.api import (
     booking,
     claims,
     helfo,
+    isf,
     logs,
     practice,
     problems,
@@ -48,6 +49,7 @@ ROUTERS: list[APIRouter] = [session.router, admin.router]
 ROUTERS += [records.router, tariffs.router, appointments.router, practice.router]
 ROUTERS += [settlements.router, settlements_after.router, claims.router, helfo.router]
 ROUTERS += [schedule.router, booking.router]
+ROUTERS += [isf.router]
 
 
 def create_app(db: Database | None = None, *, clock: Clock = SYSTEM_CLOCK) -> FastAPI:

@@ -59,6 +59,17 @@ def _end(db: Database, caller: str, key: str, response: tuple[int, dict[str, str
             repos.idempotency.finish(caller, key, *response)
 
 
+def _without_boundary(request: Request, body: bytes) -> bytes:
+    """*body* without a multipart body's boundary: a client's retry of an upload picks a new
+    random boundary, yet it is the same request."""
+    kind = request.headers.get("content-type", "")
+    if not kind.lower().startswith("multipart/"):
+        return body
+    boundary = next((p.split("=", 1)[1].strip().strip('"') for p in kind.split(";")
+                     if p.strip().lower().startswith("boundary=")), "")  # fmt: skip
+    return body.replace(boundary.encode(), b"") if boundary else body
+
+
 class Idempotency(BaseHTTPMiddleware):
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         key = request.headers.get(HEADER)
@@ -68,8 +79,9 @@ class Idempotency(BaseHTTPMiddleware):
         if not 1 <= len(key) <= 200 or not key.isprintable():
             return problem(400, "Idempotency-Key må ha 1–200 synlige tegn.", instance=path)
         body = await request.body()
+        parts = [request.method.encode(), f"{path}?{request.url.query}".encode()]
         request_hash = hashlib.sha256(
-            b"\0".join([request.method.encode(), f"{path}?{request.url.query}".encode(), body])
+            b"\0".join([*parts, _without_boundary(request, body)])
         ).hexdigest()
         db: Database = request.app.state.db
         caller = caller_key(request)
