@@ -118,3 +118,44 @@ def test_the_work_directory_is_configured_or_beside_the_sqlite_file(
         assert jobs.work_dir(db).parent == Path(str(db.engine.url.database)).resolve().parent
     else:
         assert jobs.work_dir(db) == tmp_path / "data" / "oppgjor" / "jobs"
+
+
+def test_a_job_failed_by_another_process_stays_failed_when_its_work_ends(db: Database) -> None:
+    """recover() in a second server marked the job failed while this one still ran it: the
+    late result does not turn it back to done."""
+    runner = jobs.Runner(db, FixedClock(NOW), max_workers=1)
+
+    def work(progress: jobs.Progress) -> dict[str, Any]:
+        with db.transaction() as repos:
+            repos.jobs.abandon_unfinished("avbrutt", NOW)
+        return {"late": True}
+
+    job_id = _new(db)
+    runner.submit(job_id, work)
+    ended = _ended(db, job_id)
+    runner.shutdown()
+    assert ended.state == "failed" and ended.result is None
+
+
+def test_a_job_that_cannot_start_fails_instead_of_waiting_for_ever(db: Database) -> None:
+    runner = jobs.Runner(db, FixedClock(NOW), max_workers=1)
+    job_id = _new(db)
+    real = db.transaction
+    calls = {"n": 0}
+
+    def busy_once():  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 1:
+            from oppgjor.store import StoreBusy
+
+            raise StoreBusy("Databasen er opptatt")
+        return real()
+
+    db.transaction = busy_once  # type: ignore[method-assign]
+    try:
+        runner.submit(job_id, lambda progress: {"ok": True})
+        ended = _ended(db, job_id)
+    finally:
+        runner.shutdown()
+        db.transaction = real  # type: ignore[method-assign]
+    assert ended.state == "failed" and "opptatt" in (ended.error or "")

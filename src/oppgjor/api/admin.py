@@ -138,7 +138,8 @@ def list_tokens(ctx: Ctx = ADMIN) -> list[TokenOut]:
 @router.post("/tokens", status_code=201, response_model=CreatedToken, summary="Nytt token",
              description="Lag et token for en bruker eller en bookingklient. Selve tokenet vises "
              "bare i dette svaret; bare en hash lagres.")  # fmt: skip
-def create_token(body: NewToken, ctx: Ctx = ADMIN) -> CreatedToken:
+def create_token(body: NewToken, response: Response, ctx: Ctx = ADMIN) -> CreatedToken:
+    response.headers["Cache-Control"] = "no-store"  # the token: shown once, kept nowhere
     made = access.create_token(
         ctx.db, body.name, username=body.username, client_ref=body.client_ref,
         scopes=[s.value for s in body.scopes], lifetime=datetime.timedelta(days=body.days),

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import uvicorn
 
+from oppgjor.api import logs
 from oppgjor.api.app import create_app
 from oppgjor.store import Database
 
@@ -18,6 +19,7 @@ def serve(
     app = create_app(Database(url))
     uvicorn.run(
         app, host=host, port=port, log_level=log_level, proxy_headers=False,
+        log_config=logs.config(),
         ssl_certfile=str(certfile) if certfile else None,
         ssl_keyfile=str(keyfile) if keyfile else None,
     )  # fmt: skip

@@ -44,6 +44,7 @@ class LoggedIn(BaseModel):
 )  # fmt: skip
 def login(body: Credentials, request: Request, response: Response) -> LoggedIn:
     remote = request.client.host if request.client else "-"
+    response.headers["Cache-Control"] = "no-store"
     secret, user = access.login(
         database(request), body.username, body.password, remote=remote,
         now=clock(request).now(),

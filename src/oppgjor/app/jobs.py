@@ -22,7 +22,7 @@ from typing import Any
 from oppgjor.app.errors import NotFound, UseCaseError
 from oppgjor.core.clock import Clock
 from oppgjor.core.redact import redact
-from oppgjor.store import Database
+from oppgjor.store import Database, StoreError
 from oppgjor.store.jobs import JobRow
 
 log = logging.getLogger("oppgjor.jobs")
@@ -79,11 +79,11 @@ class Runner:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
     def _run(self, job_id: int, work: Work) -> None:
-        with self.db.transaction() as repos:
-            repos.jobs.start(job_id, self.clock.now())
         try:
+            with self.db.transaction() as repos:
+                repos.jobs.start(job_id, self.clock.now())
             result = work(_Reporter(self.db, job_id))
-        except UseCaseError as exc:
+        except (UseCaseError, StoreError) as exc:  # said to the user (masked)
             self._end(job_id, error=redact(str(exc)) or UNEXPECTED)
         except Exception as exc:  # a job must end, whatever happens in it
             log.error("bakgrunnsjobb %d feilet: %s", job_id,
@@ -120,8 +120,12 @@ class _Reporter:
             if now - self._last < PROGRESS_EVERY and done != total:
                 return
             self._last = now
-        with self.db.transaction() as repos:
-            repos.jobs.progress(self.job_id, done, total)
+        try:
+            with self.db.transaction() as repos:
+                repos.jobs.progress(self.job_id, done, total)
+        except StoreError as exc:  # a busy database does not fail the run: the next report
+            log.warning("bakgrunnsjobb %d: fremdriften ble ikke lagret: %s", self.job_id,
+                        redact(str(exc)))  # fmt: skip
 
 
 def job(db: Database, job_id: int, kind: str) -> JobRow:

@@ -107,5 +107,9 @@ class JobRepository:
         return int(result.rowcount or 0)
 
     def _set(self, job_id: int, **values: Any) -> None:
+        """Change a job that has not ended: a job once done or failed (by ``recover`` in
+        another process, say) stays as it ended."""
         j = t.background_job
-        self.conn.execute(update(j).where(j.c.id == job_id).values(**values))
+        self.conn.execute(
+            update(j).where(j.c.id == job_id, j.c.state.in_(UNFINISHED)).values(**values)
+        )
