@@ -93,3 +93,15 @@ def test_sending_through_kuhr_when_it_is_configured(
         polled = office.post(f"{S}/{sid}/kuhr-status")
         assert polled.status_code == 200, polled.text
         assert polled.json()["status"] == "Kvittert" and polled.json()["applied"]
+
+
+def test_a_relative_folder_is_refused_it_would_be_read_from_where_the_server_started(
+    api: World,
+) -> None:
+    admin = api.as_("administrator")
+    before = admin.get("/api/v1/helfo/settings").json()
+    for folder in ("meldinger", "../../tmp/x"):
+        r = admin.put("/api/v1/helfo/settings", json={"folder": folder})
+        assert r.status_code == 422, r.text
+        assert r.json()["findings"][0]["where"]["field"] == "folder"
+    assert admin.get("/api/v1/helfo/settings").json() == before

@@ -22,7 +22,11 @@ router = APIRouter(tags=["Helfo"], responses=PROBLEM_RESPONSES)
 ADMIN = needs(Permission.ADMIN)
 SUBMIT = needs(Permission.SETTLEMENTS_SUBMIT)
 
-Setting = Field(None, min_length=1, max_length=500)
+Setting = Field(
+    None, min_length=1, max_length=500, pattern=r"^/",
+    description="En full sti på tjeneren (begynner med /): en relativ sti ville blitt lest fra "
+    "mappen tjeneren ble startet i.",
+)  # fmt: skip
 
 
 class Holiday(BaseModel):
