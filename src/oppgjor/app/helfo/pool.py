@@ -2,13 +2,14 @@
 
 :func:`oppgjor.app.helfo.settlements.waiting` creates the missing claims and refreshes every
 waiting claim from the records on each call, under the write lock. Here that full pass runs
-only when something may have changed since the last one: when an appointment waits for its
-claim, or when the audit trail has moved on (every record created or changed, appointments
-included, appends an event: ADR 0015). The pass stores what it re-derived, so the stored type,
-practitioner and service time, which the database filters, orders and pages on, are those of
-the refreshed claims. Otherwise the page is read without the write lock, and only its claims
-are refreshed, from only their appointments, series and tariffs: the same claims, with the
-same content, as ``waiting`` gives for that page.
+only when something may have changed since the last one: when the audit trail has moved on
+(every record created or changed through the use cases, appointments included, appends an
+event: ADR 0015) or a new appointment was stored. The pass stores what it re-derived, so the
+stored type, practitioner and service time, which the database filters, orders and pages on,
+are those of the refreshed claims. Otherwise the page is read without the write lock, and
+only its claims are refreshed, from only their appointments, series and tariffs: the same
+claims, with the same content, as ``waiting`` gives for that page. (A record written past the
+use cases, without an event, is seen at the next pass only; ``waiting`` stays exhaustive.)
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from oppgjor.store import Database
 from oppgjor.store.helfo.claims import PoolFilter
 from oppgjor.store.repos import Repos
 
-# the newest audit event when every waiting claim was last refreshed and stored
+# where the records stood (:func:`_mark`) when every waiting claim was last refreshed and stored
 FRESH_AT = "helfo.claims_fresh_at"
 
 
@@ -69,14 +70,19 @@ def refresh_all(repos: Repos, now: datetime.datetime) -> list[Claim]:
     src = sources(repos)
     sync_claims(repos, now, src)
     found = refresh(repos, repos.helfo.claims.find(pool=True), src)
-    repos.set_setting(FRESH_AT, str(repos.audit.last_id()))
+    repos.set_setting(FRESH_AT, _mark(repos))
     return found
 
 
 def _stale(repos: Repos) -> bool:
-    if repos.get_setting(FRESH_AT) != str(repos.audit.last_id()):
-        return True
-    return bool(repos.helfo.claims.unclaimed_appointment_ids())
+    return repos.get_setting(FRESH_AT) != _mark(repos)
+
+
+def _mark(repos: Repos) -> str:
+    """Where the records stand: the newest audit event and the newest appointment (each
+    one indexed lookup). An appointment attended, moved or changed, a series, tariff or
+    practitioner changed: each adds an audit event; a new appointment also a new id."""
+    return f"{repos.audit.last_id()}/{repos.last_appointment_id()}"
 
 
 def _refreshed(repos: Repos, claims: Sequence[Claim]) -> list[Claim]:
