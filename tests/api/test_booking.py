@@ -47,11 +47,15 @@ def test_free_slots_are_working_hours_minus_appointments_and_the_past(api: World
     # 45-minute slots from 08:00 until 16:00; it is 10:00 on Monday, so 08:00–09:30 are past
     assert starts == ["10:15", "11:00", "11:45", "12:30", "13:15", "14:00", "14:45"]
     assert all(s["practitioner_ref"] == "B1" for s in r.json())
-    assert book(api, "IF", "2026-03-02T11:30", service="FYS45").status_code == 201
+    # a time that fits but is not an offered slot would leave gaps no one can book
+    off = book(api, "IF", "2026-03-02T11:30", service="FYS45")
+    assert off.status_code == 422
+    assert [f["code"] for f in off.json()["findings"]] == ["BOOKING_NOT_A_SLOT"]
+    assert book(api, "IF", "2026-03-02T11:45", service="FYS45").status_code == 201
     after = api.as_("IF").get("/api/v1/booking/slots", params={
         "service": "FYS30", "practitioner": "B1", "from": "2026-03-02T11:00",
         "to": "2026-03-02T13:00"}).json()  # fmt: skip
-    assert [s["start"][11:16] for s in after] == ["11:00", "12:15"]
+    assert [s["start"][11:16] for s in after] == ["11:00", "12:30"]
 
 
 def test_an_exception_closes_a_day_or_gives_it_other_hours(api: World) -> None:
@@ -92,6 +96,11 @@ def test_a_booking_becomes_an_appointment_the_clinic_sees_at_once(api: World) ->
     clinic = api.as_("readonly").get("/api/v1/schedule/bookings").json()
     assert [(b["client_ref"], b["appointment_ref"], b["status"]) for b in clinic] == [
         ("IF", appointment.ref, "booked")]  # fmt: skip
+    # a practitioner's user sees the bookings with them, not another practitioner's
+    api.user("practitioner", username="b1", practitioner="B1")
+    api.user("practitioner", username="b2", practitioner="B2")
+    assert len(api.as_("b1").get("/api/v1/schedule/bookings").json()) == 1
+    assert api.as_("b2").get("/api/v1/schedule/bookings").json() == []
     with api.db.reading() as repos:
         events = repos.audit.find(kind="booking", ref=str(made["id"]))
     assert [(e.actor, e.action) for e in events] == [("booking:IF", "created")]

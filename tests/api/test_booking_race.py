@@ -63,6 +63,7 @@ def test_the_unique_index_refuses_a_double_booking_when_the_check_is_skipped(
 ) -> None:
     open_for_booking(api)
     monkeypatch.setattr(booking.domain, "refusal", lambda *a, **k: None)
+    monkeypatch.setattr(booking.domain, "off_grid", lambda *a, **k: None)
     monkeypatch.setattr(Repos, "hold", lambda *a, **k: None)
     together = threading.Barrier(2)
     insert = ScheduleRepository.add_booking
@@ -80,6 +81,7 @@ def test_the_unique_index_refuses_a_double_booking_when_the_check_is_skipped(
 
 def test_a_slot_that_overlaps_another_booking_is_taken_too(api: World) -> None:
     open_for_booking(api)
-    assert book(api, "IF", SLOT, service="FYS45").status_code == 201
-    r = book(api, "TRYG", "2026-03-03T09:30", who=300)
+    # 45 minutes from 08:45 (a slot on the 45-minute service's grid) covers 09:00–09:30
+    assert book(api, "IF", "2026-03-03T08:45", service="FYS45").status_code == 201
+    r = book(api, "TRYG", "2026-03-03T09:00", who=300)
     assert r.status_code == 409 and "Timen er allerede tatt" in r.json()["detail"]

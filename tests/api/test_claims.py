@@ -74,6 +74,7 @@ def test_credit_an_accepted_claim_and_the_reports(api: World) -> None:
     assert credit.json()["kind"] == "credit" and credit.json()["refund"] == "-212.00"
     assert credit.headers["location"] == f"/api/v1/claims/{number}"
     assert office.post(f"/api/v1/claims/{number}/credit").status_code == 409
+    assert _claim_history(api, number) == [("settlementoffice", "credited")]
     both = office.get(f"/api/v1/claims/{number}").json()
     assert sorted(c["kind"] for c in both) == ["claim", "credit"]
     assert office.post("/api/v1/claims/999999/credit").status_code == 404
@@ -89,9 +90,18 @@ def test_copayment_paid_and_those_not_reported(api: World) -> None:
     assert future.status_code == 400 and "fram i tid" in future.json()["detail"]
     paid = office.post(f"/api/v1/claims/{number}/copayment-paid", json={"date": "2026-02-10"})
     assert paid.status_code == 200 and "følger regningen" in paid.json()["message"]
+    assert _claim_history(api, number) == [("settlementoffice", "copayment_paid")]
     again = office.post(f"/api/v1/claims/{number}/copayment-paid", json={})
     assert again.status_code == 409
     assert office.get("/api/v1/claims/copayments").json() == []  # travels on the claim
     bad = office.post(f"/api/v1/claims/{number}/copayment-paid", json={"date": "10.02.2026"})
     assert bad.status_code == 422
     assert api.as_("readonly").get("/api/v1/claims/copayments").status_code == 200
+
+
+def _claim_history(api: World, number: int) -> list[tuple[str, str]]:
+    """Who did what to claim *number*, as ``oppgjor history claim N`` shows it."""
+    from oppgjor.app import history
+
+    entries, _ = history.history(api.db, "claim", str(number))
+    return [(e.actor, e.action) for e in entries]

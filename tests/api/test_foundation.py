@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
+
+import pytest
 
 from oppgjor.app import access
-from tests.api.conftest import PASSWORD, World
+from tests.api.conftest import NOW, PASSWORD, World
 
 
 def test_openapi_is_served_with_norwegian_descriptions(api: World) -> None:
@@ -164,20 +167,73 @@ def test_changes_name_their_actor_in_the_audit_trail(api: World) -> None:
     assert [(e.actor, e.action) for e in events] == [("administrator", "created")]
 
 
+def test_an_id_too_large_for_the_database_is_422_not_500(api: World) -> None:
+    # found by the fuzzing (tests/api/test_fuzz.py): 2**63 overflowed SQLite's INTEGER
+    r = api.as_("administrator").delete(f"/api/v1/tokens/{2**63}")
+    assert r.status_code == 422 and r.json()["findings"][0]["code"] == "API_INVALID_INPUT"
+    long_name = api.as_("administrator").patch("/api/v1/users/" + "x" * 65, json={})
+    assert long_name.status_code == 422
+
+
+def test_times_in_responses_carry_their_utc_offset(api: World) -> None:
+    # found by the fuzzing: OpenAPI's date-time (RFC 3339) requires the offset
+    caller = api.as_("administrator")
+    times = [
+        caller.get("/api/v1/me").json()["expires_at"],
+        caller.get("/api/v1/users").json()[0]["created_at"],
+        caller.get("/api/v1/tokens").json()[0]["expires_at"],
+    ]
+    for text in times:
+        parsed = datetime.datetime.fromisoformat(text)
+        assert parsed.utcoffset() is not None, text
+        assert parsed.replace(tzinfo=None) >= NOW, text
+
+
 def test_the_servers_log_lines_are_masked() -> None:
+    """Through the formatters the server is configured with: an access line with a national
+    id in its query, and a traceback of a database error that echoed its values."""
     import logging
 
     from oppgjor.api import logs
 
-    logs.install()
+    names = ("uvicorn", "uvicorn.error", "uvicorn.access", "oppgjor")
+    saved = {n: (logging.getLogger(n).handlers[:], logging.getLogger(n).propagate) for n in names}
+    try:
+        _check_masked_formatters(logs)
+    finally:  # the rest of the test session logs as before
+        for name, (handlers, propagate) in saved.items():
+            logging.getLogger(name).handlers[:] = handlers
+            logging.getLogger(name).propagate = propagate
+
+
+def _check_masked_formatters(logs: Any) -> None:
+    import logging.config
+
+    logging.config.dictConfig(logs.config())
+    access_handler = logging.getLogger("uvicorn.access").handlers[0]
     record = logging.LogRecord(
-        "uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/1.1" %d',
-        ("127.0.0.1:5000", "GET", "/api/v1/patients?q=15058612345", 200), None,
+        "uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5000", "GET", "/api/v1/patients?q=15058612345", "1.1", 200), None,
     )  # fmt: skip
-    for f in logging.getLogger("uvicorn.access").filters:
-        f.filter(record)
-    line = record.getMessage()
-    assert "15058612345" not in line and "150586*****" in line
+    line = access_handler.format(record)
+    assert "15058612345" not in line and "150586*****" in line and "200" in line
+    try:
+        raise RuntimeError("INSERT failed [parameters: ('15058612345', 'Kari')]")
+    except RuntimeError:
+        import sys
+
+        failed = logging.LogRecord("uvicorn.error", logging.ERROR, __file__, 1,
+                                   "Exception in ASGI application", (), sys.exc_info())  # fmt: skip
+    text = (
+        logging.getLogger("uvicorn.error").handlers[0].format(failed)
+        if logging.getLogger("uvicorn.error").handlers
+        else logging.getLogger("uvicorn").handlers[0].format(failed)
+    )
+    assert "Traceback" in text and "15058612345" not in text and "Kari" not in text
+    oppgjor_handler = logging.getLogger("oppgjor").handlers[0]
+    assert "150586*****" in oppgjor_handler.format(
+        logging.LogRecord("oppgjor.app.x", logging.INFO, __file__, 1, "id %s", ("15058612345",),
+                          None))  # fmt: skip
 
 
 def test_over_tls_the_session_cookie_is_secure(api: World) -> None:
@@ -187,3 +243,90 @@ def test_over_tls_the_session_cookie_is_secure(api: World) -> None:
         r = tls.post("/api/v1/session", json={"username": "readonly", "password": PASSWORD})
     assert r.status_code == 200
     assert "Secure" in r.headers["set-cookie"]
+
+
+def test_idempotency_keeps_no_secret(api: World) -> None:
+    """A token made with an Idempotency-Key is not kept with the answer (a retry is told it was
+    done), and a password in a request leaves no trace in what is kept."""
+    admin = api.as_("administrator")
+    body = {"name": "epj", "username": "readonly", "scopes": ["read"], "days": 30}
+    first = admin.post("/api/v1/tokens", json=body, headers={"Idempotency-Key": "t-1"})
+    assert first.status_code == 201 and first.headers["cache-control"] == "no-store"
+    token = first.json()["token"]
+    again = admin.post("/api/v1/tokens", json=body, headers={"Idempotency-Key": "t-1"})
+    assert again.status_code == 409 and token not in again.text
+    new_user = {"username": "ola", "role": "read-only", "password": PASSWORD}
+    assert admin.post("/api/v1/users", json=new_user,
+                      headers={"Idempotency-Key": "u-1"}).status_code == 201  # fmt: skip
+    other_password = {**new_user, "password": "et-annet-passord-2"}
+    replay = admin.post("/api/v1/users", json=other_password, headers={"Idempotency-Key": "u-1"})
+    assert replay.status_code == 201 and replay.headers["idempotent-replayed"] == "true"
+    with api.db.reading() as repos:
+        kept = repos.conn.exec_driver_sql(
+            "SELECT request_hash, headers, body FROM idempotent_request"
+        ).all()
+    everything = " ".join(str(v) for row in kept for v in row)
+    assert token not in everything and PASSWORD not in everything
+    import hashlib
+
+    for secret in (token, PASSWORD):
+        assert hashlib.sha256(secret.encode()).hexdigest() not in everything
+
+
+def test_a_large_body_is_read_only_for_a_caller_with_credentials(
+    api: World, monkeypatch: Any
+) -> None:
+    from oppgjor.api import limits
+
+    big = b"x" * (limits.ANONYMOUS + 1)
+    anonymous = api.client.post("/api/v1/patients/import", content=big,
+                                headers={"Content-Type": "text/csv"})  # fmt: skip
+    assert anonymous.status_code == 401
+    bad = api.client.post("/api/v1/patients/import", content=big,
+                          headers={"Content-Type": "text/csv",
+                                   "Authorization": "Bearer opg_ikke-gyldig"})  # fmt: skip
+    assert bad.status_code == 401
+    allowed = api.as_("administrator").post(
+        "/api/v1/patients/import", content=big, headers={"Content-Type": "text/csv"}
+    )
+    assert allowed.status_code not in (401, 413)  # read, and answered by the import
+    monkeypatch.setattr(limits, "MAXIMUM", 1000)
+    too_big = api.as_("administrator").post(
+        "/api/v1/patients/import", content=b"x" * 2000, headers={"Content-Type": "text/csv"}
+    )
+    assert too_big.status_code == 413
+
+
+def test_failures_from_one_address_do_not_lock_the_user_out_elsewhere(api: World) -> None:
+    for _ in range(access.MAX_FAILURES):
+        with pytest.raises(access.Unauthenticated):
+            access.login(api.db, "readonly", "feil-feil-feil", remote="10.0.0.66",
+                         now=api.clock.now())  # fmt: skip
+    with pytest.raises(access.Throttled):
+        access.login(api.db, "readonly", PASSWORD, remote="10.0.0.66", now=api.clock.now())
+    secret, user = access.login(api.db, "readonly", PASSWORD, remote="10.0.0.7",
+                                now=api.clock.now())  # fmt: skip
+    assert user.username == "readonly" and secret.value
+
+
+def test_a_token_cannot_carry_a_scope_its_users_role_can_never_use(api: World) -> None:
+    r = api.as_("administrator").post("/api/v1/tokens", json={
+        "name": "x", "username": "readonly", "scopes": ["read", "write"]})  # fmt: skip
+    assert r.status_code == 422 and "write" in r.json()["detail"]
+
+
+def test_a_problem_never_repeats_a_national_id_from_the_address(api: World) -> None:
+    r = api.as_("readonly").get("/api/v1/patients/15058612345")
+    assert r.status_code == 404
+    assert "15058612345" not in r.text and "150586*****" in r.json()["instance"]
+
+
+def test_a_ref_that_could_not_be_addressed_is_refused(api: World) -> None:
+    office = api.as_("administrator")
+    for ref in ("a/b", "../x", "x?y", ".."):
+        r = office.post("/api/v1/departments", json={"ref": ref, "name": "Avdeling"})
+        assert r.status_code == 422, (ref, r.text)
+        assert "REF_INVALID" in [f["code"] for f in r.json()["findings"]]
+    assert office.get("/api/v1/departments").json()["total"] == 0
+    assert office.post("/api/v1/departments", json={"ref": "D-1.a", "name": "Avdeling"}
+                       ).status_code == 201  # fmt: skip

@@ -8,7 +8,7 @@ import pytest
 from oppgjor.app.clinic import appointments, records, single, updates
 from oppgjor.app.clinic.appointments import Guard
 from oppgjor.app.clinic.tags import content_tag
-from oppgjor.app.errors import NotFound, Stale
+from oppgjor.app.errors import Forbidden, NotFound, Stale
 from oppgjor.clinic.adapters.practice_row import PRACTICE
 from oppgjor.clinic.adapters.record_rows import APPOINTMENTS, DEPARTMENTS
 from oppgjor.clinic.domain.model import AppointmentStatus
@@ -56,3 +56,13 @@ def test_an_appointment_guard_names_the_version_and_the_owner(db):
     assert [e.action for e in appointments.history(db, "A1", owner="B1")][-1] == "cancelled"
     with pytest.raises(NotFound):
         appointments.get(db, "#99999999999999999999999")  # larger than any id
+
+
+def test_a_practitioner_cannot_hand_an_appointment_to_another(db):
+    load_world(db, WORLD, NOW)
+    with pytest.raises(Forbidden, match="annen behandler"):
+        appointments.update(db, "A1", {"practitioner_ref": "B2"}, actor="b1", now=NOW,
+                            guard=Guard(owner="B1"))  # fmt: skip
+    assert appointments.get(db, "A1").practitioner_ref == "B1"
+    moved = appointments.update(db, "A1", {"practitioner_ref": "B2"}, actor="kontor", now=NOW)
+    assert moved.appointment.practitioner_ref == "B2"  # the clinic's office may

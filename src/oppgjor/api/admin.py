@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime
+from typing import Annotated
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Path, Response
 from pydantic import BaseModel, Field
 
 from oppgjor.access.domain.roles import Permission, Role, Scope
 from oppgjor.api.deps import Ctx, needs
-from oppgjor.api.schemas import PROBLEM_RESPONSES
+from oppgjor.api.schemas import PROBLEM_RESPONSES, Timestamp
 from oppgjor.app import access
 from oppgjor.store.access import ClientRow, TokenRow, UserRow
 
@@ -23,8 +24,8 @@ class UserOut(BaseModel):
     role: Role
     practitioner_ref: str | None
     active: bool
-    created_at: datetime.datetime
-    updated_at: datetime.datetime
+    created_at: Timestamp
+    updated_at: Timestamp
 
     @classmethod
     def of(cls, u: UserRow) -> UserOut:
@@ -57,9 +58,9 @@ class TokenOut(BaseModel):
     prefix: str = Field(description="Starten av tokenet, for å kjenne det igjen.")
     owner: str = Field(description="Brukeren eller bookingklienten.")
     scopes: list[str]
-    created_at: datetime.datetime
-    expires_at: datetime.datetime
-    revoked_at: datetime.datetime | None
+    created_at: Timestamp
+    expires_at: Timestamp
+    revoked_at: Timestamp | None
     created_by: str
 
     @classmethod
@@ -118,7 +119,9 @@ def create_user(body: NewUser, ctx: Ctx = ADMIN) -> UserOut:
 @router.patch("/users/{username}", response_model=UserOut, summary="Endre en bruker",
               description="Bare feltene som sendes, endres. Nytt passord eller deaktivering "
               "avslutter brukerens økter.")  # fmt: skip
-def change_user(username: str, body: UserChange, ctx: Ctx = ADMIN) -> UserOut:
+def change_user(
+    username: Annotated[str, Path(max_length=64)], body: UserChange, ctx: Ctx = ADMIN
+) -> UserOut:
     user = access.change_user(
         ctx.db, username, role=body.role, display_name=body.display_name,
         practitioner_ref=body.practitioner_ref, active=body.active, password=body.password,
@@ -135,7 +138,8 @@ def list_tokens(ctx: Ctx = ADMIN) -> list[TokenOut]:
 @router.post("/tokens", status_code=201, response_model=CreatedToken, summary="Nytt token",
              description="Lag et token for en bruker eller en bookingklient. Selve tokenet vises "
              "bare i dette svaret; bare en hash lagres.")  # fmt: skip
-def create_token(body: NewToken, ctx: Ctx = ADMIN) -> CreatedToken:
+def create_token(body: NewToken, response: Response, ctx: Ctx = ADMIN) -> CreatedToken:
+    response.headers["Cache-Control"] = "no-store"  # the token: shown once, kept nowhere
     made = access.create_token(
         ctx.db, body.name, username=body.username, client_ref=body.client_ref,
         scopes=[s.value for s in body.scopes], lifetime=datetime.timedelta(days=body.days),
@@ -146,7 +150,9 @@ def create_token(body: NewToken, ctx: Ctx = ADMIN) -> CreatedToken:
 
 
 @router.delete("/tokens/{token_id}", status_code=204, summary="Tilbakekall et token")
-def revoke_token(token_id: int, ctx: Ctx = ADMIN) -> Response:
+def revoke_token(
+    token_id: Annotated[int, Path(ge=1, le=2_147_483_647)], ctx: Ctx = ADMIN
+) -> Response:
     access.revoke_token(ctx.db, token_id, actor=ctx.actor, now=ctx.now)
     return Response(status_code=204)
 

@@ -13,8 +13,9 @@ from oppgjor.api import (
     appointments,
     booking,
     claims,
+    document,
     helfo,
-    logs,
+    isf,
     practice,
     problems,
     records,
@@ -25,6 +26,7 @@ from oppgjor.api import (
     tariffs,
 )
 from oppgjor.api.idempotency import Idempotency
+from oppgjor.api.limits import Limits
 from oppgjor.core.clock import SYSTEM_CLOCK, Clock
 from oppgjor.store import Database
 
@@ -48,6 +50,7 @@ ROUTERS: list[APIRouter] = [session.router, admin.router]
 ROUTERS += [records.router, tariffs.router, appointments.router, practice.router]
 ROUTERS += [settlements.router, settlements_after.router, claims.router, helfo.router]
 ROUTERS += [schedule.router, booking.router]
+ROUTERS += [isf.router]
 
 
 def create_app(db: Database | None = None, *, clock: Clock = SYSTEM_CLOCK) -> FastAPI:
@@ -59,8 +62,9 @@ def create_app(db: Database | None = None, *, clock: Clock = SYSTEM_CLOCK) -> Fa
     app.state.db = db if db is not None else Database()
     app.state.clock = clock
     problems.install(app)
-    logs.install()
+    document.install(app)
     app.add_middleware(Idempotency)
+    app.add_middleware(Limits)  # added last: it runs first, before anything is read
     for router in ROUTERS:
         app.include_router(router, prefix=PREFIX)
     return app

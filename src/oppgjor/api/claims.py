@@ -187,7 +187,7 @@ def show_claim(number: Number, ctx: Ctx = READ) -> list[ClaimOut]:
     "venter på neste oppgjør.",
 )
 def credit(number: Number, response: Response, ctx: Ctx = WRITE) -> ClaimOut:
-    made = claim_actions.credit(ctx.db, number, ctx.now)
+    made = claim_actions.credit(ctx.db, number, ctx.now, actor=ctx.actor)
     response.headers["Location"] = f"/api/v1/claims/{number}"
     return ClaimOut.of(made)
 
@@ -200,5 +200,7 @@ def credit(number: Number, response: Response, ctx: Ctx = WRITE) -> ClaimOut:
     "sendes en registrering med neste oppgjør.",
 )
 def copayment_paid(number: Number, body: CopaymentPaid, ctx: Ctx = WRITE) -> Done:
-    message = claim_actions.copayment_paid(ctx.db, number, body.date or ctx.now.date(), ctx.now)
+    message = claim_actions.copayment_paid(
+        ctx.db, number, body.date or ctx.now.date(), ctx.now, actor=ctx.actor
+    )
     return Done(message=message)

@@ -9,7 +9,6 @@ action. The authorisation matrix test reads these from the routes: a route witho
 from __future__ import annotations
 
 import datetime
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,10 +56,48 @@ def clock(request: Request) -> Clock:
     return c
 
 
-def caller_key(request: Request) -> str:
-    """A stable name for the credentials a request carries (for idempotency keys): a hash."""
-    auth = request.headers.get("authorization") or request.cookies.get(SESSION_COOKIE) or "-"
-    return hashlib.sha256(auth.encode()).hexdigest()[:32]
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def caller_key(principal: Principal) -> str:
+    """Whose idempotency keys these are: the user's or the booking client's (not the token's,
+    so a retry with a new token of the same user is the same caller)."""
+    if principal.user_id is not None:
+        return f"user:{principal.user_id}"
+    return f"client:{principal.client_id}"
+
+
+def _same_origin(request: Request) -> bool:
+    """A browser's write with the session cookie must come from the API's own pages: the
+    cookie is SameSite=Strict, and ``Origin`` / ``Sec-Fetch-Site`` (which browsers send and
+    pages cannot forge) must not name another site (a sibling subdomain included)."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None and site not in ("same-origin", "none"):
+        return False
+    origin = request.headers.get("origin")
+    if origin is None:
+        return True
+    return origin.split("://", 1)[-1].rstrip("/") == request.headers.get("host", "")
+
+
+def principal_of(request: Request) -> Principal:
+    """Who sends *request*: the bearer token's owner, or the session's user; ApiError (401)
+    without valid credentials, (403) for a cross-site write with the session cookie."""
+    db, now = database(request), clock(request).now()
+    header = request.headers.get("authorization")
+    if header is not None:
+        scheme, _, value = header.partition(" ")
+        if scheme.lower() != "bearer" or not value.strip():
+            raise ApiError(401, "Bruk «Authorization: Bearer <token>».",
+                           headers={"WWW-Authenticate": "Bearer"})  # fmt: skip
+        return access.from_token(db, value.strip(), now)
+    session = request.cookies.get(SESSION_COOKIE)
+    if session:
+        if request.method not in SAFE_METHODS and not _same_origin(request):
+            raise ApiError(403, "Endringer med innloggingsøkten må komme fra oppgjors egne sider.")
+        return access.from_session(db, session, now)
+    raise ApiError(401, "Logg inn, eller send et token (Authorization: Bearer …).",
+                   headers={"WWW-Authenticate": "Bearer"})  # fmt: skip
 
 
 def authenticate(
@@ -68,16 +105,8 @@ def authenticate(
     bearer: HTTPAuthorizationCredentials | None = Depends(_bearer),
     session: str | None = Depends(_cookie),
 ) -> Principal:
-    db, now = database(request), clock(request).now()
-    if bearer is not None:
-        return access.from_token(db, bearer.credentials, now)
-    if request.headers.get("authorization"):
-        raise ApiError(401, "Bruk «Authorization: Bearer <token>».",
-                       headers={"WWW-Authenticate": "Bearer"})  # fmt: skip
-    if session:
-        return access.from_session(db, session, now)
-    raise ApiError(401, "Logg inn, eller send et token (Authorization: Bearer …).",
-                   headers={"WWW-Authenticate": "Bearer"})  # fmt: skip
+    """The dependency (its two security schemes document the API's ways in)."""
+    return principal_of(request)
 
 
 class Needs:

@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from oppgjor.api.schemas import Problem, findings_out
 from oppgjor.app.access import Invalid, Throttled, Unauthenticated
-from oppgjor.app.errors import Conflict, NotFound, Rejected, Stale, UseCaseError
+from oppgjor.app.errors import Conflict, Forbidden, NotFound, Rejected, Stale, UseCaseError
 from oppgjor.core.findings import Finding, Location, Severity
 from oppgjor.core.redact import redact
 from oppgjor.store import StoreBusy, StoreDuplicate, StoreError
@@ -63,7 +63,8 @@ def problem(
     body = Problem(
         type="about:blank",
         title=TITLES.get(status, "Feil"), status=status, detail=redact(detail),
-        instance=instance, findings=findings_out(list(findings)),
+        instance=None if instance is None else redact(instance),
+        findings=findings_out(list(findings)),
     )  # fmt: skip
     return JSONResponse(
         body.model_dump(), status_code=status, media_type=MEDIA_TYPE, headers=headers
@@ -172,6 +173,8 @@ def use_case_problem(exc: UseCaseError, instance: str | None = None) -> JSONResp
         status = 409
     elif isinstance(exc, NotFound):
         status = 404
+    elif isinstance(exc, Forbidden):
+        status = 403
     elif isinstance(exc, Unauthenticated):
         status, headers = 401, {"WWW-Authenticate": "Bearer"}
     elif isinstance(exc, Throttled):

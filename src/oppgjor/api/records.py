@@ -203,6 +203,7 @@ PATIENTS = SHAPES["patients"]
              summary="Vis en pasients fulle ID-nummer", operation_id="reveal_patient",
              description="Pasienten med fullt fødselsnummer (eller D-nummer). Hvem som så det, "
              "og når, skrives i revisjonssporet.")  # fmt: skip
-def reveal(ref: str = Ref, ctx: Ctx = WRITE) -> BaseModel:
+def reveal(response: Response, ref: str = Ref, ctx: Ctx = WRITE) -> BaseModel:
+    response.headers["Cache-Control"] = "no-store"  # a full national id: kept by no one
     record = records.reveal(ctx.db, "patients", ref, actor=ctx.actor, at=ctx.now)
     return PATIENTS.out.model_validate(PATIENTS.full_row(record))

@@ -318,4 +318,6 @@ def list_insurer_bookings(
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     ctx: Ctx = READ,
 ) -> list[ClinicBookingOut]:
-    return [ClinicBookingOut.of(b) for b in schedule.bookings(ctx.db, limit=limit, offset=offset)]
+    owner = ctx.principal.practitioner_ref if ctx.principal.own_only else None
+    found = schedule.bookings(ctx.db, owner=owner, limit=limit, offset=offset)
+    return [ClinicBookingOut.of(b) for b in found]

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+import datetime
+from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PlainSerializer
 
 from oppgjor.core.findings import Finding
 
 T = TypeVar("T")
+
+
+def _with_offset(value: datetime.datetime) -> datetime.datetime:
+    """A stored time (local wall time, without a zone) with the server's UTC offset."""
+    return value.astimezone() if value.tzinfo is None else value
+
+
+Timestamp = Annotated[
+    datetime.datetime, PlainSerializer(_with_offset, return_type=datetime.datetime)
+]
+"""A point in time in a response: RFC 3339 with its UTC offset (``2026-03-02T10:00:00+01:00``),
+as the OpenAPI ``date-time`` format requires; the database keeps local wall time."""
 
 
 class Where(BaseModel):

@@ -14,6 +14,7 @@ from pathlib import Path
 import uvicorn
 from fastapi import FastAPI
 
+from oppgjor.api import logs
 from oppgjor.api.app import create_app
 from oppgjor.store import Database, resolve_url
 
@@ -33,10 +34,12 @@ def serve(
     cert, key = (str(certfile) if certfile else None), (str(keyfile) if keyfile else None)
     if workers <= 1:
         uvicorn.run(create_app(Database(url)), host=host, port=port, log_level=log_level,
-                    proxy_headers=False, ssl_certfile=cert, ssl_keyfile=key)  # fmt: skip
+                    proxy_headers=False, log_config=logs.config(), ssl_certfile=cert,
+                    ssl_keyfile=key)  # fmt: skip
         return
     os.environ[URL_VARIABLE] = resolve_url(url)  # resolved once, for every worker
     uvicorn.run(
         f"{__name__}:app_from_environment", factory=True, workers=workers, host=host,
-        port=port, log_level=log_level, proxy_headers=False, ssl_certfile=cert, ssl_keyfile=key,
+        port=port, log_level=log_level, proxy_headers=False, log_config=logs.config(),
+        ssl_certfile=cert, ssl_keyfile=key,
     )  # fmt: skip

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import datetime
-
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from oppgjor.access.domain.roles import ROLE_WORDS, Role
 from oppgjor.api.deps import SESSION_COOKIE, Ctx, clock, database, needs
-from oppgjor.api.schemas import PROBLEM_RESPONSES
+from oppgjor.api.schemas import PROBLEM_RESPONSES, Timestamp
 from oppgjor.app import access
 
 router = APIRouter(tags=["innlogging"], responses=PROBLEM_RESPONSES)
@@ -29,14 +27,14 @@ class Me(BaseModel):
     practitioner_ref: str | None = Field(description="Behandleren brukeren er knyttet til.")
     client_ref: str | None = Field(description="Bookingklienten tokenet tilhører.")
     permissions: list[str] = Field(description="Tilgangene.")
-    expires_at: datetime.datetime | None = Field(description="Når tokenet utløper.")
+    expires_at: Timestamp | None = Field(description="Når tokenet utløper.")
 
 
 class LoggedIn(BaseModel):
     username: str
     display_name: str
     role: str
-    expires_at: datetime.datetime
+    expires_at: Timestamp
 
 
 @router.post(
@@ -46,6 +44,7 @@ class LoggedIn(BaseModel):
 )  # fmt: skip
 def login(body: Credentials, request: Request, response: Response) -> LoggedIn:
     remote = request.client.host if request.client else "-"
+    response.headers["Cache-Control"] = "no-store"
     secret, user = access.login(
         database(request), body.username, body.password, remote=remote,
         now=clock(request).now(),

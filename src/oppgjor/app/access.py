@@ -2,8 +2,9 @@
 
 A token or a session id is a random value handed out once; only its SHA-256 is stored, so a
 copy of the database gives no one a way in. Passwords are Argon2 hashes. Logging in is
-throttled: after :data:`MAX_FAILURES` failures for one user name (or :data:`MAX_FROM_ADDRESS`
-from one address) within :data:`WINDOW`, the next try waits until the window has passed.
+throttled: after :data:`MAX_FAILURES` failures for one user name from one address (or
+:data:`MAX_FROM_ADDRESS` from one address, :data:`MAX_FOR_USER` for one user name) within
+:data:`WINDOW`, the next try waits until the window has passed.
 Every change to a user, client or token is an audit event naming its actor; no event holds a
 password, a hash or a token.
 """
@@ -42,6 +43,7 @@ MAX_TOKEN_LIFETIME = datetime.timedelta(days=366)
 WINDOW = datetime.timedelta(minutes=15)
 MAX_FAILURES = 5
 MAX_FROM_ADDRESS = 30
+MAX_FOR_USER = 100  # from every address together
 _NAME = re.compile(r"[a-z0-9][a-z0-9._@-]{1,63}")
 _REF = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}")
 
@@ -261,7 +263,14 @@ def create_token(
     with db.transaction() as repos:
         owner: dict[str, int | None] = {"user_id": None, "client_id": None}
         if username is not None:
-            owner["user_id"] = _user(repos, username).id
+            user = _user(repos, username)
+            owner["user_id"] = user.id
+            useless = sorted(s.value for s in wanted if not allowed(Role(user.role), [s.value]))
+            if useless:
+                raise Invalid(
+                    f"Rollen til {user.username} ({ROLE_WORDS[Role(user.role)]}) kan ikke bruke "
+                    f"omfanget {', '.join(useless)}; velg et omfang rollen har."
+                )
         else:
             client = repos.access.client(client_ref or "")
             if client is None:
@@ -354,10 +363,14 @@ def from_session(db: Database, value: str, now: datetime.datetime) -> Principal:
 
 
 def _throttle(repos: Repos, username: str, remote: str, now: datetime.datetime) -> None:
+    """Too many failures for this user name from this address, from this address in all, or
+    for this user name from everywhere (a higher bar: one address alone cannot lock a user
+    out for everyone) refuse the attempt until the window has passed."""
     since = now - WINDOW
     for count, first, limit in (
-        (*repos.access.failures(since, username=username), MAX_FAILURES),
+        (*repos.access.failures(since, username=username, remote=remote), MAX_FAILURES),
         (*repos.access.failures(since, remote=remote), MAX_FROM_ADDRESS),
+        (*repos.access.failures(since, username=username), MAX_FOR_USER),
     ):
         if count >= limit and first is not None:
             wait = max(1, int((first + WINDOW - now).total_seconds()))
@@ -370,29 +383,31 @@ def _throttle(repos: Repos, username: str, remote: str, now: datetime.datetime) 
 def login(
     db: Database, username: str, password: str, *, remote: str, now: datetime.datetime
 ) -> tuple[NewSecret, UserRow]:
-    """Check the password and open a session; a failure is noted (and throttles the next)."""
+    """Check the password and open a session. The attempt is noted as failed before the
+    password is checked (in the transaction that counted the failures, holding the user's
+    row), so attempts at the same moment count against each other; a success is noted after."""
     username = username.strip().lower()[:64]
     remote = remote[:64]
     with db.transaction() as repos:
+        repos.access.hold_user(username)
         _throttle(repos, username, remote, now)
         user = repos.access.user(username)
+        attempt = repos.access.add_attempt(username, remote, now, False)
     ok = passwords.verify(password, user.password_hash if user is not None else None)
-    ok = ok and user is not None and user.active
-    with db.transaction() as repos:
-        repos.access.add_attempt(username, remote, now, ok)
-        if not ok or user is None:
+    if not ok or user is None or not user.active:
+        with db.transaction() as repos:
             repos.access.forget_attempts(now - 4 * WINDOW)
-            refused = Unauthenticated("Feil brukernavn eller passord.")
-        else:
-            value = secrets.token_urlsafe(32)
-            expires = now + SESSION_LIFETIME
-            session_id = repos.access.add_session(
-                session_hash=digest(value), user_id=user.id, created_at=now,
-                expires_at=expires, last_seen_at=now,
-            )  # fmt: skip
-            _audit(repos, now, user.username, "user", user.username, "login", {})
-            return NewSecret(session_id, value, expires), user
-    raise refused
+        raise Unauthenticated("Feil brukernavn eller passord.")
+    with db.transaction() as repos:
+        repos.access.succeeded(attempt)
+        value = secrets.token_urlsafe(32)
+        expires = now + SESSION_LIFETIME
+        session_id = repos.access.add_session(
+            session_hash=digest(value), user_id=user.id, created_at=now,
+            expires_at=expires, last_seen_at=now,
+        )  # fmt: skip
+        _audit(repos, now, user.username, "user", user.username, "login", {})
+    return NewSecret(session_id, value, expires), user
 
 
 def logout(db: Database, value: str, now: datetime.datetime) -> None:

@@ -30,3 +30,8 @@ class Conflict(UseCaseError):
 class Stale(Conflict):
     """The record changed since the caller read it (optimistic locking: the version or the
     ETag the caller named is not the current one). Over HTTP: 412."""
+
+
+class Forbidden(UseCaseError):
+    """The caller may not do this to this record (a practitioner and another's appointment).
+    Over HTTP: 403."""

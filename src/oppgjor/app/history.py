@@ -26,6 +26,7 @@ from oppgjor.store.repos import Repos
 SETTLEMENT = "settlement"
 PRACTICE = "practice"
 ACCESS = ("user", "token", "booking-client")  # who may use the API (app.access)
+CLAIM = "claim"  # credits and co-payments paid (app.helfo.claims)
 
 # what happened, in the user's words
 ACTION_WORDS = {
@@ -53,6 +54,8 @@ ACTION_WORDS = {
     # access (app.access)
     "login": "logget inn",
     "revoked": "tilbakekalt",
+    "credited": "kreditert",
+    "copayment_paid": "egenandel betalt",
 }
 
 
@@ -87,7 +90,7 @@ class Entry:
 
 def kinds() -> list[str]:
     """The kinds :func:`history` knows, by their CLI names."""
-    return [k.name for k in KINDS.values()] + [PRACTICE, SETTLEMENT, *ACCESS]
+    return [k.name for k in KINDS.values()] + [PRACTICE, SETTLEMENT, CLAIM, *ACCESS]
 
 
 def history(db: Database, kind: str, ref: str | None) -> tuple[list[Entry], bool]:
@@ -116,6 +119,8 @@ def _exists(repos: Repos, kind: str, ref: str) -> bool:
         return ref.isdigit() and repos.helfo.settlements.get(int(ref)) is not None
     if kind == "template":
         return any(t.name == ref for t in repos.templates())
+    if kind == CLAIM:
+        return ref.isdigit() and bool(repos.helfo.claims.find(numbers=[int(ref)]))
     if kind == "user":
         return repos.access.user(ref) is not None
     if kind == "token":

@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, and_, delete, func, insert, select, true, update
 
 from oppgjor.store import tables as t
 
@@ -193,19 +193,35 @@ class AccessRepository:
         )
 
     # -- login attempts ------------------------------------------------------------------
-    def add_attempt(self, username: str, remote: str, at: datetime.datetime, ok: bool) -> None:
-        self.conn.execute(
+    def add_attempt(self, username: str, remote: str, at: datetime.datetime, ok: bool) -> int:
+        return _new_id(self.conn.execute(
             insert(t.login_attempt).values(username=username, remote=remote, at=at, success=ok)
-        )
+        ))  # fmt: skip
+
+    def succeeded(self, attempt_id: int) -> None:
+        a = t.login_attempt
+        self.conn.execute(update(a).where(a.c.id == attempt_id).values(success=True))
+
+    def hold_user(self, username: str) -> None:
+        """Hold the user's row (PostgreSQL; SQLite's writers take turns anyway) while logging
+        in, so two attempts at once are counted one after the other."""
+        u = t.app_user
+        self.conn.execute(select(u.c.id).where(u.c.username == username).with_for_update())
 
     def failures(
         self, since: datetime.datetime, *, username: str | None = None, remote: str | None = None
     ) -> tuple[int, datetime.datetime | None]:
-        """Failed attempts since *since* (for one user name or one address) after the last
-        success, and when the first of them was."""
+        """Failed attempts since *since*, and when the first of them was: for one user name,
+        those after its last success; for one address, all (a success with one account must
+        not open the way to guessing the passwords of others)."""
         a = t.login_attempt
-        which = a.c.username == username if username is not None else a.c.remote == remote
-        last_ok = select(func.max(a.c.at)).where(which, a.c.success.is_(True)).scalar_subquery()
+        which = and_(
+            true() if username is None else a.c.username == username,
+            true() if remote is None else a.c.remote == remote,
+        )
+        last_ok: Any = datetime.datetime(1970, 1, 1)
+        if username is not None:
+            last_ok = select(func.max(a.c.at)).where(which, a.c.success.is_(True)).scalar_subquery()
         row = self.conn.execute(
             select(func.count(), func.min(a.c.at)).where(
                 which, a.c.success.is_(False), a.c.at >= since,

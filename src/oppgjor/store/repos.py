@@ -31,6 +31,7 @@ from oppgjor.store.appointments import AppointmentRecords
 from oppgjor.store.audit import AuditRepository
 from oppgjor.store.helfo import HelfoStore
 from oppgjor.store.inlist import one_of, rows_one_of
+from oppgjor.store.jobs import JobRepository
 from oppgjor.store.outgoing import OutgoingRepository
 from oppgjor.store.schedule import ScheduleRepository
 
@@ -74,6 +75,7 @@ class Repos(AppointmentRecords):
         self.audit = AuditRepository(conn)
         self.access = AccessRepository(conn)
         self.idempotency = IdempotencyRepository(conn)
+        self.jobs = JobRepository(conn)
         self.schedule = ScheduleRepository(conn)
 
     # -- settings ------------------------------------------------------------------------

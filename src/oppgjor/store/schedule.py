@@ -217,7 +217,7 @@ class ScheduleRepository:
     # -- bookings ------------------------------------------------------------------------
     def bookings(
         self, *, client_ref: str | None = None, ids: Iterable[int] | None = None,
-        limit: int | None = None, offset: int = 0,
+        practitioner_ref: str | None = None, limit: int | None = None, offset: int = 0,
     ) -> list[Booking]:  # fmt: skip
         b, a = t.booking, t.appointment
         bc, s, pr, pa = t.booking_client, t.bookable_service, t.practitioner, t.patient
@@ -233,6 +233,8 @@ class ScheduleRepository:
             query = query.where(bc.c.ref == client_ref)
         if ids is not None:
             query = query.where(b.c.id.in_(list(ids)))
+        if practitioner_ref is not None:
+            query = query.where(pr.c.ref == practitioner_ref)
         query = query.order_by(b.c.start_at, b.c.id).limit(limit).offset(offset)
         return [_booking(r) for r in self.conn.execute(query).mappings()]
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from oppgjor.app.clinic import validation
 from oppgjor.app.clinic.tags import check_tag
-from oppgjor.app.errors import NotFound, Rejected, UseCaseError
+from oppgjor.app.errors import Forbidden, NotFound, Rejected, UseCaseError
 from oppgjor.app.helfo import follow
 from oppgjor.app.history import Entry
 from oppgjor.app.history import history as record_history
@@ -191,6 +191,11 @@ def _change(
     with db.transaction() as repos:
         before = _get(repos, key, guard)
         after: Appointment = make(before)
+        if guard.owner is not None and after.practitioner_ref != guard.owner:
+            raise Forbidden(
+                f"Avtalen kan ikke gis til en annen behandler ({after.practitioner_ref}) av "
+                "en behandler."
+            )
         changes = differences(shown(before), shown(after))
         if not changes:
             return Changed(before, {})

@@ -171,6 +171,15 @@ def _check_slot(repos: Repos, slot: Slot, now: datetime.datetime, skip: int | No
     refused = domain.refusal(slot, hours, closed, busy, now)
     if refused is not None and refused.code == domain.TAKEN.code:
         raise Conflict(f"{refused.message}")
+    if refused is None:
+        day = datetime.datetime.combine(slot.start.date(), datetime.time())
+        next_day = day + datetime.timedelta(days=1)
+        minutes = int((slot.end - slot.start).total_seconds() // 60)
+        offered = domain.free_slots(
+            slot.practitioner_ref, minutes, hours, closed,
+            _busy(repos, slot.practitioner_ref, day, next_day, skip), day, next_day, now,
+        )  # fmt: skip
+        refused = domain.off_grid(slot, offered)
     if refused is not None:
         raise Rejected([refused], "Timen ble ikke booket.")
 

@@ -107,6 +107,7 @@ def apply_in(
     report = Report(kind, rows=len(items) if rows is None else rows)
     allow = repos.get_setting(TEST_INSTALLATION) == "true"
     misfits, held = validation.oversized(kind, items)
+    misfits += validation.unaddressable(items)
     fitting = [item for n, item in enumerate(items) if n not in held]
     checked, findings = entry.validate(repos, fitting, allow_synthetic=allow, today=today)
     # a field that could not be read is reported once: not again for the value put in its place

@@ -230,7 +230,10 @@ def change_service(
         return _service(repos, ref)
 
 
-def bookings(db: Database, *, limit: int = 100, offset: int = 0) -> list[Booking]:
-    """Every insurer's bookings (the clinic's view), by start time."""
+def bookings(
+    db: Database, *, owner: str | None = None, limit: int = 100, offset: int = 0
+) -> list[Booking]:
+    """Every insurer's bookings (the clinic's view), by start time; with *owner* (a
+    practitioner's user), only those with that practitioner."""
     with db.reading() as repos:
-        return repos.schedule.bookings(limit=limit, offset=offset)
+        return repos.schedule.bookings(practitioner_ref=owner, limit=limit, offset=offset)

@@ -49,7 +49,14 @@ NO_SETTLEMENT = FindingCode(
     "Behandleren er autorisert for direkte oppgjør, men mangler modulen «settlement»; "
     "regningene stoppes i kontrollen.",
 )
-CODES = (UNKNOWN_REFERENCE, DUPLICATE_IDENTITY, TOO_LONG, OUT_OF_RANGE, NO_SETTLEMENT)
+REF_INVALID = FindingCode(
+    "REF_INVALID", Severity.BLOCKING,
+    "Nøkkelen (ref) kan ikke inneholde / \\ ? # % eller kontrolltegn, eller være . eller ..",
+)  # fmt: skip
+CODES = (
+    UNKNOWN_REFERENCE, DUPLICATE_IDENTITY, TOO_LONG, OUT_OF_RANGE, NO_SETTLEMENT, REF_INVALID,
+)  # fmt: skip
+_UNADDRESSABLE = frozenset("/\\?#%")
 
 # Findings that stop a series from being saved at all: it would point at nothing.
 SERIES_STRUCTURAL = frozenset({series.UNKNOWN_REFERENCE.code, UNKNOWN_REFERENCE.code})
@@ -72,6 +79,22 @@ def _each(check: Callable[[Any], tuple[Any, list[Finding]]], items: Labelled) ->
         findings.extend(f.at(label) for f in found)
         checked.append(record)
     return checked, findings
+
+
+def unaddressable(items: Labelled) -> list[Finding]:
+    """Records whose ref could not name them in an address (``/api/v1/patients/{ref}``, a
+    file name): a slash, a question mark, a control character, ``..``."""
+    found = []
+    for label, record in items:
+        ref = getattr(record, "ref", None)
+        if not isinstance(ref, str) or not ref:
+            continue
+        if ref in (".", "..") or any(c in _UNADDRESSABLE or not c.isprintable() for c in ref):
+            found.append(REF_INVALID(
+                f"Nøkkelen «{ref}» kan ikke brukes: den kan ikke inneholde / \\ ? # % eller "
+                "kontrolltegn, eller være . eller ..", f"{label}.ref",
+            ))  # fmt: skip
+    return found
 
 
 def oversized(kind: str, items: Labelled) -> tuple[list[Finding], set[int]]:

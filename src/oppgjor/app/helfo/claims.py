@@ -8,6 +8,7 @@ import datetime
 import uuid
 from collections.abc import Mapping, Sequence
 
+from oppgjor.app.clinic.trail import SYSTEM_ACTOR
 from oppgjor.app.errors import Conflict, NotFound, UseCaseError
 from oppgjor.clinic.domain.model import Appointment
 from oppgjor.clinic.domain.tariffs import TariffPlate
@@ -16,6 +17,7 @@ from oppgjor.helfo.domain.claims import ClaimSources, derive
 from oppgjor.helfo.domain.model import Claim, ClaimContent, ClaimKind, Outcome, SettlementState
 from oppgjor.helfo.domain.ports import Repositories
 from oppgjor.store import Database
+from oppgjor.store.audit import AuditEvent
 from oppgjor.store.repos import Repos
 
 # every state after the draft: the claims' content is frozen there
@@ -132,7 +134,15 @@ def _already(number: int, usual: str, meanwhile: bool) -> str:
     return usual
 
 
-def credit(db: Database, number: int, now: datetime.datetime) -> Claim:
+def _audit(repos: Repos, now: datetime.datetime, actor: str, number: int, action: str,
+           after: dict[str, object]) -> None:  # fmt: skip
+    """The claim's change in the audit trail (``oppgjor history claim N``): who, when, what."""
+    repos.audit.add(AuditEvent(now, actor, "claim", str(number), action, {"after": after}))
+
+
+def credit(
+    db: Database, number: int, now: datetime.datetime, *, actor: str = SYSTEM_ACTOR
+) -> Claim:
     """Kreditering: a whole-claim credit (negative) of an approved claim younger than 3 years.
     The credit waits in the pool for the next settlement; once Helfo approves it, the
     appointment yields a new claim (new number) that can be corrected and sent."""
@@ -170,12 +180,14 @@ def credit(db: Database, number: int, now: datetime.datetime) -> Claim:
             credit_of=original.id,
         )
         repos.helfo.claims.insert([credit_claim], now)
+        _audit(repos, now, actor, number, "credited", {"credited": True})
         return get_claim(repos, number, ClaimKind.CREDIT)
 
 
 def copayment_paid(
-    db: Database, number: int, paid_on: datetime.date, now: datetime.datetime
-) -> str:
+    db: Database, number: int, paid_on: datetime.date, now: datetime.datetime, *,
+    actor: str = SYSTEM_ACTOR,
+) -> str:  # fmt: skip
     """The patient paid the co-payment. Before the claim is submitted it travels on the claim
     (BetaltEgenandel erBetalt); after, or for a pure co-payment tariff, a registration is
     attached to the next settlement. Returns what was done (bokmål)."""
@@ -194,6 +206,7 @@ def copayment_paid(
             changed = seen is not None and not seen.copayment_paid
             usual = f"Egenandelen på regning {number} er allerede registrert betalt."
             raise Conflict(_already(number, usual, changed))
+        _audit(repos, now, actor, number, "copayment_paid", {"copayment_paid_on": str(paid_on)})
         if claim.content.pure_copayment:
             repos.helfo.claims.add_registration(claim.id or 0, paid_on, False, now)
             return "Betalt egenandel registrert; den sendes med neste oppgjør."

@@ -14,6 +14,8 @@ from oppgjor.app.helfo import settlements as st
 from oppgjor.app.helfo import views
 from oppgjor.cli.common import JsonOption, database, handled, now
 from oppgjor.cli.helfo.common import (
+    User,
+    actor_name,
     claim_app,
     claim_dict,
     claims_table,
@@ -62,10 +64,12 @@ def show_claim(
 
 @claim_app.command("credit", help="Krediter en godkjent regning (hele regningen, negativt beløp).")
 def credit(
-    number: Annotated[int, typer.Argument(help="Regningsnummer.")], as_json: JsonOption = False
+    number: Annotated[int, typer.Argument(help="Regningsnummer.")],
+    user: User = None,
+    as_json: JsonOption = False,
 ) -> None:
     with handled(as_json):
-        c = claim_actions.credit(database(), number, now())
+        c = claim_actions.credit(database(), number, now(), actor=actor_name(user))
         if as_json:
             print_json(claim_dict(c))
             return
@@ -80,11 +84,12 @@ def credit(
 def copayment_paid(
     number: Annotated[int, typer.Argument(help="Regningsnummer.")],
     date: Annotated[str | None, typer.Option(help="Betalingsdato (standard i dag).")] = None,
+    user: User = None,
 ) -> None:
     with handled():
         at = now()
         message = claim_actions.copayment_paid(
-            database(), number, day_option(date) or at.date(), at
+            database(), number, day_option(date) or at.date(), at, actor=actor_name(user)
         )
         out.print(message)
 

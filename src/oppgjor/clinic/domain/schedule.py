@@ -46,9 +46,12 @@ NOT_GIVEN = FindingCode(
     "BOOKING_NOT_GIVEN", B, "Behandleren gir ikke tjenesten, eller tjenesten kan ikke bookes."
 )
 PERIOD = FindingCode("BOOKING_PERIOD", B, "Perioden må være fra 1 til 31 dager lang.")
+OFF_GRID = FindingCode(
+    "BOOKING_NOT_A_SLOT", B, "Timen må starte der en ledig time starter (se ledige timer)."
+)
 CODES = (
     TIMES, VALIDITY, WEEKDAY, DURATION, SERVICE_NAME, PRICE, NOT_OPEN, PAST, TAKEN, NOT_GIVEN,
-    PERIOD,
+    PERIOD, OFF_GRID,
 )  # fmt: skip
 
 Interval = tuple[datetime.datetime, datetime.datetime]
@@ -281,6 +284,24 @@ def refusal(
         return TAKEN(f"Timen er allerede tatt ({when} hos behandler «{slot.practitioner_ref}»); "
                      "velg en annen ledig time.", f"{label}.start")  # fmt: skip
     return None
+
+
+def off_grid(slot: Slot, offered: Sequence[Slot], label: str = "bestilling") -> Finding | None:
+    """A slot that fits but is not one of those *offered* (free slots follow on from each
+    other): booked, it would leave gaps too short for the service on both sides.
+
+    >>> d = datetime.date(2026, 3, 2)
+    >>> free = [Slot("B1", at(d, 8), at(d, 8, 30)), Slot("B1", at(d, 8, 30), at(d, 9))]
+    >>> off_grid(Slot("B1", at(d, 8, 10), at(d, 8, 40)), free).code
+    'BOOKING_NOT_A_SLOT'
+    >>> off_grid(free[1], free) is None
+    True
+    """
+    if any(o.start == slot.start and o.practitioner_ref == slot.practitioner_ref for o in offered):
+        return None
+    starts = ", ".join(f"{o.start:%H:%M}" for o in offered[:8]) or "ingen"
+    return OFF_GRID(f"Timen {slot.start:%d.%m.%Y %H:%M} er ikke en av de ledige timene den "
+                    f"dagen (de starter {starts}).", f"{label}.start")  # fmt: skip
 
 
 # -- bookings ----------------------------------------------------------------------------
