@@ -6,7 +6,7 @@ shows as latency, not as a lower rate. Prints p50 / p99 / max latency, the rate 
 the number of errors (any status but 200, or no answer). Goal (issue 13): p99 < 50 ms and no
 errors at 200 requests/s for 30 s on a 2-core machine.
 
-``python bench/bench_api.py [--rate 200] [--seconds 30]``
+``python bench/bench_api.py [--rate 200] [--seconds 30] [--workers 2]``
 """
 
 from __future__ import annotations
@@ -137,6 +137,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rate", type=float, default=200)
     parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--workers", type=int, default=2, help="oppgjor serve --workers")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/api.db"
@@ -144,7 +145,8 @@ def main() -> None:
         port = _free_port()
         env = {**os.environ, "OPPGJOR_DATABASE_URL": url}
         oppgjor = str(Path(sys.executable).parent / "oppgjor")
-        server = subprocess.Popen([oppgjor, "serve", "--port", str(port)], env=env,
+        command = [oppgjor, "serve", "--port", str(port), "--workers", str(args.workers)]
+        server = subprocess.Popen(command, env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
         try:
             _wait_up(port)
@@ -159,7 +161,7 @@ def main() -> None:
     p99 = ms[min(len(ms) - 1, int(len(ms) * 0.99))]
     names = ", ".join(sorted({name for name, _, _ in requests}))
     print(f"API load: {names}; {args.rate:.0f} requests/s for {args.seconds:.0f} s on loopback "
-          "(SQLite, demo clinic)")  # fmt: skip
+          f"(SQLite, demo clinic; {args.workers} server workers)")  # fmt: skip
     print(f"  {len(ms)} requests, reached {reached:.0f}/s; p50 {statistics.median(ms):.1f} ms, "
           f"p99 {p99:.1f} ms, max {ms[-1]:.1f} ms; errors {errors}")  # fmt: skip
     print("  goal: p99 < 50 ms, 0 errors")

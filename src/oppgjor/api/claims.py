@@ -17,8 +17,7 @@ from oppgjor.api.problems import ApiError
 from oppgjor.api.schemas import PROBLEM_RESPONSES, Page
 from oppgjor.api.settlements import TYPES
 from oppgjor.app.helfo import claims as claim_actions
-from oppgjor.app.helfo import settlements as st
-from oppgjor.app.helfo import views
+from oppgjor.app.helfo import pool, views
 
 router = APIRouter(tags=["regninger"], responses=PROBLEM_RESPONSES)
 READ = needs(Permission.CLAIMS_READ)
@@ -91,15 +90,12 @@ def waiting(
     ctx: Ctx = READ,
 ) -> Page[ClaimOut]:
     period = (from_ or datetime.date.min, to or datetime.date.max) if from_ or to else None
-    found = st.waiting(
-        ctx.db,
-        TYPES[type] if type else None,
-        practitioner=_whose(ctx, practitioner),
-        period=period,
-        now=ctx.now,
+    kind = TYPES[type] if type else None
+    total, found = pool.waiting_page(
+        ctx.db, kind, _whose(ctx, practitioner), period, offset, limit, ctx.now
     )
-    items = [ClaimOut.of(c) for c in found[offset : offset + limit]]
-    return Page[ClaimOut](items=items, total=len(found), offset=offset, limit=limit)
+    items = [ClaimOut.of(c) for c in found]
+    return Page[ClaimOut](items=items, total=total, offset=offset, limit=limit)
 
 
 @router.get(

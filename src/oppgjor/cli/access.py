@@ -220,6 +220,12 @@ def serve(
     tls_key: Annotated[
         Path | None, typer.Option(help="Den private nøkkelen til sertifikatet (PEM).", exists=True)
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1, max=32, help="Antall prosesser som svarer (høyst én per kjerne er nyttig)."
+        ),
+    ] = 1,
 ) -> None:
     """Kjør API-et (og nettsidene) til Ctrl-C. OpenAPI: /api/v1/openapi.json."""
     from oppgjor.api.server import serve as run
@@ -230,7 +236,7 @@ def serve(
         database()  # the database is opened (and migrated) before the server says it is up
         scheme = "https" if tls_cert else "http"
         out.print(f"oppgjor lytter på {scheme}://{host}:{port}/api/v1 (Ctrl-C avslutter)")
-        run(database_url(), host, port, certfile=tls_cert, keyfile=tls_key)
+        run(database_url(), host, port, certfile=tls_cert, keyfile=tls_key, workers=workers)
 
 
 def register(app: typer.Typer) -> None:

@@ -109,8 +109,11 @@ class AccessRepository:
         return int(self.conn.scalar(select(func.count()).select_from(t.app_user)) or 0)
 
     # -- booking clients -----------------------------------------------------------------
-    def clients(self) -> list[ClientRow]:
-        rows = self.conn.execute(select(t.booking_client).order_by(t.booking_client.c.ref))
+    def clients(self, client_id: int | None = None) -> list[ClientRow]:
+        query = select(t.booking_client).order_by(t.booking_client.c.ref)
+        if client_id is not None:  # by its key: each request of a client's token asks
+            query = query.where(t.booking_client.c.id == client_id)
+        rows = self.conn.execute(query)
         return [
             ClientRow(r.id, r.ref, r.name, r.org_nr, bool(r.active), r.created_at) for r in rows
         ]
@@ -119,7 +122,7 @@ class AccessRepository:
         return next((c for c in self.clients() if c.ref == ref), None)
 
     def client_by_id(self, client_id: int) -> ClientRow | None:
-        return next((c for c in self.clients() if c.id == client_id), None)
+        return next(iter(self.clients(client_id)), None)
 
     def add_client(self, **values: Any) -> int:
         result = self.conn.execute(insert(t.booking_client).values(**values))

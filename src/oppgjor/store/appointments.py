@@ -55,6 +55,10 @@ class AppointmentRecords:
     def _appointment_count(self) -> int:
         return int(self.conn.scalar(select(func.count()).select_from(t.appointment)) or 0)
 
+    def last_appointment_id(self) -> int:
+        """The id of the newest appointment (0: none); ids are never reused."""
+        return int(self.conn.scalar(select(func.max(t.appointment.c.id))) or 0)
+
     def add_appointments(self, appointments: Sequence[Appointment]) -> list[int]:
         """Insert appointments and their tariff lines in bulk; return the new ids in order."""
         if not appointments:

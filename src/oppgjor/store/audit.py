@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, func, insert, select
 
 from oppgjor.core.changes import differences, plain
 from oppgjor.store import bulk
@@ -74,6 +74,10 @@ class AuditRepository:
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+
+    def last_id(self) -> int:
+        """The id of the newest event (0: none): it moves on with every record changed."""
+        return int(self.conn.scalar(select(func.max(t.audit_event.c.id))) or 0)
 
     def add(self, event: AuditEvent) -> int:
         a = t.audit_event

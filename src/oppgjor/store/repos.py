@@ -220,9 +220,15 @@ class Repos(AppointmentRecords):
             rows = [{**_plain_row(x, t.tariff), "imported_at": when} for x in tariffs]
             self.conn.execute(insert(t.tariff), rows)
 
-    def tariffs(self) -> list[Tariff]:
+    def tariffs(self, codes: Iterable[str] | None = None) -> list[Tariff]:
+        """Every period of every tariff, or of the given *codes* only."""
         query = select(t.tariff).order_by(t.tariff.c.code, t.tariff.c.valid_from)
-        return [_build(Tariff, r) for r in self.conn.execute(query).mappings()]
+        if codes is None:
+            rows = list(self.conn.execute(query).mappings())
+        else:
+            order = lambda r: (r["code"], r["valid_from"])  # noqa: E731
+            rows = rows_one_of(self.conn, query, t.tariff.c.code, codes, order)
+        return [_build(Tariff, r) for r in rows]
 
     # -- treatment series ------------------------------------------------------------------
     def save_series(self, series: TreatmentSeries) -> bool:

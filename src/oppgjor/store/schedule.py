@@ -10,7 +10,13 @@ from typing import Any
 from sqlalchemy import Connection, Table, delete, insert, select, update
 
 from oppgjor.clinic.domain.model import AppointmentStatus
-from oppgjor.clinic.domain.schedule import Booking, HoursException, Service, WeeklyHours
+from oppgjor.clinic.domain.schedule import (
+    Booking,
+    HoursException,
+    Interval,
+    Service,
+    WeeklyHours,
+)
 from oppgjor.store import tables as t
 
 ACTIVE, CANCELLED = "active", "cancelled"
@@ -39,12 +45,14 @@ class ScheduleRepository:
         return self.conn.scalar(query.with_for_update() if hold else query)
 
     # -- weekly hours --------------------------------------------------------------------
-    def hours(self, practitioner_ref: str | None = None, ids: Iterable[int] | None = None
-              ) -> list[WeeklyHours]:  # fmt: skip
+    def hours(self, practitioner_ref: str | None = None, ids: Iterable[int] | None = None,
+              practitioner_refs: Iterable[str] | None = None) -> list[WeeklyHours]:  # fmt: skip
         h, pr = t.working_hours, t.practitioner
         query = select(h, pr.c.ref).join(pr, pr.c.id == h.c.practitioner_id)
         if practitioner_ref is not None:
             query = query.where(pr.c.ref == practitioner_ref)
+        if practitioner_refs is not None:
+            query = query.where(pr.c.ref.in_(list(practitioner_refs)))
         if ids is not None:
             query = query.where(h.c.id.in_(list(ids)))
         query = query.order_by(pr.c.ref, h.c.weekday, h.c.start_time, h.c.id)
@@ -87,11 +95,14 @@ class ScheduleRepository:
     def exceptions(
         self, practitioner_ref: str | None = None, *, first: datetime.date | None = None,
         last: datetime.date | None = None, ids: Iterable[int] | None = None,
+        practitioner_refs: Iterable[str] | None = None,
     ) -> list[HoursException]:  # fmt: skip
         e, pr = t.hours_exception, t.practitioner
         query = select(e, pr.c.ref).join(pr, pr.c.id == e.c.practitioner_id)
         if practitioner_ref is not None:
             query = query.where(pr.c.ref == practitioner_ref)
+        if practitioner_refs is not None:
+            query = query.where(pr.c.ref.in_(list(practitioner_refs)))
         if first is not None:
             query = query.where(e.c.day >= first)
         if last is not None:
@@ -117,6 +128,24 @@ class ScheduleRepository:
     def delete_exception(self, exception_id: int) -> None:
         he = t.hours_exception
         self.conn.execute(delete(he).where(he.c.id == exception_id))
+
+    def busy(self, practitioner_refs: Iterable[str], start: datetime.datetime,
+             end: datetime.datetime) -> dict[str, list[Interval]]:  # fmt: skip
+        """The times the practitioners' appointments that start in [start, end) take, not
+        cancelled ones, by practitioner: one query on (practitioner, start), nothing else of
+        the appointments read."""
+        a, pr = t.appointment, t.practitioner
+        query = (
+            select(pr.c.ref, a.c.start_at, a.c.end_at)
+            .join(pr, pr.c.id == a.c.practitioner_id)
+            .where(pr.c.ref.in_(list(practitioner_refs)), a.c.start_at >= start,
+                   a.c.start_at < end, a.c.status != AppointmentStatus.CANCELLED.value)
+            .order_by(a.c.start_at, a.c.id)
+        )  # fmt: skip
+        found: dict[str, list[Interval]] = defaultdict(list)
+        for ref, begins, ends in self.conn.execute(query):
+            found[ref].append((begins, ends))
+        return found
 
     # -- services ------------------------------------------------------------------------
     def services(self, refs: Iterable[str] | None = None) -> list[Service]:

@@ -106,13 +106,18 @@ def free_slots(
         givers = sorted(service.practitioner_refs)
         if practitioner_ref is not None:
             givers = [p for p in givers if p == practitioner_ref]
-        slots: list[Slot] = []
-        for p in givers:
-            hours = repos.schedule.hours(p)
-            closed = repos.schedule.exceptions(p, first=start.date(), last=end.date())
-            busy = _busy(repos, p, start, end + datetime.timedelta(days=1))
-            slots += domain.free_slots(p, service.duration_minutes, hours, closed, busy,
-                                       start, end, now)  # fmt: skip
+        # each in one query for all the practitioners (and the same window as _busy)
+        hours = repos.schedule.hours(practitioner_refs=givers)
+        closed = repos.schedule.exceptions(practitioner_refs=givers, first=start.date(),
+                                           last=end.date())  # fmt: skip
+        busy = repos.schedule.busy(givers, start - datetime.timedelta(days=1),
+                                   end + datetime.timedelta(days=1))  # fmt: skip
+    slots: list[Slot] = []
+    for p in givers:
+        slots += domain.free_slots(p, service.duration_minutes,
+                                   [h for h in hours if h.practitioner_ref == p],
+                                   [x for x in closed if x.practitioner_ref == p],
+                                   busy.get(p, []), start, end, now)  # fmt: skip
     return sorted(slots, key=lambda s: (s.start, s.practitioner_ref))
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from oppgjor.app.clinic.trail import SYSTEM_ACTOR
 from oppgjor.app.errors import Conflict, NotFound, UseCaseError
+from oppgjor.clinic.domain.model import Appointment
 from oppgjor.clinic.domain.tariffs import TariffPlate
 from oppgjor.helfo.domain import calendar
 from oppgjor.helfo.domain.claims import ClaimSources, derive
@@ -63,28 +64,42 @@ def refresh(
 ) -> list[Claim]:
     """Re-derive the content of claims that are not locked in a submitted settlement, so a fix
     in a series or on the plate reaches them; returns the claims as they now are."""
-    open_ = [
-        c
-        for c in claims
-        if c.kind is ClaimKind.CLAIM and c.appointment_id and c.settlement_state not in LOCKED
-    ]
+    open_ = open_claims(claims)
     if not open_:
         return list(claims)
     src = src or sources(repos)
     ids = [c.appointment_id for c in open_ if c.appointment_id]
-    by_id = {a.id: a for a in repos.appointments(ids=ids)}
+    by_id = {a.id or 0: a for a in repos.appointments(ids=ids)}
+    found, changes = rederived(claims, by_id, src)
+    repos.helfo.claims.update_contents(changes)
+    return found
+
+
+def open_claims(claims: Sequence[Claim]) -> list[Claim]:
+    """The claims whose content still follows the records: not locked, not a credit."""
+    return [
+        c
+        for c in claims
+        if c.kind is ClaimKind.CLAIM and c.appointment_id and c.settlement_state not in LOCKED
+    ]
+
+
+def rederived(
+    claims: Sequence[Claim], appointments: Mapping[int, Appointment], src: ClaimSources
+) -> tuple[list[Claim], list[tuple[int, ClaimContent]]]:
+    """The claims with the content their appointments (by id) yield now, and the changed
+    contents to store (claim id, content); nothing is written."""
     changes = []
     updated: dict[int, Claim] = {}
-    for c in open_:
-        appointment = by_id.get(c.appointment_id or 0)
+    for c in open_claims(claims):
+        appointment = appointments.get(c.appointment_id or 0)
         if appointment is None:
             continue
         content = derive(appointment, src)
         if content != c.content and c.id is not None:
             changes.append((c.id, content))
             updated[c.id] = _with_content(c, content)
-    repos.helfo.claims.update_contents(changes)
-    return [updated.get(c.id or 0, c) for c in claims]
+    return [updated.get(c.id or 0, c) for c in claims], changes
 
 
 def _with_content(claim: Claim, content: ClaimContent) -> Claim:

@@ -6,14 +6,18 @@ import datetime
 import functools
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
+    Numeric,
     Select,
     and_,
     bindparam,
+    cast,
     delete,
     func,
     insert,
@@ -115,6 +119,47 @@ def _claim(row: Any) -> Claim:
         settlement_state=SettlementState(state) if state else None,
         sent_on=row["sent_on"],
     )
+
+
+@dataclass(frozen=True)
+class PoolFilter:
+    """Which waiting claims a page is taken from: of a type, a practitioner's, treated from
+    *first* to *last* (days, both included); None: any."""
+
+    type_: SettlementType | None = None
+    practitioner_ref: str | None = None
+    first: datetime.date | None = None
+    last: datetime.date | None = None
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        c = t.claim
+        found: list[ColumnElement[bool]] = []
+        if self.type_ is not None:
+            found.append(c.c.type == self.type_.value)
+        if self.practitioner_ref is not None:
+            found.append(c.c.practitioner_ref == self.practitioner_ref)
+        if self.first is not None and self.first > datetime.date.min:
+            found.append(c.c.service_time >= datetime.datetime.combine(self.first, _MIDNIGHT))
+        if self.last is not None and self.last < datetime.date.max:
+            after = datetime.datetime.combine(self.last + datetime.timedelta(days=1), _MIDNIGHT)
+            found.append(c.c.service_time < after)
+        return found
+
+
+_MIDNIGHT = datetime.time()
+
+
+def _pool_conditions() -> list[ColumnElement[bool]]:
+    """Waiting for a settlement, apart from being in none: not credited, not accepted, and
+    not a pure co-payment (no refund, only co-payment: reported as BetaltEgenandel), which a
+    credit may be."""
+    c = t.claim
+    refund, copayment = cast(c.c.refund, Numeric(12, 2)), cast(c.c.copayment, Numeric(12, 2))
+    return [
+        not_(c.c.credited),
+        or_(c.c.outcome.is_(None), c.c.outcome != Outcome.ACCEPTED.value),
+        or_(c.c.kind == ClaimKind.CREDIT.value, not_(and_(refund == 0, copayment > 0))),
+    ]
 
 
 class ClaimRepository:
@@ -271,6 +316,35 @@ class ClaimRepository:
         if pool:
             found = [x for x in found if x.kind is ClaimKind.CREDIT or not x.content.pure_copayment]
         return found
+
+    def pool_page(
+        self,
+        wanted: PoolFilter,
+        offset: int,
+        limit: int,
+    ) -> tuple[int, list[Claim]]:
+        """One page of the claims waiting for a settlement (as ``find(pool=True)`` orders and
+        filters them), filtered by their stored type, practitioner and service date, and how
+        many there are in all: counted and paged by the database."""
+        c, sc = t.claim, t.settlement_claim
+        where = [sc.c.id.is_(None), *_pool_conditions(), *wanted.conditions()]
+        counted = (
+            select(func.count())
+            .select_from(c)
+            .outerjoin(sc, and_(sc.c.claim_id == c.c.id, sc.c.active))
+            .where(*where)
+        )
+        total = int(self.conn.scalar(counted) or 0)
+        if total <= offset:
+            return total, []
+        query = (
+            self._claims_query()
+            .where(*where)
+            .order_by(c.c.service_time, c.c.number, c.c.kind, c.c.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        return total, [_claim(r) for r in self.conn.execute(query).mappings()]
 
     def _chunked(self, query: Select[Any], column: Any, values: list[Any]) -> list[Claim]:
         result: list[Claim] = []
