@@ -22,7 +22,8 @@ router = APIRouter(tags=["Helfo"], responses=PROBLEM_RESPONSES)
 ADMIN = needs(Permission.ADMIN)
 SUBMIT = needs(Permission.SETTLEMENTS_SUBMIT)
 
-Setting = Field(
+Setting = Field(None, min_length=1, max_length=500)
+PathSetting = Field(
     None, min_length=1, max_length=500, pattern=r"^/",
     description="En full sti på tjeneren (begynner med /): en relativ sti ville blitt lest fra "
     "mappen tjeneren ble startet i.",
@@ -63,13 +64,13 @@ class HelfoSettingsOut(HelfoSettings):
 
 
 class HelfoSettingsChange(Strict):
-    folder: str | None = Setting
-    outbox: str | None = Setting
-    inbox: str | None = Setting
-    archive: str | None = Setting
-    quarantine: str | None = Setting
-    certificate: str | None = Setting
-    password_file: str | None = Setting
+    folder: str | None = PathSetting
+    outbox: str | None = PathSetting
+    inbox: str | None = PathSetting
+    archive: str | None = PathSetting
+    quarantine: str | None = PathSetting
+    certificate: str | None = PathSetting
+    password_file: str | None = PathSetting
     message_type: str | None = Field(None, min_length=3, max_length=3)
     certificate_password: str | None = Field(
         None,
