@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from oppgjor.app import access
+from oppgjor.app import access, signin
 from tests.api.conftest import NOW, PASSWORD, World
 
 
@@ -95,7 +95,7 @@ def test_login_sets_a_safe_cookie_and_logout_ends_the_session(api: World) -> Non
 
 
 def test_logins_are_throttled_after_repeated_failures(api: World) -> None:
-    for _ in range(access.MAX_FAILURES):
+    for _ in range(signin.MAX_FAILURES):
         r = api.client.post(
             "/api/v1/session", json={"username": "readonly", "password": "feil-feil-feil"}
         )
@@ -104,7 +104,7 @@ def test_logins_are_throttled_after_repeated_failures(api: World) -> None:
     r = api.client.post("/api/v1/session", json={"username": "readonly", "password": PASSWORD})
     assert r.status_code == 429
     assert int(r.headers["retry-after"]) > 0
-    later = api.clock.now() + access.WINDOW + datetime.timedelta(seconds=1)
+    later = api.clock.now() + signin.WINDOW + datetime.timedelta(seconds=1)
     api.app.state.clock = type(api.clock)(later)
     r = api.client.post("/api/v1/session", json={"username": "readonly", "password": PASSWORD})
     assert r.status_code == 200
@@ -298,13 +298,13 @@ def test_a_large_body_is_read_only_for_a_caller_with_credentials(
 
 
 def test_failures_from_one_address_do_not_lock_the_user_out_elsewhere(api: World) -> None:
-    for _ in range(access.MAX_FAILURES):
+    for _ in range(signin.MAX_FAILURES):
         with pytest.raises(access.Unauthenticated):
-            access.login(api.db, "readonly", "feil-feil-feil", remote="10.0.0.66",
+            signin.login(api.db, "readonly", "feil-feil-feil", remote="10.0.0.66",
                          now=api.clock.now())  # fmt: skip
-    with pytest.raises(access.Throttled):
-        access.login(api.db, "readonly", PASSWORD, remote="10.0.0.66", now=api.clock.now())
-    secret, user = access.login(api.db, "readonly", PASSWORD, remote="10.0.0.7",
+    with pytest.raises(signin.Throttled):
+        signin.login(api.db, "readonly", PASSWORD, remote="10.0.0.66", now=api.clock.now())
+    secret, user = signin.login(api.db, "readonly", PASSWORD, remote="10.0.0.7",
                                 now=api.clock.now())  # fmt: skip
     assert user.username == "readonly" and secret.value
 

@@ -17,7 +17,7 @@ from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBea
 
 from oppgjor.access.domain.roles import Permission, Principal
 from oppgjor.api.problems import ApiError
-from oppgjor.app import access
+from oppgjor.app import signin
 from oppgjor.core.clock import Clock
 from oppgjor.store import Database
 
@@ -90,12 +90,12 @@ def principal_of(request: Request) -> Principal:
         if scheme.lower() != "bearer" or not value.strip():
             raise ApiError(401, "Bruk «Authorization: Bearer <token>».",
                            headers={"WWW-Authenticate": "Bearer"})  # fmt: skip
-        return access.from_token(db, value.strip(), now)
+        return signin.from_token(db, value.strip(), now)
     session = request.cookies.get(SESSION_COOKIE)
     if session:
         if request.method not in SAFE_METHODS and not _same_origin(request):
             raise ApiError(403, "Endringer med innloggingsøkten må komme fra oppgjors egne sider.")
-        return access.from_session(db, session, now)
+        return signin.from_session(db, session, now)
     raise ApiError(401, "Logg inn, eller send et token (Authorization: Bearer …).",
                    headers={"WWW-Authenticate": "Bearer"})  # fmt: skip
 

@@ -16,8 +16,9 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from oppgjor.api.schemas import Problem, findings_out
-from oppgjor.app.access import Invalid, Throttled, Unauthenticated
+from oppgjor.app.access import Invalid, Unauthenticated
 from oppgjor.app.errors import Conflict, Forbidden, NotFound, Rejected, Stale, UseCaseError
+from oppgjor.app.signin import Throttled
 from oppgjor.core.findings import Finding, Location, Severity
 from oppgjor.core.redact import redact
 from oppgjor.store import StoreBusy, StoreDuplicate, StoreError

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 from oppgjor.access.domain.roles import ROLE_WORDS, Role
 from oppgjor.api.deps import SESSION_COOKIE, Ctx, clock, database, needs
 from oppgjor.api.schemas import PROBLEM_RESPONSES, Timestamp
-from oppgjor.app import access
+from oppgjor.app import signin
 
 router = APIRouter(tags=["innlogging"], responses=PROBLEM_RESPONSES)
 
@@ -45,12 +45,12 @@ class LoggedIn(BaseModel):
 def login(body: Credentials, request: Request, response: Response) -> LoggedIn:
     remote = request.client.host if request.client else "-"
     response.headers["Cache-Control"] = "no-store"
-    secret, user = access.login(
+    secret, user = signin.login(
         database(request), body.username, body.password, remote=remote,
         now=clock(request).now(),
     )  # fmt: skip
     response.set_cookie(
-        SESSION_COOKIE, secret.value, max_age=int(access.SESSION_LIFETIME.total_seconds()),
+        SESSION_COOKIE, secret.value, max_age=int(signin.SESSION_LIFETIME.total_seconds()),
         httponly=True, samesite="strict", secure=request.url.scheme == "https", path="/",
     )  # fmt: skip
     return LoggedIn(username=user.username, display_name=user.display_name, role=user.role,
@@ -62,7 +62,7 @@ def login(body: Credentials, request: Request, response: Response) -> LoggedIn:
 def logout(request: Request, response: Response) -> Response:
     value = request.cookies.get(SESSION_COOKIE)
     if value:
-        access.logout(database(request), value, clock(request).now())
+        signin.logout(database(request), value, clock(request).now())
     response = Response(status_code=204)
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
     return response

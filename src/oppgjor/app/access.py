@@ -1,10 +1,9 @@
-"""Use cases of access: users, booking clients, tokens, logging in and who is asking.
+"""Use cases of access: users, booking clients and tokens (logging in and who is asking:
+:mod:`oppgjor.app.signin`).
 
 A token or a session id is a random value handed out once; only its SHA-256 is stored, so a
 copy of the database gives no one a way in. Passwords are Argon2 hashes. Logging in is
-throttled: after :data:`MAX_FAILURES` failures for one user name from one address (or
-:data:`MAX_FROM_ADDRESS` from one address, :data:`MAX_FOR_USER` for one user name) within
-:data:`WINDOW`, the next try waits until the window has passed.
+throttled (:mod:`oppgjor.app.signin`).
 Every change to a user, client or token is an audit event naming its actor; no event holds a
 password, a hash or a token.
 """
@@ -22,9 +21,6 @@ from oppgjor.access.adapters import passwords
 from oppgjor.access.domain.roles import (
     CLIENT_SCOPES,
     ROLE_WORDS,
-    SCOPES,
-    Permission,
-    Principal,
     Role,
     Scope,
     allowed,
@@ -37,13 +33,8 @@ from oppgjor.store.audit import AuditEvent
 from oppgjor.store.repos import Repos
 
 TOKEN_PREFIX = "opg_"
-SESSION_LIFETIME = datetime.timedelta(hours=12)
 TOKEN_LIFETIME = datetime.timedelta(days=90)
 MAX_TOKEN_LIFETIME = datetime.timedelta(days=366)
-WINDOW = datetime.timedelta(minutes=15)
-MAX_FAILURES = 5
-MAX_FROM_ADDRESS = 30
-MAX_FOR_USER = 100  # from every address together
 _NAME = re.compile(r"[a-z0-9][a-z0-9._@-]{1,63}")
 _REF = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}")
 
@@ -56,14 +47,6 @@ class Invalid(UseCaseError):
 
 class Unauthenticated(UseCaseError):
     """No valid credentials: a wrong password, an unknown, expired or revoked token."""
-
-
-class Throttled(UseCaseError):
-    """Too many failed logins; try again after ``retry_after`` seconds."""
-
-    def __init__(self, message: str, retry_after: int) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -88,7 +71,7 @@ def role_of(text: str) -> Role:
         raise Invalid(f"Ukjent rolle «{text}»; bruk {known}.") from None
 
 
-def _audit(repos: Repos, at: datetime.datetime, actor: str, kind: str, ref: str,
+def audit(repos: Repos, at: datetime.datetime, actor: str, kind: str, ref: str,
            action: str, detail: Mapping[str, object]) -> None:  # fmt: skip
     repos.audit.add(AuditEvent(at, actor, kind, ref, action, dict(detail)))
 
@@ -135,7 +118,7 @@ def create_user(
         )  # fmt: skip
         after = {"role": role.value, "display_name": display_name or username,
                  "practitioner_ref": practitioner_ref}  # fmt: skip
-        _audit(repos, now, actor, "user", username, "created", {"after": after})
+        audit(repos, now, actor, "user", username, "created", {"after": after})
         user = repos.access.user(username)
     assert user is not None
     return user
@@ -192,7 +175,7 @@ def change_user(
             repos.access.change_user(user.id, updated_at=now, **values)
             if hashed is not None or active is False:
                 repos.access.end_sessions(user.id, now)
-            _audit(repos, now, actor, "user", user.username, "updated",
+            audit(repos, now, actor, "user", user.username, "updated",
                    {"before": before, "after": after})  # fmt: skip
         changed = repos.access.user(user.username)
     assert changed is not None
@@ -219,7 +202,7 @@ def create_client(
         repos.access.add_client(ref=ref, name=name.strip(), org_nr=org_nr, active=True,
                                 created_at=now)  # fmt: skip
         after = {"name": name.strip(), "org_nr": org_nr}
-        _audit(repos, now, actor, "booking-client", ref, "created", {"after": after})
+        audit(repos, now, actor, "booking-client", ref, "created", {"after": after})
         client = repos.access.client(ref)
     assert client is not None
     return client
@@ -286,7 +269,7 @@ def create_token(
             "name": name.strip(), "owner": username or client_ref,
             "scopes": sorted(s.value for s in wanted), "expires_at": expires.isoformat(),
         }  # fmt: skip
-        _audit(repos, now, actor, "token", str(token_id), "created", detail)
+        audit(repos, now, actor, "token", str(token_id), "created", detail)
     return NewSecret(token_id, value, expires)
 
 
@@ -302,116 +285,7 @@ def revoke_token(db: Database, token_id: int, *, actor: str, now: datetime.datet
             raise NotFound(f"Token {token_id} finnes ikke.")
         if token.revoked_at is None:
             repos.access.change_token(token_id, revoked_at=now)
-            _audit(repos, now, actor, "token", str(token_id), "revoked", {"name": token.name})
+            audit(repos, now, actor, "token", str(token_id), "revoked", {"name": token.name})
         revoked = repos.access.token_by_id(token_id)
     assert revoked is not None
     return revoked
-
-
-# -- who is asking ----------------------------------------------------------------------------
-
-
-def _user_principal(user: UserRow, scopes: Iterable[str] | None = None,
-                    token_id: int | None = None,
-                    expires: datetime.datetime | None = None) -> Principal:  # fmt: skip
-    role = Role(user.role)
-    return Principal(
-        actor=user.username, permissions=allowed(role, scopes), role=role, user_id=user.id,
-        practitioner_ref=user.practitioner_ref, token_id=token_id, expires_at=expires,
-    )  # fmt: skip
-
-
-def from_token(db: Database, value: str, now: datetime.datetime) -> Principal:
-    """The principal a bearer token stands for; :class:`Unauthenticated` if none."""
-    refused = Unauthenticated("Ugyldig, utløpt eller tilbakekalt token.")
-    if not value.startswith(TOKEN_PREFIX) or len(value) > 200:
-        raise refused
-    with db.reading() as repos:
-        token = repos.access.token_by_hash(digest(value))
-        if token is None or token.revoked_at is not None or token.expires_at <= now:
-            raise refused
-        if token.user_id is not None:
-            user = repos.access.user_by_id(token.user_id)
-            if user is None or not user.active:
-                raise refused
-            return _user_principal(user, token.scopes, token.id, token.expires_at)
-        client = repos.access.client_by_id(token.client_id or 0)
-        if client is None or not client.active:
-            raise refused
-        permissions: set[Permission] = set()
-        for scope in scopes_of(token.scopes):
-            permissions |= SCOPES[scope] if scope in CLIENT_SCOPES else set()
-        return Principal(
-            actor=f"booking:{client.ref}", permissions=frozenset(permissions),
-            client_id=client.id, client_ref=client.ref, token_id=token.id,
-            expires_at=token.expires_at,
-        )  # fmt: skip
-
-
-def from_session(db: Database, value: str, now: datetime.datetime) -> Principal:
-    refused = Unauthenticated("Økten er utløpt; logg inn på nytt.")
-    if len(value) > 200:
-        raise refused
-    with db.reading() as repos:
-        session = repos.access.session(digest(value))
-        if session is None or session.revoked_at is not None or session.expires_at <= now:
-            raise refused
-        user = repos.access.user_by_id(session.user_id)
-        if user is None or not user.active:
-            raise refused
-        return _user_principal(user)
-
-
-def _throttle(repos: Repos, username: str, remote: str, now: datetime.datetime) -> None:
-    """Too many failures for this user name from this address, from this address in all, or
-    for this user name from everywhere (a higher bar: one address alone cannot lock a user
-    out for everyone) refuse the attempt until the window has passed."""
-    since = now - WINDOW
-    for count, first, limit in (
-        (*repos.access.failures(since, username=username, remote=remote), MAX_FAILURES),
-        (*repos.access.failures(since, remote=remote), MAX_FROM_ADDRESS),
-        (*repos.access.failures(since, username=username), MAX_FOR_USER),
-    ):
-        if count >= limit and first is not None:
-            wait = max(1, int((first + WINDOW - now).total_seconds()))
-            raise Throttled(
-                f"For mange mislykkede innlogginger; prøv igjen om {wait // 60 + 1} minutter.",
-                wait,
-            )
-
-
-def login(
-    db: Database, username: str, password: str, *, remote: str, now: datetime.datetime
-) -> tuple[NewSecret, UserRow]:
-    """Check the password and open a session. The attempt is noted as failed before the
-    password is checked (in the transaction that counted the failures, holding the user's
-    row), so attempts at the same moment count against each other; a success is noted after."""
-    username = username.strip().lower()[:64]
-    remote = remote[:64]
-    with db.transaction() as repos:
-        repos.access.hold_user(username)
-        _throttle(repos, username, remote, now)
-        user = repos.access.user(username)
-        attempt = repos.access.add_attempt(username, remote, now, False)
-    ok = passwords.verify(password, user.password_hash if user is not None else None)
-    if not ok or user is None or not user.active:
-        with db.transaction() as repos:
-            repos.access.forget_attempts(now - 4 * WINDOW)
-        raise Unauthenticated("Feil brukernavn eller passord.")
-    with db.transaction() as repos:
-        repos.access.succeeded(attempt)
-        value = secrets.token_urlsafe(32)
-        expires = now + SESSION_LIFETIME
-        session_id = repos.access.add_session(
-            session_hash=digest(value), user_id=user.id, created_at=now,
-            expires_at=expires, last_seen_at=now,
-        )  # fmt: skip
-        _audit(repos, now, user.username, "user", user.username, "login", {})
-    return NewSecret(session_id, value, expires), user
-
-
-def logout(db: Database, value: str, now: datetime.datetime) -> None:
-    with db.transaction() as repos:
-        session = repos.access.session(digest(value))
-        if session is not None and session.revoked_at is None:
-            repos.access.change_session(session.id, revoked_at=now)
