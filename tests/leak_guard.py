@@ -10,6 +10,9 @@ end the session fails and lists the tests that leaked, with the ids masked.
 A test that shows an id on purpose (``patient show --reveal``) is marked
 ``@pytest.mark.reveals_national_id`` and not read.
 
+Under pytest-xdist each worker reads its own tests (with a log folder of its own) and hands the
+leaks it found to the controller on the test's teardown report, which lists them and fails.
+
 Registered by ``tests/conftest.py``; another helper that runs the command line can hand its
 output to :func:`record`.
 """
@@ -34,6 +37,7 @@ from oppgjor.core.ids import national_id
 NAME = "oppgjor-leak-guard"
 MARK = "reveals_national_id"
 LOG_DIR_ENV = "OPPGJOR_LOG_DIR"
+_REPORTED = "national ids"  # a report's user property: the leaks a worker found
 
 _CANDIDATE = re.compile(r"(?<!\d)(\d{6}) ?(\d{5})(?!\d)")
 # a message id or GUID: its last group of twelve hex digits now and then holds eleven decimal
@@ -100,9 +104,11 @@ class LeakGuard:
 
     def _start(self) -> None:
         _active.append(self)
-        if LOG_DIR_ENV not in os.environ:
+        # an xdist worker inherits the controller's folder: it takes one of its own instead
+        if LOG_DIR_ENV not in os.environ or _is_worker(self.config):
+            previous = os.environ.get(LOG_DIR_ENV)
             os.environ[LOG_DIR_ENV] = str(self.log_dir)
-            self._undo.append(lambda: os.environ.pop(LOG_DIR_ENV, None))
+            self._undo.append(lambda: _restore(LOG_DIR_ENV, previous))
         self._wrap(CliRunner, "invoke", _cli_output)
         self._wrap(subprocess.Popen, "communicate", _process_output)
         self._wrap(CaptureFixture, "readouterr", _captured_output)
@@ -144,7 +150,20 @@ class LeakGuard:
             folders.append(tmp_path)
         self._read_logs(folders)
 
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item) -> Iterator[None]:
+        outcome = yield
+        report = outcome.get_result()
+        found = self.leaks.get(item.nodeid)
+        if report.when == "teardown" and found and _is_worker(self.config):
+            listed = [[source, sorted(masked)] for source, masked in sorted(found.items())]
+            report.user_properties.append((_REPORTED, listed))
+
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if not _is_worker(self.config):
+            for name, listed in report.user_properties:
+                for source, masked in listed if name == _REPORTED else ():
+                    self.leaks[report.nodeid][source].update(masked)
         if MARK in report.keywords:
             return
         for title, content in report.sections:
@@ -165,6 +184,17 @@ class LeakGuard:
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if self.leaks and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def _is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def _restore(name: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
 
 
 def _cli_output(result: Any) -> Iterator[str]:

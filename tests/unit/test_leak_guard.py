@@ -8,6 +8,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from leak_guard import national_ids_in
 from oppgjor.core.ids import national_id
 
@@ -75,14 +77,16 @@ def pytest_configure(config):
 """
 
 
-def test_a_session_that_leaked_fails_and_names_the_tests(tmp_path):
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["one-process", "xdist"])
+def test_a_session_that_leaked_fails_and_names_the_tests(tmp_path, workers):
+    """Also under pytest-xdist, where the workers find the leaks and the controller lists them."""
     (tmp_path / "test_leaky.py").write_text(textwrap.dedent(LEAKY_TESTS), encoding="utf-8")
     (tmp_path / "conftest.py").write_text(CONFTEST, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k != "OPPGJOR_LOG_DIR"}
     env["PYTHONPATH"] = os.pathsep.join([str(TESTS), env.get("PYTHONPATH", "")])
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-         str(tmp_path)],
+         *workers, str(tmp_path)],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     report = done.stdout + done.stderr
