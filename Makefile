@@ -45,6 +45,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_settlement.py
 	$(BIN)/python bench/bench_messages.py
 	$(BIN)/python bench/bench_isf.py
+	$(BIN)/python bench/bench_api.py
 
 # the reliability suite (issue 11): kill -9, races, malformed input; prints its figures and
 # fails when one that must be zero is not. PostgreSQL too when OPPGJOR_TEST_POSTGRES_URL is set.
