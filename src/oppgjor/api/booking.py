@@ -10,11 +10,11 @@ import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from oppgjor.access.domain.roles import Permission
 from oppgjor.api.deps import Ctx, etag, expected_version, needs
-from oppgjor.api.schemas import PROBLEM_RESPONSES
+from oppgjor.api.schemas import PROBLEM_RESPONSES, Strict
 from oppgjor.api.timing import Day, Moment
 from oppgjor.app.clinic import booking
 from oppgjor.app.clinic.booking import BookingView, PatientIdentity
@@ -28,10 +28,6 @@ BOOK = needs(Permission.BOOKING)
 
 BookingId = Annotated[int, Path(ge=1, le=2_147_483_647, description="Bestillingens id.")]
 Ref = Annotated[str, Field(min_length=1, max_length=32)]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class PractitionerOut(BaseModel):

@@ -8,12 +8,12 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from oppgjor.access.domain.roles import Permission
 from oppgjor.api.deps import Ctx, etag, expected_version, needs
 from oppgjor.api.problems import ApiError
-from oppgjor.api.schemas import PROBLEM_RESPONSES
+from oppgjor.api.schemas import PROBLEM_RESPONSES, Strict
 from oppgjor.api.timing import Day, LocalTime
 from oppgjor.app.clinic import schedule
 from oppgjor.clinic.domain.schedule import (
@@ -45,10 +45,6 @@ Price = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2,
 def _hhmm(t: datetime.time) -> str:
     """A time as the clinic writes it, ``08:00`` (no zone: working hours are local)."""
     return t.isoformat(timespec="minutes" if not (t.second or t.microsecond) else "auto")
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class HoursIn(Strict):

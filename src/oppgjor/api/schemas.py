@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, Field, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 from oppgjor.core.findings import Finding
 
@@ -22,6 +22,12 @@ Timestamp = Annotated[
 ]
 """A point in time in a response: RFC 3339 with its UTC offset (``2026-03-02T10:00:00+01:00``),
 as the OpenAPI ``date-time`` format requires; the database keeps local wall time."""
+
+
+class Strict(BaseModel):
+    """A request body: an unknown field is refused (422), never silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 class Where(BaseModel):
