@@ -117,3 +117,12 @@ def test_serve_answers_on_loopback_until_stopped(tmp_path: Path) -> None:
         server.terminate()
         output, _ = server.communicate(timeout=10)
     assert f"http://127.0.0.1:{port}/api/v1" in output
+
+
+def test_serve_on_a_port_in_use_says_so_and_stops(cli) -> None:  # type: ignore[no-untyped-def]
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        r = cli("serve", "--port", str(busy.getsockname()[1]))
+    assert r.exit_code == 2
+    assert "kan ikke lytte" in r.output and "oppgjor lytter" not in r.output

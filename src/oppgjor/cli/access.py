@@ -6,6 +6,7 @@ A password is read from a hidden prompt (or one line of standard input with
 from __future__ import annotations
 
 import datetime
+import socket
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -17,7 +18,7 @@ from oppgjor.app import access
 from oppgjor.cli.common import JsonOption, database, database_url, handled, now
 from oppgjor.cli.helfo.common import User, actor_name
 from oppgjor.cli.layout import FIXED, TEXT, table
-from oppgjor.cli.render import out, print_json
+from oppgjor.cli.render import err, out, print_json
 
 user_app = typer.Typer(help="Brukere av API-et og nettsidene, med roller.", no_args_is_help=True)
 token_app = typer.Typer(help="Tokens for integrasjoner (API-et).", no_args_is_help=True)
@@ -234,9 +235,22 @@ def serve(
         raise typer.BadParameter("Oppgi både --tls-cert og --tls-key, eller ingen av dem.")
     with handled():
         database()  # the database is opened (and migrated) before the server says it is up
+        _port_free(host, port)
         scheme = "https" if tls_cert else "http"
         out.print(f"oppgjor lytter på {scheme}://{host}:{port}/api/v1 (Ctrl-C avslutter)")
         run(database_url(), host, port, certfile=tls_cert, keyfile=tls_key, workers=workers)
+
+
+def _port_free(host: str, port: int) -> None:
+    """Refuse, in Norwegian and before saying the server is up, a port another program has."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            err.print(f"[bold red]Feil:[/] kan ikke lytte på {host}:{port} ({exc.strerror}); "
+                      "kjører oppgjor serve allerede? Velg en annen port med --port.")  # fmt: skip
+            raise typer.Exit(2) from None
 
 
 def register(app: typer.Typer) -> None:
