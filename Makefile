@@ -28,6 +28,7 @@ run: $(STAMP)
 	$(BIN)/oppgjor isf compute --year 2020 --input $(CURDIR)/var/isf/aktivitet-2020.csv \
 		--output $(CURDIR)/var/isf/poster-2020.csv --summary $(CURDIR)/var/isf/sammendrag-2020.csv
 	$(BIN)/oppgjor isf deadlines --year 2022
+	$(BIN)/oppgjor demo serve
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts soak

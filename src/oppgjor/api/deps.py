@@ -67,7 +67,7 @@ def caller_key(principal: Principal) -> str:
     return f"client:{principal.client_id}"
 
 
-def _same_origin(request: Request) -> bool:
+def same_origin(request: Request) -> bool:
     """A browser's write with the session cookie must come from the API's own pages: the
     cookie is SameSite=Strict, and ``Origin`` / ``Sec-Fetch-Site`` (which browsers send and
     pages cannot forge) must not name another site (a sibling subdomain included)."""
@@ -93,7 +93,7 @@ def principal_of(request: Request) -> Principal:
         return signin.from_token(db, value.strip(), now)
     session = request.cookies.get(SESSION_COOKIE)
     if session:
-        if request.method not in SAFE_METHODS and not _same_origin(request):
+        if request.method not in SAFE_METHODS and not same_origin(request):
             raise ApiError(403, "Endringer med innloggingsøkten må komme fra oppgjors egne sider.")
         return signin.from_session(db, session, now)
     raise ApiError(401, "Logg inn, eller send et token (Authorization: Bearer …).",

@@ -27,6 +27,7 @@ from oppgjor.access.domain.roles import (
     scopes_of,
 )
 from oppgjor.app.errors import Conflict, NotFound, UseCaseError
+from oppgjor.app.installation import is_test_installation
 from oppgjor.store import Database
 from oppgjor.store.access import ClientRow, TokenRow, UserRow
 from oppgjor.store.audit import AuditEvent
@@ -289,3 +290,25 @@ def revoke_token(db: Database, token_id: int, *, actor: str, now: datetime.datet
         revoked = repos.access.token_by_id(token_id)
     assert revoked is not None
     return revoked
+
+
+# -- the demo's login ---------------------------------------------------------------------
+
+DEMO_USER = "demo"
+
+
+def demo_login(db: Database, *, now: datetime.datetime) -> tuple[str, str]:
+    """The demo clinic's administrator with a new random password (returned once, never
+    stored in clear): ``make run`` prints it. Only in a test installation."""
+    if not is_test_installation(db):
+        raise Conflict("Demobrukeren lages bare i en testinstallasjon (oppgjor demo seed).")
+    password = secrets.token_urlsafe(12)
+    with db.reading() as repos:
+        exists = repos.access.user(DEMO_USER) is not None
+    if exists:
+        change_user(db, DEMO_USER, role=Role.ADMINISTRATOR, active=True, password=password,
+                    actor="demo", now=now)  # fmt: skip
+    else:
+        create_user(db, DEMO_USER, role=Role.ADMINISTRATOR, password=password,
+                    display_name="Demobruker", actor="demo", now=now)  # fmt: skip
+    return DEMO_USER, password

@@ -229,7 +229,7 @@ def serve(
     ] = 1,
 ) -> None:
     """Kjør API-et (og nettsidene) til Ctrl-C. OpenAPI: /api/v1/openapi.json."""
-    from oppgjor.api.server import serve as run
+    from oppgjor.web.server import serve as run
 
     if (tls_cert is None) != (tls_key is None):
         raise typer.BadParameter("Oppgi både --tls-cert og --tls-key, eller ingen av dem.")
@@ -239,6 +239,24 @@ def serve(
         scheme = "https" if tls_cert else "http"
         out.print(f"oppgjor lytter på {scheme}://{host}:{port}/api/v1 (Ctrl-C avslutter)")
         run(database_url(), host, port, certfile=tls_cert, keyfile=tls_key, workers=workers)
+
+
+def demo_serve(
+    host: Annotated[str, typer.Option(help="Adressen å lytte på.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Porten.")] = 8000,
+) -> None:
+    """Give the demo user a new password, print the address and the login, serve the site."""
+    from oppgjor.web.server import serve as run
+
+    with handled():
+        db = database()
+        _port_free(host, port)
+        username, password = access.demo_login(db, now=now())
+        address = f"http://{host}:{port}/"
+        out.print(f"\n[bold]Nettsidene:[/] {address}  (API: {address}api/v1/openapi.json)")
+        out.print(f"[bold]Logg inn som[/] {username} [bold]med passordet[/] {password}")
+        out.print("(passordet er nytt hver gang og lagres bare som hash; Ctrl-C avslutter)\n")
+        run(database_url(), host, port, log_level="warning")
 
 
 def _port_free(host: str, port: int) -> None:

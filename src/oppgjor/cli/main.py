@@ -171,6 +171,11 @@ def demo_seed(
             out.print(f"  {count_line(label, report.created)}")
 
 
+demo_app.command(
+    "serve", help="Kjør nettsidene til Ctrl-C og skriv ut innloggingen til demobrukeren."
+)(access_commands.demo_serve)
+
+
 @demo_app.command("helfo-flow", help="FBV-manualens kapittel 2 med ekte filer på demoklinikken.")
 def demo_helfo_flow(
     folder: Annotated[str, typer.Option(help="Mappe for utboks/innboks/arkiv.")] = "var/helfo",

@@ -1,5 +1,5 @@
-"""``oppgjor serve``: the API under uvicorn, on loopback unless told otherwise; over TLS when
-given a certificate and key (the session cookie is then marked Secure).
+"""``oppgjor serve``: the API and the web pages under uvicorn, on loopback unless told
+otherwise; over TLS when given a certificate and key (the session cookie is then marked Secure).
 
 With ``workers`` > 1, uvicorn starts that many processes, each building the app from
 :func:`app_from_environment` with its own connections; they share nothing but the database
@@ -15,8 +15,8 @@ import uvicorn
 from fastapi import FastAPI
 
 from oppgjor.api import logs
-from oppgjor.api.app import create_app
 from oppgjor.store import Database, resolve_url
+from oppgjor.web.site import create_site
 
 # where each worker process finds the database the server was started on
 URL_VARIABLE = "OPPGJOR_SERVE_DATABASE_URL"
@@ -24,7 +24,7 @@ URL_VARIABLE = "OPPGJOR_SERVE_DATABASE_URL"
 
 def app_from_environment() -> FastAPI:
     """The app of one worker process, on the database ``serve`` was given."""
-    return create_app(Database(os.environ.get(URL_VARIABLE) or None))
+    return create_site(Database(os.environ.get(URL_VARIABLE) or None))
 
 
 def serve(
@@ -33,7 +33,7 @@ def serve(
 ) -> None:  # fmt: skip
     cert, key = (str(certfile) if certfile else None), (str(keyfile) if keyfile else None)
     if workers <= 1:
-        uvicorn.run(create_app(Database(url)), host=host, port=port, log_level=log_level,
+        uvicorn.run(create_site(Database(url)), host=host, port=port, log_level=log_level,
                     proxy_headers=False, log_config=logs.config(), ssl_certfile=cert,
                     ssl_keyfile=key)  # fmt: skip
         return

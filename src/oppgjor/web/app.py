@@ -1,0 +1,46 @@
+"""The web pages: ``create_web(db)`` builds them as their own application (HTML errors, no
+OpenAPI), mounted under the API by :func:`oppgjor.web.site.create_site`.
+
+Each router is one area of the pages (``oppgjor.web.<area>``), listed in :data:`PAGES`; every
+route names the permission it needs (:func:`oppgjor.web.deps.page`), except the login form."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+
+from oppgjor.core.clock import SYSTEM_CLOCK, Clock
+from oppgjor.store import Database
+from oppgjor.web import errors, login, overview
+from oppgjor.web.render import HERE
+
+PAGES: list[APIRouter] = [login.router, overview.router]
+
+# pages run only their own files: no inline script or style, no other site, never in a frame
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+    "script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def create_web(db: Database, *, clock: Clock = SYSTEM_CLOCK) -> FastAPI:
+    web = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+    web.state.db = db
+    web.state.clock = clock
+    errors.install(web)
+
+    @web.middleware("http")
+    async def _headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response: Response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    web.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    for router in PAGES:
+        web.include_router(router)
+    return web
