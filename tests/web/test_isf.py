@@ -207,3 +207,35 @@ def test_htmx_post_is_told_where_to_go(site: Site, demo: bytes) -> None:
     )  # fmt: skip
     assert answer.status_code == 204
     assert re.fullmatch(r"/isf/kjoring/\d+", answer.headers["hx-redirect"])
+
+
+def _with_findings(demo: bytes) -> bytes:
+    """The demo activity with a DRG the weights do not know (line 2) and a record of another
+    year (line 3: counted, but left out of the results)."""
+    lines = demo.decode().splitlines()
+    column = lines[0].split(",").index("drg")
+    values = lines[1].split(",")
+    values[column] = "999X"
+    lines[1] = ",".join(values)
+    lines[2] = re.sub(r"\b2020-", "2019-", lines[2])
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_the_records_of_a_finding_code(site: Site, demo: bytes) -> None:
+    client = site.as_("settlement-office")
+    run_id = started(site, client, _with_findings(demo))
+    assert wait(site, run_id) == "done"
+    page = client.get(f"/isf/kjoring/{run_id}")
+    for code in ("ISF_DRG_UNKNOWN_IN_YEAR", "ISF_OUTSIDE_YEAR"):
+        assert f'href="/isf/kjoring/{run_id}/funn?kode={code}"' in page.text
+    found = client.get(f"/isf/kjoring/{run_id}/funn?kode=ISF_DRG_UNKNOWN_IN_YEAR")
+    assert found.status_code == 200
+    assert f"<h1>Funn ISF_DRG_UNKNOWN_IN_YEAR i kjøring {run_id}</h1>" in found.text
+    assert "har ingen vekt i årets vekttabell" in found.text
+    assert found.text.count("<tr>") == 2  # the header and the one record
+    assert "<code>999X</code>" in found.text and "1 poster har dette funnet" in found.text
+    outside = client.get(f"/isf/kjoring/{run_id}/funn?kode=ISF_OUTSIDE_YEAR")
+    assert outside.status_code == 200
+    assert "Ingen poster i resultatet per post har dette funnet" in outside.text
+    bad = client.get(f"/isf/kjoring/{run_id}/funn?kode=<script>")
+    assert bad.status_code == 422 and "<script>" not in bad.text

@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Path, Request, UploadFile
+from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import Response, StreamingResponse
 
 from oppgjor.access.domain.roles import Permission
@@ -24,6 +24,7 @@ router = APIRouter()
 READ = page(Permission.ISF_READ)
 RUN = page(Permission.ISF_RUN)
 RunId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+FindingCode = Annotated[str, Query(pattern=r"^[A-Z][A-Z0-9_]{0,59}$")]
 OptionalFile = Annotated[UploadFile | None, File()]
 
 AREAS = {"somatic": "Somatikk", "phv_tsb": "PHV/TSB"}
@@ -160,6 +161,16 @@ def _month_label(month: str, months: list[views.MonthTotal]) -> str:
     """``jan``; with the year when the run spans more than one."""
     text = maaned(month)[:3]
     return text if len({m.month[:4] for m in months}) == 1 else f"{text} {month[2:4]}"
+
+
+@router.get("/isf/kjoring/{run_id}/funn")
+def finding_records(run_id: RunId, kode: FindingCode, ctx: Page = READ) -> Response:
+    """The records of a run with one finding code."""
+    job = isf_jobs.run(ctx.db, run_id)
+    records, count = views.records_with_finding(ctx.db, run_id, kode)
+    meaning = next((f for f in views.findings({kode: count})), None)
+    return render(ctx, "isf/finding.html", section="isf", job=job, code=kode, records=records,
+                  count=count, meaning=meaning)  # fmt: skip
 
 
 @router.get("/isf/kjoring/{run_id}/poster.csv")

@@ -13,17 +13,21 @@ and by DRG/STG/TFG, the run's progress in percent, and the years whose prices ar
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from oppgjor.app.isf import jobs as isf_jobs
 from oppgjor.core.findings import Severity
 from oppgjor.isf.adapters.batch import SummaryRow
 from oppgjor.isf.domain.findings import CODES
 from oppgjor.isf.domain.prices import Area, Prices
+from oppgjor.store import Database
 from oppgjor.store.jobs import DONE, JobRow
 
 FIRST_PRICED_YEAR = 2015
+SHOWN_RECORDS = 200  # records with one finding code shown on a page
 
 
 @dataclass
@@ -93,3 +97,18 @@ def published_years(until: int) -> list[int]:
     years need a settings file."""
     return [year for year in range(FIRST_PRICED_YEAR, until + 1)
             if Area.SOMATIC in Prices.for_year(year, {}).areas]  # fmt: skip
+
+
+def records_with_finding(
+    db: Database, run_id: int, code: str, limit: int = SHOWN_RECORDS
+) -> tuple[list[dict[str, str]], int]:
+    """The first *limit* records of a finished run whose finding has *code* (national ids
+    masked), and how many there are."""
+    found: list[dict[str, str]] = []
+    count = 0
+    for record in csv.DictReader(isf_jobs.records_csv(db, run_id)):
+        if record.get("finding", "").split(":", 1)[0].strip() == code:
+            count += 1
+            if len(found) < limit:
+                found.append(record)
+    return found, count
