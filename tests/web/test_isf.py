@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from starlette.routing import Mount
 
 from oppgjor.app.isf import jobs as isf_jobs
 from oppgjor.app.isf import runs
@@ -140,10 +141,46 @@ def test_results_download_as_csv(site: Site, demo: bytes) -> None:
     assert summary.text.splitlines()[0].startswith("area,month,code")
 
 
-def test_a_run_not_done_has_no_results_yet(site: Site) -> None:
+def queued(site: Site) -> int:
+    """A run waiting in the queue (no runner picks it up)."""
     with site.db.transaction() as repos:
         parameters = {"year": YEAR, "file_name": "x.csv", "files": {}}
-        run_id = repos.jobs.create(isf_jobs.KIND, parameters, None, "t", site.clock.now())
+        return repos.jobs.create(isf_jobs.KIND, parameters, None, "t", site.clock.now())
+
+
+def test_the_list_of_runs_polls_while_one_is_unfinished(site: Site) -> None:
+    client = site.as_("read-only")
+    assert 'hx-get="/isf/kjoringer"' not in client.get("/isf").text
+    run_id = queued(site)
+    page = client.get("/isf")
+    assert 'hx-get="/isf/kjoringer" hx-trigger="every 2s"' in page.text
+    assert "I kø (0 %)" in page.text
+    fragment = client.get("/isf/kjoringer", headers=htmx())
+    assert fragment.status_code == 200
+    assert fragment.text.startswith('<div id="kjoringsliste"') and "<html" not in fragment.text
+    assert f'href="/isf/kjoring/{run_id}"' in fragment.text
+    plain = client.get("/isf/kjoringer")
+    assert plain.status_code == 303 and plain.headers["location"] == "/isf"
+
+
+def test_the_start_page_shows_this_years_npr_deadlines(site: Site) -> None:
+    page = site.as_("read-only").get("/isf")
+    assert "NPR-frister 2026" in page.text
+    assert page.text.count("<td>1.</td>") + page.text.count("<td>3.</td>") == 2
+
+
+def test_pages_and_api_share_one_job_runner(site: Site, demo: bytes) -> None:
+    run_id = started(site, site.as_("settlement-office"), demo)
+    wait(site, run_id)
+    assert site.app.state.job_runner is not None
+    (web,) = [r.app for r in site.app.routes if isinstance(r, Mount)]
+    assert getattr(web.state, "job_runner", None) is None  # no second runner (recover())
+    api = site.as_("read-only").get(f"/api/v1/isf/runs/{run_id}")
+    assert api.status_code == 200 and api.json()["state"] == "done"
+
+
+def test_a_run_not_done_has_no_results_yet(site: Site) -> None:
+    run_id = queued(site)
     client = site.as_("read-only")
     page = client.get(f"/isf/kjoring/{run_id}")
     assert page.status_code == 200 and 'hx-trigger="every 1s"' in page.text

@@ -14,11 +14,12 @@ from oppgjor.access.domain.roles import Permission
 from oppgjor.api import isf as api_isf
 from oppgjor.app.errors import UseCaseError
 from oppgjor.app.isf import jobs as isf_jobs
+from oppgjor.app.isf import runs as isf_app
 from oppgjor.app.isf import uploads, views
 from oppgjor.store.jobs import DONE, FAILED
 from oppgjor.web.charts import bar_chart
 from oppgjor.web.deps import Page, page
-from oppgjor.web.render import env, maaned, redirect, render
+from oppgjor.web.render import env, is_htmx, maaned, redirect, render
 
 router = APIRouter()
 READ = page(Permission.ISF_READ)
@@ -53,14 +54,26 @@ def start_page(ctx: Page = READ) -> Response:
     return _start(ctx)
 
 
+@router.get("/isf/kjoringer")
+def run_list(request: Request, ctx: Page = READ) -> Response:
+    """The list of runs (polled by the start page while a run is unfinished)."""
+    if not is_htmx(request):
+        return redirect(request, "/isf")
+    return render(ctx, "isf/_runs.html", **_runs(ctx))
+
+
+def _runs(ctx: Page) -> dict[str, Any]:
+    found, total = isf_jobs.runs_page(ctx.db, 0, LISTED)
+    return {"runs": found, "total": total, "states": STATES, "percent": views.percent}
+
+
 def _start(ctx: Page, status: int = 200, error: str | None = None,
            year: str | None = None) -> Response:  # fmt: skip
-    found, total = isf_jobs.runs_page(ctx.db, 0, LISTED)
     years = views.published_years(ctx.now.year)
     chosen = year or str(years[-1] if years else ctx.now.year)
-    return render(ctx, "isf/index.html", status=status, section="isf", runs=found, total=total,
-                  years=years, year=chosen, error=error, states=STATES,
-                  percent=views.percent, max_mb=uploads.max_upload() // 2**20)  # fmt: skip
+    return render(ctx, "isf/index.html", status=status, section="isf", years=years, year=chosen,
+                  error=error, max_mb=uploads.max_upload() // 2**20,
+                  deadlines=isf_app.npr_deadlines(ctx.now.year), **_runs(ctx))  # fmt: skip
 
 
 def _upload(file: UploadFile | None) -> uploads.Upload | None:
