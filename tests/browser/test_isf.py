@@ -19,7 +19,7 @@ YEAR = 2020
 @pytest.fixture
 def activity(tmp_path: Path) -> Path:
     path = tmp_path / "nettleser-aktivitet.csv"
-    runs.write_demo_activity(YEAR, 400, path)
+    runs.write_demo_activity(YEAR, 20_000, path)  # a few seconds' run: the page polls
     return path
 
 
@@ -35,14 +35,19 @@ def test_upload_run_and_read_the_summary(page: Page, activity: Path, tmp_path: P
     expect(page.locator("#meldinger")).to_contain_text("er startet")
     progress = page.get_by_label("Fremdrift")
     expect(progress).to_be_visible()
+    expect(page.locator('#kjoring[hx-trigger="every 1s"]')).to_have_count(1)  # still running
+    page.evaluate("document.body.dataset.samme = 'ja'")  # gone if the page were reloaded
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "isf-fremdrift.png"))
     expect(page.get_by_role("heading", name="Status: Ferdig")).to_be_visible(timeout=60_000)
     expect(progress).to_have_attribute("value", "100")
+    assert page.evaluate("document.body.dataset.samme") == "ja"  # updated in place by htmx
+    expect(page.locator("#kjoring[hx-trigger]")).to_have_count(0)  # polling has stopped
     expect(page.get_by_role("heading", name="Per DRG/STG/TFG")).to_be_visible()
     expect(page.get_by_role("img", name="ISF-poeng per måned og område")).to_be_visible()
     expect(page.get_by_role("img", name="ISF-poeng for kodene med flest poeng")).to_be_visible()
     expect(page.get_by_text("SYNTETISKE demovekter")).to_be_visible()
     assert_accessible(page)
-    SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "isf-kjoring.png"), full_page=True)
     with page.expect_download() as download:
         page.get_by_role("link", name="Sammendrag (CSV)").click()
