@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -276,3 +277,33 @@ def test_the_records_of_a_finding_code(site: Site, demo: bytes) -> None:
     assert "Ingen poster i resultatet per post har dette funnet" in outside.text
     bad = client.get(f"/isf/kjoring/{run_id}/funn?kode=<script>")
     assert bad.status_code == 422 and "<script>" not in bad.text
+
+
+def test_the_years_prices_from_a_settings_file(site: Site, demo: bytes) -> None:
+    client = site.as_("settlement-office")
+    settings = b"2020:\n  somatic: {unit_price: 10000, share: 1}\n"
+    answer = client.post("/isf/kjoringer", data={"year": str(YEAR)}, files={
+        "activity": ("a.csv", demo, "text/csv"),
+        "settings": ("priser.yaml", settings, "application/yaml"),
+        "weights": ("", b"", "application/octet-stream"),  # a file field left empty
+    })  # fmt: skip
+    assert answer.status_code == 303, answer.text
+    run_id = int(answer.headers["location"].rsplit("/", 1)[1])
+    assert wait(site, run_id) == "done"
+    job = isf_jobs.run(site.db, run_id)
+    points, kroner = job.result["totals"]["somatic"] if job.result else ("", "")
+    assert Decimal(kroner) == Decimal(points) * 10000
+    page = client.get(f"/isf/kjoring/{run_id}")
+    assert f"{Decimal(kroner):,.2f}".replace(",", " ").replace(".", ",") in page.text
+    bad = client.post("/isf/kjoringer", data={"year": str(YEAR)}, files={
+        "activity": ("a.csv", demo, "text/csv"),
+        "settings": ("priser.yaml", b"2020:\n  somatic: {unit_price: 1, share: 2}\n", "x/y"),
+    })  # fmt: skip
+    failed = int(bad.headers["location"].rsplit("/", 1)[1])
+    assert wait(site, failed) == "failed"
+    assert "Forventet form på innstillingsfilen" in client.get(f"/isf/kjoring/{failed}").text
+    wrong = client.post("/isf/kjoringer", data={"year": str(YEAR)}, files={
+        "activity": ("a.csv", demo, "text/csv"),
+        "settings": ("priser.txt", b"x", "text/plain"),
+    })  # fmt: skip
+    assert wrong.status_code == 422 and "Innstillingsfilen må være YAML, YML" in wrong.text
