@@ -28,7 +28,7 @@ def test_upload_run_and_read_the_summary(page: Page, activity: Path, tmp_path: P
     expect(page.get_by_role("heading", level=1)).to_have_text("ISF – aktivitetsbasert finansiering")
     assert_accessible(page)
     page.get_by_label("Aktivitet (CSV, Parquet eller NPR-melding XML)").set_input_files(activity)
-    page.get_by_role("spinbutton", name="År").fill(str(YEAR))
+    page.get_by_role("spinbutton", name="År", exact=True).fill(str(YEAR))
     page.get_by_role("button", name="Start kjøring").click()
     page.wait_for_url("**/isf/kjoring/*")
     expect(page.get_by_role("heading", level=1)).to_contain_text("ISF-kjøring")
@@ -69,6 +69,11 @@ def test_the_start_page_on_a_phone(page: Page) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the ISF page is {width}px wide on a 390px phone"
     expect(page.get_by_role("button", name="Start kjøring")).to_be_visible()
+    page.get_by_label("ISF-poeng").fill("155,11")
+    page.get_by_role("spinbutton", name="År for prisen").fill("2020")
+    page.get_by_role("button", name="Beregn").click()
+    expect(page.locator("#prisresultat")).to_contain_text("3 552 639,44 kr")
+    assert page.url.endswith("/isf")  # htmx: the page stayed
     assert_accessible(page)
 
 

@@ -307,3 +307,23 @@ def test_the_years_prices_from_a_settings_file(site: Site, demo: bytes) -> None:
         "settings": ("priser.txt", b"x", "text/plain"),
     })  # fmt: skip
     assert wrong.status_code == 422 and "Innstillingsfilen må være YAML, YML" in wrong.text
+
+
+def test_the_refund_for_a_sum_of_points(site: Site) -> None:
+    client = site.as_("read-only")
+    start_page = client.get("/isf")
+    for name in ("aar", "poeng", "omrade"):
+        assert f'<label for="f-{name}">' in start_page.text
+    fragment = client.get("/isf/pris?aar=2020&poeng=155,11&omrade=somatic", headers=htmx())
+    assert fragment.status_code == 200 and "<html" not in fragment.text
+    assert "3 552 639,44 kr" in fragment.text  # the 2020 worked example, to the øre
+    assert "enhetspris 45 808,00 kr × ISF-andel 50 %" in fragment.text
+    page = client.get("/isf/pris?aar=2020&poeng=155,11&omrade=somatic")  # without htmx
+    assert page.status_code == 200 and page.text.count("<h1>") == 1
+    assert "3 552 639,44 kr" in page.text and 'value="155,11"' in page.text
+    bad = client.get("/isf/pris?aar=2020&poeng=mange&omrade=somatic", headers=htmx())
+    assert bad.status_code == 422 and "Skriv poengsummen som et tall" in bad.text
+    unknown = client.get("/isf/pris?aar=2019&poeng=1&omrade=somatic", headers=htmx())
+    assert unknown.status_code == 422 and "ikke offentlige verdier" in unknown.text
+    area = client.get("/isf/pris?aar=2020&poeng=1&omrade=tannhelse")
+    assert area.status_code == 422 and "Velg området" in area.text

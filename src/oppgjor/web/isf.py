@@ -4,7 +4,7 @@ results. The same use cases as ``oppgjor isf compute`` and ``POST /api/v1/isf/ru
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
@@ -16,6 +16,7 @@ from oppgjor.app.errors import UseCaseError
 from oppgjor.app.isf import jobs as isf_jobs
 from oppgjor.app.isf import runs as isf_app
 from oppgjor.app.isf import uploads, views
+from oppgjor.isf.domain.prices import Area
 from oppgjor.store.jobs import DONE, FAILED
 from oppgjor.web.charts import bar_chart
 from oppgjor.web.deps import Page, page
@@ -68,12 +69,50 @@ def _runs(ctx: Page) -> dict[str, Any]:
 
 
 def _start(ctx: Page, status: int = 200, error: str | None = None,
-           year: str | None = None) -> Response:  # fmt: skip
+           year: str | None = None, **price: Any) -> Response:  # fmt: skip
     years = views.published_years(ctx.now.year)
     chosen = year or str(years[-1] if years else ctx.now.year)
     return render(ctx, "isf/index.html", status=status, section="isf", years=years, year=chosen,
-                  error=error, max_mb=uploads.max_upload() // 2**20,
-                  deadlines=isf_app.npr_deadlines(ctx.now.year), **_runs(ctx))  # fmt: skip
+                  error=error, max_mb=uploads.max_upload() // 2**20, areas=AREAS,
+                  deadlines=isf_app.npr_deadlines(ctx.now.year), **_runs(ctx),
+                  **price)  # fmt: skip
+
+
+@router.get("/isf/pris")
+def price(
+    request: Request,
+    aar: Annotated[str, Query(max_length=20)] = "",
+    poeng: Annotated[str, Query(max_length=30)] = "",
+    omrade: Annotated[str, Query(max_length=20)] = "somatic",
+    ctx: Page = READ,
+) -> Response:
+    """Points × unit price × ISF share for a year (as ``isf price``)."""
+    asked = {"aar": aar, "poeng": poeng, "omrade": omrade}
+    found: dict[str, Any]
+    try:
+        found = {"line": views.price_line(_year(aar), _points(poeng), _area(omrade))}
+        status = 200
+    except UseCaseError as exc:
+        found, status = {"price_error": str(exc)}, 422
+    if is_htmx(request):
+        return render(ctx, "isf/_price.html", status=status, areas=AREAS, **found)
+    return _start(ctx, status, asked=asked, **found)
+
+
+def _points(text: str) -> Decimal:
+    try:
+        value = Decimal(text.replace(" ", "").replace("\u00a0", "").replace(",", "."))
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite() or abs(value) >= Decimal(10) ** 12:
+        raise UseCaseError(f"Skriv poengsummen som et tall, f.eks. 155,11 (ikke «{text}»).")
+    return value
+
+
+def _area(text: str) -> Area:
+    if text not in AREAS:
+        raise UseCaseError("Velg området: somatikk eller PHV/TSB.")
+    return Area(text)
 
 
 def _upload(file: UploadFile | None) -> uploads.Upload | None:

@@ -18,11 +18,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from oppgjor.app.errors import UseCaseError
 from oppgjor.app.isf import jobs as isf_jobs
 from oppgjor.core.findings import Severity
 from oppgjor.isf.adapters.batch import SummaryRow
 from oppgjor.isf.domain.findings import CODES
-from oppgjor.isf.domain.prices import Area, Prices
+from oppgjor.isf.domain.prices import Area, MissingPrices, Prices
 from oppgjor.store import Database
 from oppgjor.store.jobs import DONE, JobRow
 
@@ -112,3 +113,26 @@ def records_with_finding(
             if len(found) < limit:
                 found.append(record)
     return found, count
+
+
+@dataclass(frozen=True)
+class PriceLine:
+    """``isf price``: points × unit price × ISF share for a year and area."""
+
+    year: int
+    area: Area
+    points: Decimal
+    unit_price: Decimal
+    share: Decimal
+    kroner: Decimal
+
+
+def price_line(year: int, points: Decimal, area: Area) -> PriceLine:
+    """The refund for *points* with the year's published unit price and ISF share."""
+    prices = Prices.for_year(year, {})
+    try:
+        known = prices.area(area)
+    except MissingPrices as exc:
+        raise UseCaseError(str(exc)) from None
+    return PriceLine(year, area, points, known.unit_price, known.share,
+                     prices.refund(points, area))  # fmt: skip
