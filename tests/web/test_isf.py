@@ -180,6 +180,23 @@ def test_pages_and_api_share_one_job_runner(site: Site, demo: bytes) -> None:
     assert api.status_code == 200 and api.json()["state"] == "done"
 
 
+def test_the_records_page_by_page(site: Site, demo: bytes) -> None:
+    client = site.as_("read-only")
+    run_id = started(site, site.as_("settlement-office"), demo)
+    wait(site, run_id)
+    assert f'href="/isf/kjoring/{run_id}/poster"' in client.get(f"/isf/kjoring/{run_id}").text
+    first = client.get(f"/isf/kjoring/{run_id}/poster")
+    assert first.status_code == 200 and first.text.count("<h1>") == 1
+    assert "Post 1–50 av 200." in first.text and first.text.count("<tr>") == 51
+    assert f'href="/isf/kjoring/{run_id}/poster?fra=50">Neste side' in first.text
+    assert "Forrige side" not in first.text
+    last = client.get(f"/isf/kjoring/{run_id}/poster?fra=150")
+    assert "Post 151–200 av 200." in last.text and "Neste side" not in last.text
+    assert f'href="/isf/kjoring/{run_id}/poster?fra=100">Forrige side' in last.text
+    assert client.get(f"/isf/kjoring/{run_id}/poster?fra=-1").status_code == 422
+    assert "Ingen poster her." in client.get(f"/isf/kjoring/{run_id}/poster?fra=900").text
+
+
 def test_a_run_not_done_has_no_results_yet(site: Site) -> None:
     run_id = queued(site)
     client = site.as_("read-only")
@@ -188,6 +205,7 @@ def test_a_run_not_done_has_no_results_yet(site: Site) -> None:
     assert "Status: I kø" in page.text and 'value="0"' in page.text
     answer = client.get(f"/isf/kjoring/{run_id}/poster.csv")
     assert answer.status_code == 409 and "er ikke ferdig" in answer.text
+    assert client.get(f"/isf/kjoring/{run_id}/poster").status_code == 409
     assert client.get("/isf/kjoring/999999").status_code == 404
 
 

@@ -33,6 +33,7 @@ AREAS = {"somatic": "Somatikk", "phv_tsb": "PHV/TSB"}
 STATES = {"queued": "I kø", "running": "Kjører", "done": "Ferdig", "failed": "Feilet"}
 LISTED = 50  # earlier runs on the start page
 CHARTED_CODES = 12
+RECORDS_PER_PAGE = 50
 
 
 def points(value: Decimal | int | str) -> str:
@@ -213,6 +214,17 @@ def _month_label(month: str, months: list[views.MonthTotal]) -> str:
     """``jan``; with the year when the run spans more than one."""
     text = maaned(month)[:3]
     return text if len({m.month[:4] for m in months}) == 1 else f"{text} {month[2:4]}"
+
+
+@router.get("/isf/kjoring/{run_id}/poster")
+def records_page(
+    run_id: RunId, fra: Annotated[int, Query(ge=0, le=2_000_000_000)] = 0, ctx: Page = READ
+) -> Response:
+    """A page of the run's per-record results."""
+    job = isf_jobs.run(ctx.db, run_id)
+    records, total = isf_jobs.records(ctx.db, run_id, fra, RECORDS_PER_PAGE)
+    return render(ctx, "isf/records.html", section="isf", job=job, records=records, total=total,
+                  start=fra, size=RECORDS_PER_PAGE)  # fmt: skip
 
 
 @router.get("/isf/kjoring/{run_id}/funn")
