@@ -60,7 +60,8 @@ def test_upload_run_and_read_the_summary(page: Page, activity: Path, tmp_path: P
     assert width <= PHONE["width"], f"the run page is {width}px wide on a 390px phone"
     run_id = page.url.rsplit("/", 1)[-1]
     page.get_by_role("link", name="Se postene").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Resultat per post, kjøring {run_id}")
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_have_text(f"Resultat per post, kjøring {run_id}")
     expect(page.get_by_text("Post 1–50 av 20")).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the records page is {width}px wide on a 390px phone"
