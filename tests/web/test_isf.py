@@ -222,6 +222,8 @@ def test_a_file_that_is_not_activity_is_refused_in_norwegian(site: Site) -> None
     year = start(client, b"patient_id\n1\n", year="tjue")
     assert year.status_code == 422 and "Året må være et årstall" in year.text
     assert 'value="tjue"' in year.text  # what was typed stays in the form
+    regroup = start(client, b"patient_id\n1\n", regroup="ja")
+    assert regroup.status_code == 422 and "Omgruppering krever definisjonsdata" in regroup.text
     assert run_count(site) == 0
 
 
