@@ -12,6 +12,7 @@ from fastapi.responses import Response, StreamingResponse
 
 from oppgjor.access.domain.roles import Permission
 from oppgjor.api import isf as api_isf
+from oppgjor.app import jobs
 from oppgjor.app.errors import UseCaseError
 from oppgjor.app.isf import jobs as isf_jobs
 from oppgjor.app.isf import runs as isf_app
@@ -46,7 +47,7 @@ def points(value: Decimal | int | str) -> str:
 env.filters["isf_poeng"] = points
 
 
-def _runner(request: Request) -> Any:
+def _runner(request: Request) -> jobs.Runner:
     """The one job runner of the server (the API's): pages and API share it."""
     return api_isf.runner(getattr(request.app.state, "api", request.app))
 
