@@ -13,5 +13,7 @@ from oppgjor.web.app import create_web
 
 def create_site(db: Database | None = None, *, clock: Clock = SYSTEM_CLOCK) -> FastAPI:
     site = create_app(db, clock=clock)
-    site.mount("/", create_web(site.state.db, clock=clock))
+    web = create_web(site.state.db, clock=clock)
+    web.state.api = site  # background jobs started from a page run on the API's one runner
+    site.mount("/", web)
     return site

@@ -210,8 +210,17 @@ def records(db: Database, run_id: int, offset: int, limit: int) -> tuple[list[di
 
 def records_csv(db: Database, run_id: int) -> Iterator[str]:
     """Every line of a finished run's per-record results (CSV), national ids masked."""
+    return _result_lines(db, run_id, RECORDS)
+
+
+def summary_csv(db: Database, run_id: int) -> Iterator[str]:
+    """Every line of a finished run's summary (CSV, as ``isf compute --summary`` writes it)."""
+    return _result_lines(db, run_id, SUMMARY)
+
+
+def _result_lines(db: Database, run_id: int, name: str) -> Iterator[str]:
     _, folder = _finished(db, run_id)
-    path = folder / RECORDS
+    path = folder / name
     if not path.is_file():
         raise UseCaseError(f"Resultatet av kjøring {run_id} er borte fra arbeidsmappen.")
     return _lines(path)
