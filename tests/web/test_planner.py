@@ -97,8 +97,10 @@ def test_an_insurer_booking_is_marked_with_the_insurer(clinic: Site) -> None:
             appointment_id=made.record.id, start=made.record.start, end=made.record.end,
             case_ref="6QPTR", named=("Ola", "Test", datetime.date(1974, 1, 13)), now=NOW,
         )  # fmt: skip
-    page = clinic.as_("settlement-office").get("/planlegger?behandler=B1&dato=2026-03-04")
+    office = clinic.as_("settlement-office")
+    page = office.get("/planlegger?behandler=B1&dato=2026-03-04")
     assert "Bestilt av If Skadeforsikring" in page.text
+    assert "If Skadeforsikring" in office.get("/planlegger/avtale/BK1").text
 
 
 def test_new_appointment_form_and_create(clinic: Site) -> None:
@@ -152,10 +154,16 @@ def test_patient_search_narrows_the_choices(clinic: Site) -> None:
     assert "Ola Test (P2)" in found.text and "Kari" not in found.text
 
 
+def test_choosing_a_patient_offers_their_series(clinic: Site) -> None:
+    found = clinic.as_("settlement-office").get("/planlegger/serier?patient_ref=P1")
+    assert '<option value="S1" selected>' in found.text and "S2" not in found.text
+
+
 def test_the_appointment_page_keeps_tilbake_and_moves(clinic: Site) -> None:
     office = clinic.as_("settlement-office")
     page = office.get("/planlegger/avtale/M1?tilbake=/oppgjor/7")
     assert page.status_code == 200 and "<h1>Avtale M1</h1>" in page.text
+    assert "Kari Test (P1)" in page.text and "FBV01" in page.text
     assert 'href="/oppgjor/7"' in page.text and 'name="tilbake" value="/oppgjor/7"' in page.text
     moved = office.post("/planlegger/avtale/M1/flytt", data={
         "dato": "2026-03-03", "fra": "12:00", "til": "13:00", "tilbake": "/oppgjor/7"})  # fmt: skip

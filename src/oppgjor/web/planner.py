@@ -69,6 +69,16 @@ def patients(
     return render(ctx, "planner/_patients.html", patients=found, selected=patient_ref)
 
 
+@router.get("/serier")
+def series(
+    patient_ref: str = Query("", max_length=64), ctx: Page = page(Permission.RECORDS_READ)
+) -> Response:
+    """The patient's series to link the appointment to (the only one is chosen)."""
+    found = planning.series_of(ctx.db, patient_ref)
+    chosen = found[0].ref if len(found) == 1 else ""
+    return render(ctx, "planner/_series.html", series=found, selected=chosen)
+
+
 def _values(form: dict[str, str]) -> dict[str, str]:
     """The appointment's fields as the use cases read them, from the form's date and times."""
     day, start, end = form.get("dato", ""), form.get("fra", ""), form.get("til", "")

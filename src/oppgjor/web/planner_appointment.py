@@ -12,7 +12,7 @@ from fastapi import APIRouter, Form, Path, Query
 from fastapi.responses import Response
 
 from oppgjor.access.domain.roles import Permission
-from oppgjor.app.clinic import appointments
+from oppgjor.app.clinic import appointments, planning
 from oppgjor.app.clinic.appointments import Guard
 from oppgjor.app.errors import Rejected
 from oppgjor.clinic.domain.model import AppointmentStatus
@@ -45,11 +45,12 @@ def _back(target: str) -> str:
 def _page(ctx: Page, key: str, back: str, findings: list[Finding] | None = None,
           status: int = 200) -> Response:  # fmt: skip
     owner = owner_of(ctx)
-    found = appointments.get(ctx.db, key, owner=owner)
+    shown = planning.entry(ctx.db, key, owner=owner)
+    found = shown.appointment
     history = appointments.history(ctx.db, key, owner=owner)
     planner = planner_url(found.practitioner_ref, found.day, "dag")
     return render(ctx, "planner/appointment.html", status=status, section="planlegger",
-                  a=found, key=appointments.key_of(found), row=appointments.shown(found),
+                  a=found, key=shown.key, entry=shown,
                   history=history, back=back, planner=planner, findings=findings or [],
                   statuses=[s for s in AppointmentStatus if s is not found.status],
                   may_write=ctx.may(Permission.APPOINTMENTS_WRITE))  # fmt: skip

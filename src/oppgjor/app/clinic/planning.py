@@ -105,15 +105,34 @@ def _entries(repos: Repos, ref: str, first: datetime.date, last: datetime.date) 
     start = datetime.datetime.combine(first, datetime.time())
     end = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time())
     found = repos.appointments(practitioner_refs=[ref], start=start, end=end)
+    return _described(repos, found, ref)
+
+
+def _described(repos: Repos, found: list[Appointment], practitioner_ref: str) -> list[Entry]:
+    """*found* with the patients' names and the insurers that booked them."""
     names = {p.ref: f"{p.first_name} {p.last_name}" for p in
              repos.patients({a.patient_ref for a in found})}  # fmt: skip
     clients = {c.ref: c.name for c in repos.access.clients()}
+    refs = {a.ref for a in found}
     booked = {
         b.appointment_ref: clients.get(b.client_ref, b.client_ref)
-        for b in repos.schedule.bookings(practitioner_ref=ref)
-        if b.appointment_ref and b.active and start <= b.start < end
+        for b in repos.schedule.bookings(practitioner_ref=practitioner_ref)
+        if b.appointment_ref is not None and b.appointment_ref in refs and b.active
     }
     return [_entry(a, names, booked) for a in found]
+
+
+def entry(db: Database, key: str, *, owner: str | None = None) -> Entry:
+    """One appointment as the planner shows it (for *owner*: only one of theirs)."""
+    found = appointments.get(db, key, owner=owner)
+    with db.reading() as repos:
+        return _described(repos, [found], found.practitioner_ref)[0]
+
+
+def series_of(db: Database, patient_ref: str) -> list[TreatmentSeries]:
+    """The patient's treatment series (an appointment is linked to one of them)."""
+    with db.reading() as repos:
+        return repos.series(patient_ref=patient_ref) if patient_ref else []
 
 
 def _entry(a: Appointment, names: Mapping[str, str], booked: Mapping[str, str]) -> Entry:
