@@ -236,3 +236,14 @@ def test_a_practitioner_cannot_touch_anothers_appointment(clinic: Site) -> None:
     assert b2.post("/planlegger/ny", data=form()).status_code == 403
     assert b2.post("/planlegger/ny", data=form(practitioner_ref="B2")).status_code == 303
     assert stored(clinic, "M1").status is AppointmentStatus.PLANNED
+
+
+def test_a_change_on_a_page_someone_else_changed_since_is_refused(clinic: Site) -> None:
+    office = clinic.as_("settlement-office")
+    page = office.get("/planlegger/avtale/M1")
+    seen = page.text.split('name="versjon" value="')[1].split('"')[0]
+    appointments.update(clinic.db, "M1", {"lines": "FBV01 LE2"}, actor="other", now=NOW)
+    late = office.post("/planlegger/avtale/M1/status", data={"status": "cancelled",
+                                                             "versjon": seen})  # fmt: skip
+    assert late.status_code == 412 and "endret av noen andre" in late.text
+    assert stored(clinic, "M1").status is AppointmentStatus.PLANNED

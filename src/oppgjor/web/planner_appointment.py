@@ -24,6 +24,7 @@ from oppgjor.web.render import redirect, render
 router = APIRouter(prefix="/planlegger/avtale")
 Key = Path(min_length=1, max_length=64)
 Back = Query("", max_length=500)
+Version = Form("", max_length=64)  # the version the page showed (Stale if changed since)
 DONE = {
     AppointmentStatus.ATTENDED: "merket som møtt",
     AppointmentStatus.NO_SHOW: "merket som ikke møtt",
@@ -66,11 +67,11 @@ def show(key: str = Key, tilbake: str = Back,
 def move(
     key: str = Key, dato: str = Form(..., max_length=10), fra: str = Form(..., max_length=5),
     til: str = Form(..., max_length=5), tilbake: str = Form("", max_length=500),
-    ctx: Page = page(Permission.APPOINTMENTS_WRITE),
+    versjon: str = Version, ctx: Page = page(Permission.APPOINTMENTS_WRITE),
 ) -> Response:  # fmt: skip
     back = _back(tilbake)
     changes = {"start": f"{dato} {fra}".strip(), "end": f"{dato} {til}".strip()}
-    guard = Guard(owner=owner_of(ctx))
+    guard = Guard(expected=versjon or None, owner=owner_of(ctx))
     try:
         done = appointments.update(ctx.db, key, changes, actor=ctx.actor, now=ctx.now,
                                    guard=guard)  # fmt: skip
@@ -85,11 +86,12 @@ def move(
 @router.post("/{key}/status")
 def mark(
     key: str = Key, status: Literal["planned", "attended", "no_show", "cancelled"] = Form(...),
-    tilbake: str = Form("", max_length=500), ctx: Page = page(Permission.APPOINTMENTS_WRITE),
+    tilbake: str = Form("", max_length=500), versjon: str = Version,
+    ctx: Page = page(Permission.APPOINTMENTS_WRITE),
 ) -> Response:  # fmt: skip
     back = _back(tilbake)
     new = AppointmentStatus(status)
-    guard = Guard(owner=owner_of(ctx))
+    guard = Guard(expected=versjon or None, owner=owner_of(ctx))
     done = appointments.mark(ctx.db, key, new, actor=ctx.actor, now=ctx.now, guard=guard)
     notes = " ".join(done.claims)
     message = f"Avtale {key} er {DONE[new]}." + (f" {notes}" if notes else "")

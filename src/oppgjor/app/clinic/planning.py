@@ -10,7 +10,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from oppgjor.app.clinic import appointments, single, validation
+from oppgjor.app.clinic.tags import content_tag
 from oppgjor.app.errors import NotFound, Rejected
+from oppgjor.clinic.adapters.record_rows import APPOINTMENTS
 from oppgjor.clinic.domain import planner
 from oppgjor.clinic.domain.model import Appointment, Patient, Practitioner, TreatmentSeries
 from oppgjor.clinic.domain.schedule import HoursException, Interval, WeeklyHours, opening
@@ -31,6 +33,11 @@ class Entry:
     patient: str  # the patient's name
     lines: str  # the tariffs as written, ``FBV01 LE2*2``
     insurer: str | None = None  # the insurer that booked it (its name)
+
+    @property
+    def tag(self) -> str:
+        """The version shown: a change naming it is refused if someone changed it since."""
+        return content_tag(APPOINTMENTS, self.appointment)
 
 
 @dataclass(frozen=True)
