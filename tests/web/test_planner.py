@@ -174,7 +174,24 @@ def test_the_appointment_page_keeps_tilbake_and_moves(clinic: Site) -> None:
         datetime.datetime(2026, 3, 3, 12),
         datetime.datetime(2026, 3, 3, 13),
     )
-    assert "flyttet til 03.03.2026 kl. 12:00" in office.get(moved.headers["location"]).text
+    assert "er endret: 03.03.2026 kl. 12:00–13:00" in office.get(moved.headers["location"]).text
+    assert [x.code for x in a.lines] == ["FBV01"] and a.series_ref == "S1"  # not sent: kept
+
+
+def test_the_appointment_page_changes_tariffs_and_series(clinic: Site) -> None:
+    office = clinic.as_("settlement-office")
+    page = office.get("/planlegger/avtale/M1")
+    assert '<option value="S1" selected>' in page.text and 'value="FBV01"' in page.text
+    check = office.post("/planlegger/sjekk", headers=htmx(), data={
+        "avtale": "M1", "dato": "2026-03-02", "fra": "09:00", "til": "10:00",
+        "lines": "FBV01*2", "series_ref": "S1", "med_takster": "ja"})  # fmt: skip
+    assert "Sett antallet til 1" in check.text
+    changed = office.post("/planlegger/avtale/M1/flytt", data={
+        "dato": "2026-03-02", "fra": "09:00", "til": "10:00", "lines": "LE2", "series_ref": "",
+        "med_takster": "ja"})  # fmt: skip
+    assert changed.status_code == 303
+    a = stored(clinic, "M1")
+    assert ([x.code for x in a.lines], a.series_ref) == (["LE2"], None)
 
 
 def test_another_site_in_tilbake_is_ignored(clinic: Site) -> None:

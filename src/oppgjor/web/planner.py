@@ -89,6 +89,19 @@ def _values(form: dict[str, str]) -> dict[str, str]:
     return values
 
 
+def moved(form: dict[str, str], *, with_lines: bool) -> dict[str, str]:
+    """What the appointment's page changes: the times, and *with_lines* the tariffs and the
+    series as well (empty: none)."""
+    times = _values(form)
+    changes = {"start": times["start"], "end": times["end"]}
+    if with_lines:
+        changes |= {"lines": form["lines"].strip(), "series_ref": form["series_ref"].strip()}
+    return changes
+
+
+WithLines = Form("", max_length=3)  # the form has the tariffs and the series (a marker)
+
+
 def _form_of(
     practitioner_ref: str = Form("", max_length=64), patient_ref: str = Form("", max_length=64),
     series_ref: str = Form("", max_length=64), dato: str = Form("", max_length=10),
@@ -105,12 +118,12 @@ Fields = Depends(_form_of)
 
 @router.post("/sjekk")
 def check(
-    avtale: str = Form("", max_length=64), form: dict[str, str] = Fields,
+    avtale: str = Form("", max_length=64), med_takster: str = WithLines,
+    form: dict[str, str] = Fields,
     ctx: Page = page(Permission.APPOINTMENTS_WRITE),
 ) -> Response:  # fmt: skip
     """The planner's messages on the form as typed (nothing is saved)."""
-    values = _values(form) if not avtale else {
-        k: v for k, v in _values(form).items() if k in ("start", "end")}  # fmt: skip
+    values = moved(form, with_lines=bool(med_takster)) if avtale else _values(form)
     found = planning.check(ctx.db, values, key=avtale or None, owner=owner_of(ctx))
     return render(ctx, "planner/_check.html", findings=found)
 

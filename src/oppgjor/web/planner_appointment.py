@@ -18,7 +18,7 @@ from oppgjor.app.errors import Rejected
 from oppgjor.clinic.domain.model import AppointmentStatus
 from oppgjor.core.findings import Finding
 from oppgjor.web.deps import Page, page, safe_target
-from oppgjor.web.planner import owner_of, planner_url
+from oppgjor.web.planner import WithLines, moved, owner_of, planner_url
 from oppgjor.web.render import redirect, render
 
 router = APIRouter(prefix="/planlegger/avtale")
@@ -50,9 +50,10 @@ def _page(ctx: Page, key: str, back: str, findings: list[Finding] | None = None,
     found = shown.appointment
     history = appointments.history(ctx.db, key, owner=owner)
     planner = planner_url(found.practitioner_ref, found.day, "dag")
+    series = planning.series_of(ctx.db, found.patient_ref)
     return render(ctx, "planner/appointment.html", status=status, section="planlegger",
-                  a=found, key=shown.key, entry=shown,
-                  history=history, back=back, planner=planner, findings=findings or [],
+                  a=found, key=shown.key, entry=shown, history=history, back=back,
+                  series=series, planner=planner, findings=findings or [],
                   statuses=[s for s in AppointmentStatus if s is not found.status],
                   may_write=ctx.may(Permission.APPOINTMENTS_WRITE))  # fmt: skip
 
@@ -66,11 +67,15 @@ def show(key: str = Key, tilbake: str = Back,
 @router.post("/{key}/flytt")
 def move(
     key: str = Key, dato: str = Form(..., max_length=10), fra: str = Form(..., max_length=5),
-    til: str = Form(..., max_length=5), tilbake: str = Form("", max_length=500),
-    versjon: str = Version, ctx: Page = page(Permission.APPOINTMENTS_WRITE),
+    til: str = Form(..., max_length=5), lines: str = Form("", max_length=200),
+    series_ref: str = Form("", max_length=64), med_takster: str = WithLines,
+    tilbake: str = Form("", max_length=500), versjon: str = Version,
+    ctx: Page = page(Permission.APPOINTMENTS_WRITE),
 ) -> Response:  # fmt: skip
+    """New times; the tariffs and the series too when the form has them (empty: none)."""
     back = _back(tilbake)
-    changes = {"start": f"{dato} {fra}".strip(), "end": f"{dato} {til}".strip()}
+    form = {"dato": dato, "fra": fra, "til": til, "lines": lines, "series_ref": series_ref}
+    changes = moved(form, with_lines=bool(med_takster))
     guard = Guard(expected=versjon or None, owner=owner_of(ctx))
     try:
         done = appointments.update(ctx.db, key, changes, actor=ctx.actor, now=ctx.now,
@@ -78,8 +83,8 @@ def move(
     except Rejected as refused:
         return _page(ctx, key, back, list(refused.findings), status=422)
     a = done.appointment
-    when = f" til {a.start:%d.%m.%Y kl. %H:%M}" if a is not None else ""
-    message = f"Avtale {key} er flyttet{when}." if done.changes else "Ingenting ble endret."
+    when = "" if a is None else f"{a.start:%d.%m.%Y kl. %H:%M}–{a.end:%H:%M}"
+    message = f"Avtale {key} er endret: {when}." if done.changes else "Ingenting ble endret."
     return redirect(ctx.request, appointment_url(key, back), message)
 
 
