@@ -120,6 +120,14 @@ def test_new_appointment_form_and_create(clinic: Site) -> None:
     assert "er lagt inn 03.03.2026 kl. 11:00" in shown.text and "Ola Test" in shown.text
 
 
+def test_a_saved_overlap_is_said_as_a_warning(clinic: Site) -> None:
+    office = clinic.as_("settlement-office")
+    done = office.post("/planlegger/ny", data=form(dato="2026-03-02", fra="09:30", til="10:00"))
+    assert done.status_code == 303
+    assert "Merk: Behandler «B1» har en annen avtale som overlapper" in office.get(
+        done.headers["location"]).text  # fmt: skip
+
+
 def test_fbv_twice_a_day_is_refused_with_the_message_and_nothing_saved(clinic: Site) -> None:
     office = clinic.as_("settlement-office")
     twice = form(patient_ref="P1", series_ref="S1", dato="2026-03-02", fra="13:00", til="14:00",

@@ -15,7 +15,7 @@ from oppgjor.access.domain.roles import Permission
 from oppgjor.api.records import clock_of
 from oppgjor.app.clinic import planning, single
 from oppgjor.app.errors import Forbidden, Rejected
-from oppgjor.core.findings import Finding
+from oppgjor.core.findings import Finding, Severity
 from oppgjor.web.deps import Page, page
 from oppgjor.web.render import redirect, render
 
@@ -169,5 +169,11 @@ def create(form: dict[str, str] = Fields,
         return _new_form(ctx, form, list(refused.findings), status=422)
     day = made.record.start.date()
     url = planner_url(made.record.practitioner_ref, day, "dag")
-    return redirect(ctx.request, url, f"Avtale {made.key} er lagt inn "
-                                      f"{made.record.start:%d.%m.%Y kl. %H:%M}.")  # fmt: skip
+    said = f"Avtale {made.key} er lagt inn {made.record.start:%d.%m.%Y kl. %H:%M}."
+    return redirect(ctx.request, url, said + warnings(made.report.findings))
+
+
+def warnings(findings: list[Finding]) -> str:
+    """The warnings a saved change still has, to say after it (``" Merk: …"``)."""
+    said = [f.message for f in findings if f.severity is Severity.WARNING]
+    return f" Merk: {' '.join(said)}" if said else ""

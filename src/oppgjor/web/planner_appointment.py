@@ -18,7 +18,7 @@ from oppgjor.app.errors import Rejected
 from oppgjor.clinic.domain.model import AppointmentStatus
 from oppgjor.core.findings import Finding
 from oppgjor.web.deps import Page, page, safe_target
-from oppgjor.web.planner import WithLines, moved, owner_of, planner_url
+from oppgjor.web.planner import WithLines, moved, owner_of, planner_url, warnings
 from oppgjor.web.render import redirect, render
 
 router = APIRouter(prefix="/planlegger/avtale")
@@ -85,6 +85,7 @@ def move(
     a = done.appointment
     when = "" if a is None else f"{a.start:%d.%m.%Y kl. %H:%M}–{a.end:%H:%M}"
     message = f"Avtale {key} er endret: {when}." if done.changes else "Ingenting ble endret."
+    message += warnings(done.findings)
     return redirect(ctx.request, appointment_url(key, back), message)
 
 
