@@ -128,6 +128,17 @@ def test_a_saved_overlap_is_said_as_a_warning(clinic: Site) -> None:
         done.headers["location"]).text  # fmt: skip
 
 
+def test_the_new_form_starts_at_the_first_free_half_hour(clinic: Site) -> None:
+    office = clinic.as_("settlement-office")
+    monday = office.get("/planlegger/ny?behandler=B1&dato=2026-03-02")  # 09:00–10:00 taken
+    assert 'name="fra" type="time" value="08:00"' in monday.text
+    single.create(clinic.db, "appointments", {
+        "practitioner_ref": "B1", "patient_ref": "P2", "start": "2026-03-02 08:00",
+        "end": "2026-03-02 08:45"})  # fmt: skip
+    later = office.get("/planlegger/ny?behandler=B1&dato=2026-03-02")
+    assert 'name="fra" type="time" value="10:00"' in later.text
+
+
 def test_fbv_twice_a_day_is_refused_with_the_message_and_nothing_saved(clinic: Site) -> None:
     office = clinic.as_("settlement-office")
     twice = form(patient_ref="P1", series_ref="S1", dato="2026-03-02", fra="13:00", til="14:00",

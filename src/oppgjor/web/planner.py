@@ -138,10 +138,11 @@ def _new_form(ctx: Page, form: dict[str, str], findings: list[Finding],
 @router.get("/ny")
 def new(
     behandler: str | None = Ref, dato: datetime.date | None = None,
-    fra: str = Query("08:00", max_length=5), ctx: Page = page(Permission.APPOINTMENTS_WRITE),
+    fra: str = Query("", max_length=5), ctx: Page = page(Permission.APPOINTMENTS_WRITE),
 ) -> Response:  # fmt: skip
+    """The form; the start is the first free half hour of the day unless *fra* is given."""
     day = dato or ctx.now.date()
-    start = datetime.datetime.combine(day, _time(fra))
+    start = _start(ctx, behandler, day, fra)
     form = dict.fromkeys(FIELDS, "") | {
         "practitioner_ref": owner_of(ctx) or behandler or "", "dato": day.isoformat(),
         "fra": f"{start:%H:%M}", "til": f"{start + datetime.timedelta(minutes=30):%H:%M}",
@@ -149,11 +150,16 @@ def new(
     return _new_form(ctx, form, [])
 
 
-def _time(text: str) -> datetime.time:
+def _start(ctx: Page, practitioner: str | None, day: datetime.date, given: str
+           ) -> datetime.datetime:  # fmt: skip
     try:
-        return datetime.time.fromisoformat(text)
+        return datetime.datetime.combine(day, datetime.time.fromisoformat(given))
     except ValueError:
-        return datetime.time(8)
+        pass
+    shown = planning.plan(ctx.db, practitioner, day, 1, owner=owner_of(ctx))
+    if not shown.days:
+        return datetime.datetime.combine(day, planning.DAY_START)
+    return planning.first_free(shown.days[0])
 
 
 @router.post("/ny")

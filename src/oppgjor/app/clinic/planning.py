@@ -14,7 +14,13 @@ from oppgjor.app.clinic.tags import content_tag
 from oppgjor.app.errors import NotFound, Rejected
 from oppgjor.clinic.adapters.record_rows import APPOINTMENTS
 from oppgjor.clinic.domain import planner
-from oppgjor.clinic.domain.model import Appointment, Patient, Practitioner, TreatmentSeries
+from oppgjor.clinic.domain.model import (
+    Appointment,
+    AppointmentStatus,
+    Patient,
+    Practitioner,
+    TreatmentSeries,
+)
 from oppgjor.clinic.domain.schedule import HoursException, Interval, WeeklyHours, opening
 from oppgjor.core.findings import Finding
 from oppgjor.store import Database
@@ -22,6 +28,7 @@ from oppgjor.store.repos import Repos
 
 LABEL = "avtale"
 MAX_DAYS = 7
+DAY_START = datetime.time(8)
 
 
 @dataclass(frozen=True)
@@ -162,6 +169,20 @@ def _day(
         )
     mine = [e for e in entries if e.appointment.day == day]
     return Day(day, opening(day, hours, exceptions), words, mine)
+
+
+def first_free(day: Day, minutes: int = 30) -> datetime.datetime:
+    """The first start on *day* with *minutes* clear of its appointments, from the opening
+    (none: 08:00); after the day's end, the opening again."""
+    length = datetime.timedelta(minutes=minutes)
+    opens = day.opening[0][0] if day.opening else datetime.datetime.combine(day.day, DAY_START)
+    busy = sorted((e.appointment.start, e.appointment.end) for e in day.entries
+                  if e.appointment.status is not AppointmentStatus.CANCELLED)  # fmt: skip
+    t = opens
+    for start, end in busy:
+        if start < t + length and t < end:
+            t = max(t, end)
+    return t if t.date() == day.day else opens
 
 
 def check(
