@@ -12,10 +12,12 @@ from fastapi.staticfiles import StaticFiles
 
 from oppgjor.core.clock import SYSTEM_CLOCK, Clock
 from oppgjor.store import Database
-from oppgjor.web import errors, isf, login, overview
+from oppgjor.web import errors, isf, login, overview, planner, planner_appointment
 from oppgjor.web.render import HERE
 
-PAGES: list[APIRouter] = [login.router, overview.router, isf.router]
+PAGES: list[APIRouter] = [login.router, overview.router]
+PAGES += [planner.router, planner_appointment.router]
+PAGES += [isf.router]
 
 # pages run only their own files: no inline script or style, no other site, never in a frame
 SECURITY_HEADERS = {

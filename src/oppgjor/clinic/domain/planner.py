@@ -42,6 +42,9 @@ DAILY_LIMIT = FindingCode(
     " på tvers av behandlere).",
 )
 OVERLAP = FindingCode("PLANNER_OVERLAP", W, "Behandleren har en annen avtale samtidig.")
+OUTSIDE_HOURS = FindingCode(
+    "PLANNER_OUTSIDE_HOURS", W, "Avtalen ligger utenfor behandlerens arbeidstid den dagen."
+)
 REF_ASSIGNED = FindingCode(
     "PLANNER_REF_ASSIGNED",
     Severity.INFO,
@@ -49,7 +52,7 @@ REF_ASSIGNED = FindingCode(
 )
 CODES = (
     UNKNOWN_REFERENCE, TIMES, SERIES_PATIENT, TARIFF_INVALID, QUANTITY, DAILY_LIMIT, OVERLAP,
-    REF_ASSIGNED,
+    OUTSIDE_HOURS, REF_ASSIGNED,
 )  # fmt: skip
 
 Item = tuple[str, Appointment]  # (location label, appointment)
@@ -210,3 +213,20 @@ PLANNER_RULES = [
 
 def check_appointments(items: Sequence[Item], ctx: PlannerContext) -> list[Finding]:
     return run_controls(PLANNER_RULES, items, ctx, "avtaler")
+
+
+def outside_hours(
+    label: str, a: Appointment, opening: Sequence[tuple[datetime.datetime, datetime.datetime]]
+) -> list[Finding]:
+    """A warning when *a* is not within one of the day's *opening* intervals (the
+    practitioner's working hours, or that day's exception; none: closed)."""
+    if any(start <= a.start and a.end <= end for start, end in opening):
+        return []
+    hours = ", ".join(f"{s:%H:%M}–{e:%H:%M}" for s, e in opening) or "stengt"
+    return [
+        OUTSIDE_HOURS(
+            f"Behandler «{a.practitioner_ref}» arbeider {a.day:%d.%m.%Y}: {hours}; avtalen "
+            f"{a.start:%H:%M}–{a.end:%H:%M} ligger utenfor.",
+            f"{label}.start",
+        )
+    ]
