@@ -11,18 +11,16 @@ import pytest
 from sqlalchemy import text
 
 from oppgjor.app import access
-from oppgjor.app.helfo import exchange, kuhr
+from oppgjor.app.helfo import booking, exchange, kuhr
 from oppgjor.store import Database
 from tests.web.conftest import NOW, PASSWORD, Site, htmx
 from tests.web.home_world import SECRET, certificate, clinic
 
-PAGES = ("/innstillinger", "/innstillinger/kuhr", "/innstillinger/bookingklienter",
-         "/innstillinger/brukere", "/innstillinger/tokens")  # fmt: skip
-POSTS = ("/innstillinger/helfo", "/innstillinger/sertifikat", "/innstillinger/kuhr",
-         "/innstillinger/bookingklienter", "/innstillinger/brukere",
-         "/innstillinger/brukere/x1/rolle", "/innstillinger/brukere/x1/aktiv",
-         "/innstillinger/brukere/x1/passord", "/innstillinger/tokens",
-         "/innstillinger/tokens/1/tilbakekall")  # fmt: skip
+T = "/innstillinger"
+PAGES = (T, f"{T}/kuhr", f"{T}/kontoer", f"{T}/bookingklienter", f"{T}/brukere", f"{T}/tokens")
+POSTS = (f"{T}/helfo", f"{T}/sertifikat", f"{T}/kuhr", f"{T}/kontoer", f"{T}/bookingklienter",
+         f"{T}/brukere", f"{T}/brukere/x1/rolle", f"{T}/brukere/x1/aktiv",
+         f"{T}/brukere/x1/passord", f"{T}/tokens", f"{T}/tokens/1/tilbakekall")  # fmt: skip
 
 
 def dump(db: Database) -> str:
@@ -234,3 +232,15 @@ def test_bad_tokens_are_refused(site: Site) -> None:
     assert too_long.status_code == 422
     assert admin.post("/innstillinger/tokens/999/tilbakekall").status_code == 404
     assert access.tokens(site.db) == []
+
+
+def test_the_accounts_for_booking_are_saved_and_bad_ones_refused(site: Site) -> None:
+    admin = site.as_("administrator")
+    assert 'value="1920"' in admin.get("/innstillinger/kontoer").text  # the default
+    saved = admin.post("/innstillinger/kontoer", data={"bank": "1930", "income": ""})
+    assert saved.status_code == 303
+    assert booking.booking_accounts(site.db)["bank"] == "1930"
+    assert booking.booking_accounts(site.db)["income"] == "3100"
+    bad = admin.post("/innstillinger/kontoer", data={"bank": "19", "income": "3200"})
+    assert bad.status_code == 400 and "4–8 siffer" in bad.text
+    assert booking.booking_accounts(site.db)["income"] == "3100"

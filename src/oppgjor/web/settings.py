@@ -4,6 +4,8 @@ Krav API's settings. Users, tokens and booking clients: :mod:`oppgjor.web.settin
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, UploadFile
@@ -11,7 +13,8 @@ from fastapi.responses import Response
 
 from oppgjor.access.domain.roles import Permission
 from oppgjor.app.errors import UseCaseError
-from oppgjor.app.helfo import enterprise_certificate, exchange, kuhr
+from oppgjor.app.helfo import booking, enterprise_certificate, exchange, kuhr
+from oppgjor.store import Database
 from oppgjor.web.deps import Page, page
 from oppgjor.web.render import redirect, render
 
@@ -19,10 +22,11 @@ router = APIRouter()
 ADMIN = Permission.ADMIN
 HOME = "/innstillinger"
 TABS = (
-    (HOME, "Helfo"), (f"{HOME}/kuhr", "KUHR"), (f"{HOME}/bookingklienter", "Bookingklienter"),
+    (HOME, "Helfo"), (f"{HOME}/kuhr", "KUHR"), (f"{HOME}/kontoer", "Kontoer"),
+    (f"{HOME}/bookingklienter", "Bookingklienter"),
     (f"{HOME}/brukere", "Brukere"), (f"{HOME}/tokens", "Tokens"),
 )  # fmt: skip
-Text = Annotated[str, Form(max_length=500)]
+MAX_TEXT = 500
 
 # the Helfo settings the form shows: (name, label, a path on the server)
 HELFO_FIELDS = (
@@ -40,15 +44,30 @@ KUHR_FIELDS = (
     ("maskinporten_key", "Maskinporten: fil med klientens private nøkkel"),
 )
 
+ACCOUNT_FIELDS = (
+    ("bank", "Bankkonto (utbetalingen fra Helfo)"), ("income", "Inntektskonto"),
+    ("receivable", "Fordring på Helfo (avvik som avventes)"),
+    ("write_off", "Tap (avvik som avskrives)"),
+)  # fmt: skip
+
 
 def tab(ctx: Page, template: str, href: str, **data: Any) -> Response:
     return render(ctx, f"settings/{template}", section="innstillinger", tabs=TABS, current=href,
                   **data)  # fmt: skip
 
 
-def _given(value: str) -> str | None:
-    """An empty field leaves the setting as it is."""
-    return value.strip() or None
+async def given(ctx: Page, names: Iterable[str]) -> dict[str, str | None]:
+    """The form's value of each field named; an empty field is None: it leaves the setting as
+    it is."""
+    form = await ctx.request.form()
+    values: dict[str, str | None] = {}
+    for name in names:
+        value = form.get(name)
+        text = value.strip() if isinstance(value, str) else ""
+        if len(text) > MAX_TEXT:
+            raise UseCaseError(f"Verdien i «{name}» er for lang. Ingenting ble lagret.")
+        values[name] = text or None
+    return values
 
 
 @router.get(HOME)
@@ -59,16 +78,8 @@ def helfo_page(ctx: Page = page(ADMIN)) -> Response:
 
 
 @router.post(f"{HOME}/helfo")
-def save_helfo(
-    folder: Text = "", outbox: Text = "", inbox: Text = "", archive: Text = "",
-    quarantine: Text = "", password_file: Text = "", receiver_her: Text = "",
-    receiver_org: Text = "", message_type: Text = "", ctx: Page = page(ADMIN),
-) -> Response:  # fmt: skip
-    given = {"folder": folder, "outbox": outbox, "inbox": inbox, "archive": archive,
-             "quarantine": quarantine, "password_file": password_file,
-             "receiver_her": receiver_her, "receiver_org": receiver_org,
-             "message_type": message_type}  # fmt: skip
-    values = {k: _given(v) for k, v in given.items()}
+async def save_helfo(ctx: Page = page(ADMIN)) -> Response:
+    values = await given(ctx, [*(name for name, _, _ in HELFO_FIELDS), "message_type"])
     for name, label, path in HELFO_FIELDS:
         if path and not (values[name] or "/").startswith("/"):
             raise UseCaseError(
@@ -91,20 +102,36 @@ async def upload_certificate(
                                        f"{when}. Passordet ble ikke lagret.")  # fmt: skip
 
 
-@router.get(f"{HOME}/kuhr")
-def kuhr_page(ctx: Page = page(ADMIN)) -> Response:
-    return tab(ctx, "kuhr.html", f"{HOME}/kuhr", settings=kuhr.get_settings(ctx.db),
-               fields=KUHR_FIELDS)  # fmt: skip
+@dataclass(frozen=True)
+class FormTab:
+    """A tab that is one form of settings: read them, show them, save what is filled in."""
+
+    slug: str
+    heading: str
+    intro: str
+    fields: tuple[tuple[str, str], ...]
+    read: Callable[[Database], Mapping[str, str | None]]
+    write: Callable[..., object]
+    saved: str
 
 
-@router.post(f"{HOME}/kuhr")
-def save_kuhr(
-    url: Text = "", maskinporten_token_url: Text = "", maskinporten_audience: Text = "",
-    maskinporten_client_id: Text = "", maskinporten_key: Text = "", ctx: Page = page(ADMIN),
-) -> Response:  # fmt: skip
-    kuhr.set_settings(ctx.db, url=_given(url),
-                      maskinporten_token_url=_given(maskinporten_token_url),
-                      maskinporten_audience=_given(maskinporten_audience),
-                      maskinporten_client_id=_given(maskinporten_client_id),
-                      maskinporten_key=_given(maskinporten_key))  # fmt: skip
-    return redirect(ctx.request, f"{HOME}/kuhr", "KUHR-innstillingene er lagret.")
+def add_form_tab(form: FormTab) -> None:
+    href = f"{HOME}/{form.slug}"
+
+    def show(ctx: Page = page(ADMIN)) -> Response:
+        return tab(ctx, "form.html", href, form=form, settings=form.read(ctx.db))
+
+    async def save(ctx: Page = page(ADMIN)) -> Response:
+        form.write(ctx.db, **await given(ctx, [name for name, _ in form.fields]))
+        return redirect(ctx.request, href, form.saved)
+
+    router.add_api_route(href, show, methods=["GET"])
+    router.add_api_route(href, save, methods=["POST"])
+
+
+add_form_tab(FormTab("kuhr", "KUHR Krav API", "Adressen og Maskinporten-klienten oppgjør sendes "
+                     "til KUHR med.", KUHR_FIELDS, kuhr.get_settings, kuhr.set_settings,
+                     "KUHR-innstillingene er lagret."))  # fmt: skip
+add_form_tab(FormTab("kontoer", "Kontoer for bokføring", "Kontoene bokføringsfilen bruker når et "
+                     "utbetalt oppgjør bokføres.", ACCOUNT_FIELDS, booking.booking_accounts,
+                     booking.booking_accounts, "Kontoene for bokføring er lagret."))  # fmt: skip
