@@ -87,3 +87,31 @@ def test_the_administrator_reaches_settings_with_the_keyboard_and_adds_a_user_an
     expect(page.locator("#token-verdi")).to_have_count(0)
     expect(page.get_by_role("cell", name="nettleser-rapport", exact=True)).to_be_visible()
     assert value not in page.content()
+
+
+SETTINGS = ("/innstillinger", "/innstillinger/kuhr", "/innstillinger/kontoer",
+            "/innstillinger/bookingklienter", "/innstillinger/brukere", "/innstillinger/tokens")  # fmt: skip
+
+
+def test_every_settings_tab_is_accessible_and_fits_a_phone(page: Page) -> None:
+    log_in(page, "administrator")
+    for path in SETTINGS:
+        page.set_viewport_size({"width": 1280, "height": 800})
+        page.goto(path)
+        expect(page.get_by_role("heading", level=1)).to_have_text("Innstillinger")
+        assert_accessible(page)
+        page.set_viewport_size(PHONE)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"{path} is {width}px wide on a 390px phone"
+
+
+def test_a_wrong_certificate_password_is_said_in_norwegian(page: Page) -> None:
+    log_in(page, "administrator", "/innstillinger")
+    page.get_by_label("Sertifikatfil").set_input_files(
+        files=[{"name": "virk.p12", "mimeType": "application/x-pkcs12", "buffer": b"not a p12"}]
+    )
+    page.get_by_label("Passordet til sertifikatet").fill("hemmelig-i-nettleseren")
+    page.get_by_role("button", name="Last opp sertifikatet").click()
+    expect(page.locator("main")).to_contain_text("feil passord")
+    assert "hemmelig-i-nettleseren" not in page.content()
+    assert_accessible(page)
