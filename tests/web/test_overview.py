@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from oppgjor.app.helfo import answers, exchange
+from oppgjor.app.helfo import answers, exchange, views
 from oppgjor.app.helfo import settlements as st
 from oppgjor.web.render import kroner
 from tests.web.conftest import NOW, Site, htmx
@@ -31,6 +31,9 @@ def test_an_empty_clinic_shows_the_calendar_zeros_and_an_empty_chart(site: Site)
     html = page.text
     assert html.count("<h1>") == 1 and "<title>Oversikt – oppgjor</title>" in html
     assert "Neste anbefalte innsendingsdag" in html and "Neste utbetalingsvedtak" in html
+    shown = views.helfo_calendar(NOW.date())
+    assert f'<time datetime="{shown.next_submission.isoformat()}">' in html
+    assert f'<time datetime="{shown.next_decision.isoformat()}">' in html
     for key in ("utloper", "egenandeler", "avviste", "ubesvart", "avvik"):
         assert count(html, key) == 0
         assert "<a " not in card(html, key)  # nothing to handle: no link

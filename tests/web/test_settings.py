@@ -4,13 +4,14 @@ value is shown once."""
 
 from __future__ import annotations
 
+import datetime
 import logging
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
-from oppgjor.app import access
+from oppgjor.app import access, installation
 from oppgjor.app.helfo import booking, exchange, kuhr
 from oppgjor.store import Database
 from tests.web.conftest import NOW, PASSWORD, Site, htmx
@@ -122,6 +123,12 @@ def test_a_wrong_password_or_another_practice_stores_nothing(site: Site, tmp_pat
     assert "Ingenting ble lagret" in wrong.text and "feil-passord-123" not in wrong.text
     other = upload(site, admin, certificate(tmp_path, org_nr="123456785", now=NOW), SECRET)
     assert other.status_code == 400 and "org.nr 974760673" in other.text
+    expired = certificate(tmp_path, now=NOW - datetime.timedelta(days=400), days=365)
+    assert "gikk ut" in upload(site, admin, expired, SECRET).text
+    with site.db.transaction() as repos:
+        repos.set_setting(installation.TEST_INSTALLATION, "false")
+    production = upload(site, admin, certificate(tmp_path, now=NOW), SECRET)
+    assert production.status_code == 400 and "TEST-sertifikat" in production.text
     empty = upload(site, admin, b"", SECRET)
     assert empty.status_code == 400 and "Velg sertifikatfilen" in empty.text
     assert exchange.get_settings(site.db)["certificate"] == before
