@@ -10,7 +10,7 @@ from oppgjor.app.helfo import answers, exchange, views
 from oppgjor.app.helfo import settlements as st
 from oppgjor.web.render import kroner
 from tests.web.conftest import NOW, Site, htmx
-from tests.web.home_world import SECRET, month
+from tests.web.home_world import SECRET, clinic, month
 
 
 def card(html: str, key: str) -> str:
@@ -97,3 +97,10 @@ def test_the_start_page_needs_a_login(site: Site) -> None:
         .headers.get("hx-redirect", "")
         .startswith("/logg-inn")
     )
+
+
+def test_an_attended_appointment_without_a_claim_yet_is_counted(site: Site, tmp_path: Path) -> None:
+    clinic(site.db, NOW, tmp_path)  # appointments only: no claim is made yet
+    html = site.as_("read-only").get("/").text
+    assert count(html, "utloper") == 1  # A9's claim is made, then counted
+    assert count(site.as_("read-only").get("/").text, "utloper") == 1  # and only once

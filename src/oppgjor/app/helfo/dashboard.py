@@ -65,8 +65,12 @@ def claim_figures(
         report_days = datetime.timedelta(days=_copayment_days(today))
     except parameters.ParameterError:
         report_days = datetime.timedelta(days=14)
-    with db.transaction() as repos:
-        sync_claims(repos, now)
+    with db.reading() as repos:
+        pending = bool(repos.helfo.claims.unclaimed_appointment_ids())
+    if pending:  # a write only when there is something to make
+        with db.transaction() as repos:
+            sync_claims(repos, now)
+    with db.reading() as repos:
         q = repos.helfo.dashboard
         return ClaimFigures(
             q.expiring(expiry_cutoff(today), practitioner),
