@@ -12,10 +12,12 @@ from fastapi.staticfiles import StaticFiles
 
 from oppgjor.core.clock import SYSTEM_CLOCK, Clock
 from oppgjor.store import Database
-from oppgjor.web import errors, login, overview, settings, settings_access
+from oppgjor.web import errors, login, overview
 from oppgjor.web.render import HERE
+from oppgjor.web.settings import router as settings_pages
+from oppgjor.web.settings_access import router as access_pages
 
-PAGES: list[APIRouter] = [login.router, overview.router, settings.router, settings_access.router]
+PAGES: list[APIRouter] = [login.router, overview.router]
 
 # pages run only their own files: no inline script or style, no other site, never in a frame
 SECURITY_HEADERS = {
@@ -25,6 +27,9 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
 }
+
+
+PAGES += [settings_pages, access_pages]  # Innstillinger
 
 
 def create_web(db: Database, *, clock: Clock = SYSTEM_CLOCK) -> FastAPI:
