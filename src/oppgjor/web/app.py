@@ -14,6 +14,8 @@ from oppgjor.core.clock import SYSTEM_CLOCK, Clock
 from oppgjor.store import Database
 from oppgjor.web import errors, isf, login, overview, planner, planner_appointment
 from oppgjor.web.render import HERE
+from oppgjor.web.settings import router as settings_pages
+from oppgjor.web.settings_access import router as access_pages
 
 PAGES: list[APIRouter] = [login.router, overview.router]
 PAGES += [planner.router, planner_appointment.router]
@@ -27,6 +29,9 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
 }
+
+
+PAGES += [settings_pages, access_pages]  # Innstillinger
 
 
 def create_web(db: Database, *, clock: Clock = SYSTEM_CLOCK) -> FastAPI:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Connection
 
 from oppgjor.store.helfo.claims import ClaimRepository
+from oppgjor.store.helfo.dashboard import DashboardQueries
 from oppgjor.store.helfo.messages import MessageRepository
 from oppgjor.store.helfo.settlements import SettlementRepository
 
@@ -16,6 +17,7 @@ class HelfoStore:
         self.claims = ClaimRepository(conn)
         self.settlements = SettlementRepository(conn)
         self.messages = MessageRepository(conn)
+        self.dashboard = DashboardQueries(conn)
 
 
 __all__ = ["ClaimRepository", "HelfoStore", "MessageRepository", "SettlementRepository"]
