@@ -20,6 +20,7 @@ from oppgjor.web.settings_access import router as access_pages
 PAGES: list[APIRouter] = [login.router, overview.router]
 PAGES += [planner.router, planner_appointment.router]
 PAGES += [isf.router]
+PAGES += [settings_pages, access_pages]  # Innstillinger
 
 # pages run only their own files: no inline script or style, no other site, never in a frame
 SECURITY_HEADERS = {
@@ -31,7 +32,6 @@ SECURITY_HEADERS = {
 }
 
 
-PAGES += [settings_pages, access_pages]  # Innstillinger
 
 
 def create_web(db: Database, *, clock: Clock = SYSTEM_CLOCK) -> FastAPI:
