@@ -32,8 +32,6 @@ SECURITY_HEADERS = {
 }
 
 
-
-
 def create_web(db: Database, *, clock: Clock = SYSTEM_CLOCK) -> FastAPI:
     web = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
     web.state.db = db
