@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from oppgjor.app.helfo import inbox
 from oppgjor.app.helfo import settlements as st
 from oppgjor.helfo.domain.model import Outcome, SettlementState, SettlementType
 from tests.api.settlement_world import SECRET
@@ -224,3 +225,40 @@ def test_an_unknown_settlement_is_not_found(world: Site) -> None:
     assert office.get("/oppgjor/9999/status").status_code == 404
     assert office.get("/oppgjor/9999/historikk").status_code == 404
     assert office.get("/oppgjor/0/status").status_code == 422
+
+
+def test_sent_by_other_means_keeps_the_reference(world: Site) -> None:
+    s = submitted(world.db, world.clock.now())
+    office = world.as_("settlement-office")
+    empty = office.post(f"/oppgjor/{s.id}/sendt-utenom", data={"referanse": "  "})
+    assert empty.status_code == 400 and "Ingenting ble lagret" in empty.text
+    assert state(world, s.id) is SettlementState.SUBMITTED
+    answer = office.post(f"/oppgjor/{s.id}/sendt-utenom", data={"referanse": "portal-77"},
+                         headers=htmx())  # fmt: skip
+    assert answer.status_code == 204 and answer.headers["hx-redirect"] == f"/oppgjor/{s.id}/status"
+    fresh = st.load_settlement(world.db, s.id)
+    assert fresh.state is SettlementState.SENT and fresh.transport_ref == "portal-77"
+
+
+def test_a_whole_message_rejected_rejects_every_claim(world: Site) -> None:
+    s = sent(world.db, world.clock.now())
+    office = world.as_("settlement-office")
+    no_code = office.post(f"/oppgjor/{s.id}/kvittering", data={"hele": "true"})
+    assert no_code.status_code == 400 and "hele meldingen" in no_code.text
+    whole = {"hele": "true", "hele_kode": "E10", "hele_tekst": "Ugyldig"}
+    answer = office.post(f"/oppgjor/{s.id}/kvittering", data=whole)
+    assert answer.status_code == 303
+    assert {c.outcome for c in st.claims_in(world.db, s.id)} == {Outcome.REJECTED}
+
+
+def test_reading_the_inbox_applies_helfos_receipt(world: Site) -> None:
+    s = sent(world.db, world.clock.now())
+    first = numbers(world.db, s.id)[0]
+    inbox.simulate_receipt(world.db, s.id, {first: ("07", "Simulert")}, now=world.clock.now())
+    office = world.as_("settlement-office")
+    answer = office.post(f"/oppgjor/{s.id}/innboks")
+    assert answer.status_code == 303
+    page = office.get(answer.headers["location"])
+    assert "1 kvittering(er) lagt inn, én av dem for dette oppgjøret" in page.text
+    assert state(world, s.id) is SettlementState.RECEIPTED
+    assert "Simulert" in page.text

@@ -20,6 +20,7 @@ from oppgjor.app.errors import UseCaseError
 from oppgjor.app.helfo import booking, channels, exchange, inbox, status
 from oppgjor.app.helfo import settlements as st
 from oppgjor.helfo.domain.model import SettlementState
+from oppgjor.helfo.domain.transport import ManualTransport
 from oppgjor.web.deps import Page, page
 from oppgjor.web.render import redirect, render
 
@@ -95,6 +96,24 @@ def portal_file(
     )
 
 
+@router.post("/oppgjor/{number}/sendt-utenom")
+def sent_outside(
+    number: Number,
+    referanse: Annotated[str, Form(max_length=200)] = "",
+    versjon: Version = None,
+    ctx: Page = SUBMIT,
+) -> Response:
+    """Sent by other means (Helfo's portal by hand, another program): the reference is kept."""
+    if not referanse.strip():
+        raise UseCaseError(
+            "Skriv referansen (meldings-id, filnavn eller kvittering fra portalen). "
+            "Ingenting ble lagret."
+        )
+    transport = ManualTransport(referanse.strip())
+    st.send(ctx.db, number, transport, expected=versjon, actor=ctx.actor, now=ctx.now)
+    return redirect(ctx.request, here(number), f"Oppgjør {number} er registrert som sendt.")
+
+
 @router.post("/oppgjor/{number}/innboks")
 def read_inbox(number: Number, ctx: Page = SUBMIT) -> Response:
     report = inbox.read_inbox(ctx.db, actor=ctx.actor, now=ctx.now)
@@ -119,9 +138,9 @@ def _rejections(
     for number in avvist:
         code, text = rows.get(number, ("", ""))
         if not CODE.match(code):
+            which = f"regning {number}" if number else "hele meldingen"
             raise UseCaseError(
-                f"Skriv Helfos avvisningskode (f.eks. 07) for regning {number}. "
-                "Ingenting ble lagret."
+                f"Skriv Helfos avvisningskode (f.eks. 07) for {which}. Ingenting ble lagret."
             )
         chosen[number] = (code, text)
     return chosen
@@ -134,12 +153,21 @@ def receipt(
     regning: Annotated[list[int], Form()] = [],  # noqa: B006
     kode: Annotated[list[str], Form()] = [],  # noqa: B006
     tekst: Annotated[list[str], Form()] = [],  # noqa: B006
+    hele: Annotated[bool, Form()] = False,
+    hele_kode: Annotated[str, Form(max_length=40)] = "",
+    hele_tekst: Annotated[str, Form(max_length=500)] = "",
     versjon: Version = None,
     ctx: Page = SUBMIT,
 ) -> Response:
     rejected = _rejections(avvist, regning, kode, tekst)
-    st.receipt(ctx.db, number, rejected, expected=versjon, actor=ctx.actor, now=ctx.now)
+    whole = None
+    if hele:
+        whole = _rejections([0], [0], [hele_kode], [hele_tekst])[0]
+    st.receipt(ctx.db, number, rejected, whole_rejected=whole, expected=versjon,
+               actor=ctx.actor, now=ctx.now)  # fmt: skip
     told = f"{len(rejected)} avvist, resten godkjent" if rejected else "alle godkjent"
+    if whole:
+        told = "hele meldingen avvist"
     return redirect(ctx.request, here(number), f"Kvitteringen er registrert: {told}.")
 
 
