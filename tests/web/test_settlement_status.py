@@ -7,13 +7,14 @@ with nothing saved."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from oppgjor.app.helfo import inbox
+from oppgjor.app.helfo import inbox, kuhr
 from oppgjor.app.helfo import settlements as st
 from oppgjor.helfo.domain.model import Outcome, SettlementState, SettlementType
 from tests.api.settlement_world import SECRET
@@ -262,3 +263,31 @@ def test_reading_the_inbox_applies_helfos_receipt(world: Site) -> None:
     assert "1 kvittering(er) lagt inn, én av dem for dette oppgjøret" in page.text
     assert state(world, s.id) is SettlementState.RECEIPTED
     assert "Simulert" in page.text
+
+
+def test_sending_through_kuhr_and_fetching_its_answer(
+    world: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_kuhr = pytest.importorskip("fake_kuhr")
+    with world.db.transaction() as repos:
+        practice = repos.get_practice()
+        assert practice is not None
+        repos.save_practice(dataclasses.replace(practice, helfo_practice_id="1004326178"))
+    s = submitted(world.db, world.clock.now())
+    office = world.as_("settlement-office")
+    with fake_kuhr.FakeKuhr() as fake:
+        monkeypatch.setenv("OPPGJOR_KUHR_TOKEN", fake.token)
+        kuhr.set_settings(world.db, url=fake.url)
+        page = office.get(f"/oppgjor/{s.id}/status")
+        assert (
+            "Send til KUHR" in page.text and 'type="password"' not in page.text.split("<details")[0]
+        )
+        answer = office.post(f"/oppgjor/{s.id}/send", data={"versjon": s.version})
+        assert answer.status_code == 303, answer.text
+        assert st.load_settlement(world.db, s.id).transport_ref in fake.messages
+        page = office.get(f"/oppgjor/{s.id}/status")
+        assert "er sendt til KUHR" in page.text and "Hent status fra KUHR" in page.text
+        polled = office.post(f"/oppgjor/{s.id}/kuhr-status")
+        assert polled.status_code == 303
+        assert "Status fra KUHR: kontrollert" in office.get(polled.headers["location"]).text
+    assert state(world, s.id) in (SettlementState.RECEIPTED, SettlementState.PAID)

@@ -17,7 +17,7 @@ from fastapi.responses import Response
 from oppgjor.access.domain.roles import Permission
 from oppgjor.app import history
 from oppgjor.app.errors import UseCaseError
-from oppgjor.app.helfo import booking, channels, exchange, inbox, status
+from oppgjor.app.helfo import booking, channels, exchange, inbox, kuhr, status
 from oppgjor.app.helfo import settlements as st
 from oppgjor.helfo.domain.model import SettlementState
 from oppgjor.helfo.domain.transport import ManualTransport
@@ -125,6 +125,14 @@ def read_inbox(number: Number, ctx: Page = SUBMIT) -> Response:
         reasons = "; ".join(f"{name}: {why}" for name, why in report.quarantined[:3])
         message += f" {len(report.quarantined)} fil(er) lagt i karantene ({reasons})."
     return redirect(ctx.request, here(number), message)
+
+
+@router.post("/oppgjor/{number}/kuhr-status")
+def kuhr_status(number: Number, ctx: Page = SUBMIT) -> Response:
+    """Helfo's answer through the KUHR API: the control per claim and the payout when ready."""
+    done = kuhr.poll(ctx.db, number, kuhr.client(ctx.db), actor=ctx.actor, now=ctx.now)
+    told = "; ".join(done.applied) or "ikke noe nytt ennå"
+    return redirect(ctx.request, here(number), f"Status fra KUHR: {told}.")
 
 
 def _rejections(

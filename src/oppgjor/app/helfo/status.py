@@ -68,10 +68,16 @@ class StatusView:
         return payouts.describe(self.difference) if self.difference else ""
 
     @property
+    def sent_by_kuhr(self) -> bool:
+        """Sent through the KUHR API: its answer is fetched from there, not the inbox."""
+        return self.settlement.transport == KUHR_TRANSPORT
+
+    @property
     def can_correct(self) -> bool:
         return self.settlement.state in CORRECTABLE and self.totals.rejected_count > 0
 
 
+KUHR_TRANSPORT = "kuhr-api"  # the KUHR client's transport name, as the settlement records it
 CORRECTABLE = (SettlementState.SENT, SettlementState.RECEIPTED, SettlementState.PAID)
 
 
