@@ -291,3 +291,12 @@ def test_sending_through_kuhr_and_fetching_its_answer(
         assert polled.status_code == 303
         assert "Status fra KUHR: kontrollert" in office.get(polled.headers["location"]).text
     assert state(world, s.id) in (SettlementState.RECEIPTED, SettlementState.PAID)
+
+
+def test_the_way_back_is_a_page_of_this_site_only(world: Site) -> None:
+    s = submitted(world.db, world.clock.now())
+    office = world.as_("settlement-office")
+    home = office.get(f"/oppgjor/{s.id}/status", params={"tilbake": "/?fane=innsendt"})
+    assert 'href="/?fane=innsendt">Tilbake</a>' in home.text
+    elsewhere = office.get(f"/oppgjor/{s.id}/status", params={"tilbake": "//evil.example/x"})
+    assert "evil.example" not in elsewhere.text and 'href="/">Tilbake</a>' in elsewhere.text

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Path
+from fastapi import APIRouter, Form, Path, Query
 from fastapi.responses import Response
 
 from oppgjor.access.domain.roles import Permission
@@ -21,7 +21,7 @@ from oppgjor.app.helfo import booking, channels, exchange, inbox, kuhr, status
 from oppgjor.app.helfo import settlements as st
 from oppgjor.helfo.domain.model import SettlementState
 from oppgjor.helfo.domain.transport import ManualTransport
-from oppgjor.web.deps import Page, page
+from oppgjor.web.deps import Page, page, safe_target
 from oppgjor.web.render import redirect, render
 
 router = APIRouter()
@@ -38,7 +38,7 @@ def here(number: int) -> str:
     return f"/oppgjor/{number}/status"
 
 
-def show(ctx: Page, number: int) -> Response:
+def show(ctx: Page, number: int, back: str = "/oppgjor") -> Response:
     view = status.status(ctx.db, number)
     if view.settlement.state is SettlementState.DRAFT:
         return redirect(ctx.request, f"/oppgjor/{number}")
@@ -47,12 +47,14 @@ def show(ctx: Page, number: int) -> Response:
         lines = booking.accounting(ctx.db, number)
     return render(ctx, "settlement_status/status.html", section="oppgjor", v=view,
                   s=view.settlement, States=SettlementState, OUTBOX=channels.OUTBOX,
-                  lines=lines, decisions=status.DECISION_WORDS)  # fmt: skip
+                  lines=lines, decisions=status.DECISION_WORDS, back=back)  # fmt: skip
 
 
 @router.get("/oppgjor/{number}/status")
-def settlement_status(number: Number, ctx: Page = READ) -> Response:
-    return show(ctx, number)
+def settlement_status(
+    number: Number, tilbake: Annotated[str, Query(max_length=2000)] = "", ctx: Page = READ
+) -> Response:
+    return show(ctx, number, safe_target(tilbake) if tilbake else "/oppgjor")
 
 
 @router.get("/oppgjor/{number}/historikk")
