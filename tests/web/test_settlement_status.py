@@ -120,6 +120,7 @@ def test_correcting_rejected_claims_makes_a_draft_and_links_to_it(world: Site) -
     assert numbers(world.db, drafts[0].id) == rejected
     page = office.get(answer.headers["location"])
     assert f'href="/oppgjor/{drafts[0].id}"' in page.text and "nytt utkast" in page.text
+    assert f'rettes i <a href="/oppgjor/{drafts[0].id}">' in page.text
 
 
 def test_a_draft_is_sent_to_the_draft_page(world: Site) -> None:

@@ -57,6 +57,7 @@ class StatusView:
     certificate: bool  # a certificate is set up (the send asks for its password)
     corrections: list[Settlement] = field(default_factory=list)  # drafts from its rejections
     findings: list[Finding] = field(default_factory=list)  # the payout differs (ADR 0017)
+    moved: list[tuple[ClaimRow, int]] = field(default_factory=list)  # rejected, and where to
 
     @property
     def difference(self) -> Decimal:
@@ -109,15 +110,19 @@ def status(db: Database, settlement_id: int) -> StatusView:
         s = load(repos, settlement_id)
         claims = repos.helfo.claims.find(settlement_id=s.id)
         refs = {c.content.patient_ref for c in claims}
-        names = {p.ref: f"{p.first_name} {p.last_name}" for p in repos.patients(refs)}
         corrections = [x for x in repos.helfo.settlements.find(None) if x.corrects_id == s.id]
+        later = {x.id: repos.helfo.claims.find(settlement_id=x.id) for x in corrections}
+        refs |= {c.content.patient_ref for found in later.values() for c in found}
+        names = {p.ref: f"{p.first_name} {p.last_name}" for p in repos.patients(refs)}
     rows = sorted((_row(c, names) for c in claims), key=lambda r: r.number)
     channel = channels.configured(db)
     missing = exchange.missing(db) if channel == channels.OUTBOX else []
     certificate = bool(exchange.get_settings(db)["certificate"])
+    moved = [(_row(c, names), sid) for sid, found in later.items() for c in found if c.frozen]
     return StatusView(
-        s, rows, _totals(rows), channel, missing, certificate, corrections, payouts.findings(s)
-    )
+        s, rows, _totals(rows), channel, missing, certificate, corrections, payouts.findings(s),
+        sorted(moved, key=lambda m: m[0].number),
+    )  # fmt: skip
 
 
 def payout_preview(view: StatusView, amount: Decimal) -> str:
