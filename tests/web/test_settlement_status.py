@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from oppgjor.app.helfo import inbox, kuhr
+from oppgjor.app.helfo import inbox, kuhr, status
 from oppgjor.app.helfo import settlements as st
 from oppgjor.helfo.domain.model import Outcome, SettlementState, SettlementType
 from tests.api.settlement_world import SECRET
@@ -301,3 +301,25 @@ def test_the_way_back_is_a_page_of_this_site_only(world: Site) -> None:
     assert 'href="/?fane=innsendt">Tilbake</a>' in home.text
     elsewhere = office.get(f"/oppgjor/{s.id}/status", params={"tilbake": "//evil.example/x"})
     assert "evil.example" not in elsewhere.text and 'href="/">Tilbake</a>' in elsewhere.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "amount"),
+    [
+        ("12 345,50", "12345.50"),
+        ("12345.5", "12345.50"),
+        ("1\u00a0000 kr", "1000.00"),
+        ("0", "0.00"),
+    ],
+)
+def test_a_payout_is_read_as_the_user_types_it(typed: str, amount: str) -> None:
+    assert status.parse_amount(typed) == Decimal(amount)
+
+
+def test_a_form_from_an_older_version_changes_nothing(world: Site) -> None:
+    s = submitted(world.db, world.clock.now())
+    answer = world.as_("settlement-office").post(
+        f"/oppgjor/{s.id}/send", data={"passord": SECRET, "versjon": s.version - 1}
+    )
+    assert answer.status_code in (409, 412)
+    assert state(world, s.id) is SettlementState.SUBMITTED
