@@ -169,7 +169,8 @@ def test_booking_a_differing_payout_needs_the_decision(world: Site) -> None:
     s = paid(world.db, world.clock.now(), short=Decimal("50.00"))
     office = world.as_("settlement-office")
     refused = office.post(f"/oppgjor/{s.id}/bokfor", data={})
-    assert refused.status_code == 400 and "avgjør avviket" in refused.text
+    assert refused.status_code == 400 and "Velg hvordan avviket føres" in refused.text
+    assert "--difference" not in refused.text
     no_reason = office.post(f"/oppgjor/{s.id}/bokfor", data={"avvik": "write-off"})
     assert no_reason.status_code == 400 and "begrunnelse" in no_reason.text
     assert state(world, s.id) is SettlementState.PAID

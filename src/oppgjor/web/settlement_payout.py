@@ -15,6 +15,7 @@ from oppgjor.app.errors import UseCaseError
 from oppgjor.app.helfo import booking, status
 from oppgjor.app.helfo import settlements as st
 from oppgjor.core.money import format_nok
+from oppgjor.helfo.domain import payouts
 from oppgjor.web.deps import Page, page
 from oppgjor.web.render import redirect, render
 from oppgjor.web.settlement_status import READ, Number, Version, here
@@ -68,6 +69,23 @@ def pay(
     return redirect(ctx.request, here(number), message)
 
 
+def _decided(ctx: Page, number: int, decision: str, reason: str) -> None:
+    """The decision a differing payout needs, asked in the page's words (the use case asks
+    again, in the command line's)."""
+    view = status.status(ctx.db, number)
+    paid = view.settlement.payout_amount
+    if paid is None or decision not in ("", *status.DECISION_WORDS):
+        return  # the use case says what is wrong
+    diff = view.totals.accepted - paid
+    if diff and not decision:
+        raise UseCaseError(
+            f"Utbetalingen avviker fra godkjent sum ({payouts.describe(diff)}). Velg hvordan "
+            "avviket føres før du bokfører. Ingenting ble bokført."
+        )
+    if decision == payouts.Decision.WRITE_OFF.value and not reason.strip():
+        raise UseCaseError("Avskriving trenger en begrunnelse. Ingenting ble bokført.")
+
+
 @router.post("/oppgjor/{number}/bokfor")
 def book(
     number: Number,
@@ -76,6 +94,7 @@ def book(
     versjon: Version = None,
     ctx: Page = PAY,
 ) -> Response:
+    _decided(ctx, number, avvik, begrunnelse)
     booking.book(ctx.db, number, difference=avvik or None, reason=begrunnelse or None,
                  expected=versjon, actor=ctx.actor, now=ctx.now)  # fmt: skip
     return redirect(ctx.request, here(number), f"Oppgjør {number} er bokført.")
