@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from oppgjor.app.helfo import inbox, kuhr, status
+from oppgjor.app.helfo import exchange, inbox, kuhr, status
 from oppgjor.app.helfo import settlements as st
 from oppgjor.helfo.domain.model import Outcome, SettlementState, SettlementType
 from tests.api.settlement_world import SECRET
@@ -324,3 +324,21 @@ def test_a_form_from_an_older_version_changes_nothing(world: Site) -> None:
     )
     assert answer.status_code in (409, 412)
     assert state(world, s.id) is SettlementState.SUBMITTED
+
+
+def test_sending_without_the_password_asks_for_it(world: Site) -> None:
+    s = submitted(world.db, world.clock.now())
+    office = world.as_("settlement-office")
+    for path in ("send", "portalfil"):
+        answer = office.post(f"/oppgjor/{s.id}/{path}", data={"versjon": s.version})
+        assert answer.status_code == 400 and "Skriv passordet" in answer.text, path
+        assert "--password-file" not in answer.text
+    assert state(world, s.id) is SettlementState.SUBMITTED
+
+
+def test_what_is_missing_before_a_file_can_be_made_is_listed(world: Site) -> None:
+    s = submitted(world.db, world.clock.now())
+    exchange.set_settings(world.db, certificate="/finnes/ikke.p12")
+    page = world.as_("settlement-office").get(f"/oppgjor/{s.id}/status")
+    assert "Fyll ut før filen kan lages" in page.text and "/finnes/ikke.p12" in page.text
+    assert "Be administratoren" in page.text and "oppgjor helfo settings" not in page.text

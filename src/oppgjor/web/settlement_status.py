@@ -8,6 +8,7 @@ and never stored, logged or shown again. The payout and booking are in
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Annotated
 
@@ -65,6 +66,22 @@ def settlement_history(number: Number, ctx: Page = READ) -> Response:
                   entries=entries)  # fmt: skip
 
 
+def _password_given(ctx: Page, given: str, *, kuhr_too: bool = False) -> None:
+    """A file is signed with the certificate: its password typed here, or a password file
+    (or the environment) set up; asked in the page's words before anything is made."""
+    settings = exchange.get_settings(ctx.db)
+    if given or not settings["certificate"] or settings["password_file"]:
+        return
+    if os.environ.get(exchange.PASSWORD_ENV):
+        return
+    if not kuhr_too and channels.configured(ctx.db) == channels.KUHR:
+        return
+    raise UseCaseError(
+        "Skriv passordet til virksomhetssertifikatet; det brukes bare til denne sendingen og "
+        "lagres ikke. Ingenting ble sendt."
+    )
+
+
 @router.post("/oppgjor/{number}/send")
 def send(
     number: Number,
@@ -73,6 +90,7 @@ def send(
     versjon: Version = None,
     ctx: Page = SUBMIT,
 ) -> Response:
+    _password_given(ctx, passord)
     done = channels.send(ctx.db, number, secret=passord or None, resend=pa_nytt,
                          expected=versjon, actor=ctx.actor, now=ctx.now)  # fmt: skip
     where = "til KUHR" if done.channel == channels.KUHR else f"til utboksen ({done.file_name})"
@@ -86,6 +104,7 @@ def send(
 def portal_file(
     number: Number, passord: Secret = "", versjon: Version = None, ctx: Page = SUBMIT
 ) -> Response:
+    _password_given(ctx, passord, kuhr_too=True)
     _, data = exchange.portal_download(ctx.db, number, secret=passord or None, expected=versjon,
                                        actor=ctx.actor, now=ctx.now)  # fmt: skip
     return Response(

@@ -5,6 +5,7 @@ its claims with Helfo's answer per claim, the totals, the payout against what He
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -78,6 +79,7 @@ class StatusView:
         return self.settlement.state in CORRECTABLE and self.totals.rejected_count > 0
 
 
+COMMAND_HINT = re.compile(r" \(oppgjor [^)]*\)")
 KUHR_TRANSPORT = "kuhr-api"  # the KUHR client's transport name, as the settlement records it
 CORRECTABLE = (SettlementState.SENT, SettlementState.RECEIPTED, SettlementState.PAID)
 
@@ -117,6 +119,7 @@ def status(db: Database, settlement_id: int) -> StatusView:
     rows = sorted((_row(c, names) for c in claims), key=lambda r: r.number)
     channel = channels.configured(db)
     missing = exchange.missing(db) if channel == channels.OUTBOX else []
+    missing = [COMMAND_HINT.sub("", m) for m in missing]  # the page points to its settings
     certificate = bool(exchange.get_settings(db)["certificate"])
     moved = [(_row(c, names), sid) for sid, found in later.items() for c in found if c.frozen]
     return StatusView(
