@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import logging
 from decimal import Decimal
 from pathlib import Path
 
@@ -58,7 +59,10 @@ def test_sending_uses_the_password_once_and_never_shows_it(world: Site, tmp_path
     assert "Les innboksen" in page.text and "Registrer kvittering" in page.text
 
 
-def test_a_wrong_password_is_said_in_norwegian_and_nothing_is_sent(world: Site) -> None:
+def test_a_wrong_password_is_said_in_norwegian_and_nothing_is_sent(
+    world: Site, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
     s = submitted(world.db, world.clock.now())
     office = world.as_("settlement-office")
     answer = office.post(f"/oppgjor/{s.id}/send", data={"passord": "feil-passord-99"})
@@ -67,6 +71,7 @@ def test_a_wrong_password_is_said_in_norwegian_and_nothing_is_sent(world: Site) 
     assert state(world, s.id) is SettlementState.SUBMITTED
     fragment = office.post(f"/oppgjor/{s.id}/send", data={"passord": "feil"}, headers=htmx())
     assert fragment.headers["hx-retarget"] == "#meldinger"
+    assert "feil-passord-99" not in caplog.text
 
 
 def test_the_portal_file_downloads_signed_and_marks_it_sent(world: Site) -> None:
