@@ -12,15 +12,13 @@ from fastapi.staticfiles import StaticFiles
 
 from oppgjor.core.clock import SYSTEM_CLOCK, Clock
 from oppgjor.store import Database
-from oppgjor.web import errors, login, overview, settlement_payout, settlement_status
+from oppgjor.web import errors, login, overview
 from oppgjor.web.render import HERE
+from oppgjor.web.settlement_payout import router as payout_pages
+from oppgjor.web.settlement_status import router as status_pages
 
-PAGES: list[APIRouter] = [
-    login.router,
-    overview.router,
-    settlement_status.router,
-    settlement_payout.router,
-]
+PAGES: list[APIRouter] = [login.router, overview.router]
+PAGES += [status_pages, payout_pages]  # Oppgjør after Send inn
 
 # pages run only their own files: no inline script or style, no other site, never in a frame
 SECURITY_HEADERS = {
