@@ -16,8 +16,11 @@ from oppgjor.web import errors, isf, login, overview, planner, planner_appointme
 from oppgjor.web.render import HERE
 from oppgjor.web.settings import router as settings_pages
 from oppgjor.web.settings_access import router as access_pages
+from oppgjor.web.settlement_payout import router as payout_pages
+from oppgjor.web.settlement_status import router as status_pages
 
 PAGES: list[APIRouter] = [login.router, overview.router]
+PAGES += [status_pages, payout_pages]  # Oppgjør after Send inn
 PAGES += [planner.router, planner_appointment.router]
 PAGES += [isf.router]
 PAGES += [settings_pages, access_pages]  # Innstillinger
