@@ -338,3 +338,36 @@ def test_deleting_needs_a_confirmation(clinic: Site) -> None:
     assert deleted.status_code == 204 and deleted.headers["hx-redirect"] == "/oppgjor"
     assert office.get(f"/oppgjor/{sid}").status_code == 404
     assert len(waiting(clinic)) == 3  # the claims wait again
+
+
+def test_all_and_none_apply_to_the_claims_shown_and_the_filter_stays(clinic: Site) -> None:
+    office = clinic.as_("settlement-office")
+    sid = new_draft(office)
+    shown = office.get(f"/oppgjor/{sid}?pasient=feil")
+    only = [int(n) for n in re.findall(r'name="vist" value="(\d+)"', shown.text)]
+    assert len(only) == 1
+    ticked = office.post(
+        f"/oppgjor/{sid}/marker", data={"handling": "alle", "vist": only, "pasient": "feil"}
+    )
+    assert ticked.headers["location"] == f"/oppgjor/{sid}?pasient=feil"
+    assert numbers(clinic, sid) == only
+    office.post(f"/oppgjor/{sid}/marker", data={"handling": "alle"})  # nothing named: all
+    assert len(numbers(clinic, sid)) == 3
+    office.post(
+        f"/oppgjor/{sid}/marker", data={"handling": "ingen", "vist": only, "sorter": "belop"}
+    )
+    assert len(numbers(clinic, sid)) == 2 and only[0] not in numbers(clinic, sid)
+
+
+def test_changing_the_date_and_bad_dates(clinic: Site) -> None:
+    office = clinic.as_("settlement-office")
+    sid = new_draft(office)
+    changed = office.post(f"/oppgjor/{sid}/dato", data={"dato": "2026-03-16", "versjon": 1})
+    assert changed.status_code == 303
+    assert str(st.load_settlement(clinic.db, sid).date) == "2026-03-16"
+    assert "16.03.2026" in office.get(f"/oppgjor/{sid}").text
+    bad = office.post(f"/oppgjor/{sid}/dato", data={"dato": "16.03.2026"})
+    assert bad.status_code == 422 and "dato" in bad.text
+    reader = clinic.as_("read-only").post(f"/oppgjor/{sid}/dato", data={"dato": "2026-04-01"})
+    assert reader.status_code == 403
+    assert str(st.load_settlement(clinic.db, sid).date) == "2026-03-16"

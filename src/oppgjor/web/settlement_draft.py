@@ -50,11 +50,11 @@ def settlement(
                   may_submit=ctx.may(Permission.SETTLEMENTS_SUBMIT))  # fmt: skip
 
 
-def _totals(ctx: Page, s: Settlement, message: str) -> Response:
-    """After a change: the count and total (htmx), or the page again with *message*."""
+def _totals(ctx: Page, s: Settlement, message: str, back: str) -> Response:
+    """After a change: the count and total (htmx), or the page (*back*) with *message*."""
     if is_htmx(ctx.request):
         return render(ctx, "settlements/_sum.html", s=s, oob=True)
-    return redirect(ctx.request, f"/oppgjor/{s.id}", message)
+    return redirect(ctx.request, back, message)
 
 
 @router.post("/oppgjor/{number}/marker")
@@ -66,16 +66,19 @@ def mark(
     fra: Annotated[datetime.date | None, Form()] = None,
     til: Annotated[datetime.date | None, Form()] = None,
     versjon: Version = None,
+    sorter: Annotated[links.Sort, Form()] = "dato",
+    pasient: Annotated[str, Form(max_length=100)] = "",
     ctx: Page = page(WRITE),
 ) -> Response:
-    """Markér: the ticks of the claims shown (*vist*: the ticked ones are *valgt*), all,
-    none, or a period."""
+    """Markér: the ticks of the claims shown (*vist*: the ticked ones are *valgt*), all or
+    none of them, or a period; back to the list as it was sorted and filtered."""
     selection = _selection(ctx, number, handling, set(valgt), set(vist), fra, til)
+    back = links.draft_address(number, sorter, pasient)
     if selection is None:
         s = st.load_settlement(ctx.db, number)
-        return _totals(ctx, s, "Ingen endringer å lagre.")
+        return _totals(ctx, s, "Ingen endringer å lagre.", back)
     s = st.mark(ctx.db, number, selection, expected=versjon, actor=ctx.actor, now=ctx.now)
-    return _totals(ctx, s, f"Lagret: {s.count} regninger i oppgjøret.")
+    return _totals(ctx, s, f"Lagret: {s.count} regninger i oppgjøret.", back)
 
 
 def _selection(
@@ -87,10 +90,12 @@ def _selection(
     first: datetime.date | None,
     last: datetime.date | None,
 ) -> st.Selection | None:
-    if action == "alle":
-        return st.Selection(add_all=True)
-    if action == "ingen":
-        return st.Selection(remove_all=True)
+    """What to mark: all or none of the claims shown (of all, when none are named), a
+    period, or the ticks of the claims shown as they differ from the draft."""
+    if action in ("alle", "ingen") and not shown:
+        return st.Selection(add_all=action == "alle", remove_all=action == "ingen")
+    if action in ("alle", "ingen"):
+        ticked = set(shown) if action == "alle" else set()
     if action == "periode":
         period = checked_period(first, last)
         if period is None:
@@ -155,3 +160,15 @@ def delete(
     st.delete(ctx.db, number, expected=versjon, actor=ctx.actor, now=ctx.now)
     return redirect(ctx.request, "/oppgjor",
                     f"Utkastet {number} er slettet; regningene venter igjen.")  # fmt: skip
+
+
+@router.post("/oppgjor/{number}/dato")
+def change_date(
+    number: Number,
+    dato: Annotated[datetime.date, Form()],
+    versjon: Version = None,
+    ctx: Page = page(WRITE),
+) -> Response:
+    """Endre dato: e.g. a dummy draft set apart two weeks ahead (the manual's 2.3)."""
+    st.change_date(ctx.db, number, dato, expected=versjon, actor=ctx.actor, now=ctx.now)
+    return redirect(ctx.request, f"/oppgjor/{number}", f"Oppgjørsdatoen er nå {dato:%d.%m.%Y}.")

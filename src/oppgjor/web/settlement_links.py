@@ -61,6 +61,12 @@ def claim_links(claim: Claim, back: str) -> list[Link]:
     return [link for kind, ref in wanted if (link := record_link(kind, ref, back))]
 
 
+def draft_address(number: int, sort: str, patient: str) -> str:
+    """A draft's page, sorted and filtered as given (the defaults left out)."""
+    query = {k: v for k, v in (("sorter", sort), ("pasient", patient)) if v and v != "dato"}
+    return f"/oppgjor/{number}" + (f"?{urlencode(query)}" if query else "")
+
+
 def arranged(rows: Sequence[DraftRow], sort: Sort, patient: str) -> list[DraftRow]:
     """The rows whose patient's name holds *patient* (any case), sorted by *sort*."""
     wanted = patient.strip().casefold()
