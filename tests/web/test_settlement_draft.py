@@ -288,6 +288,8 @@ def test_submit_and_unlock(clean: Site) -> None:
     assert sent.status_code == 303 and sent.headers["location"] == f"/oppgjor/{sid}/status"
     tab = office.get("/oppgjor?fane=innsendt")
     assert f'action="/oppgjor/{sid}/las-opp"' in tab.text
+    reader = clean.as_("read-only").get("/oppgjor?fane=innsendt")
+    assert f'href="/oppgjor/{sid}"' in reader.text and "las-opp" not in reader.text
     stale = office.post(f"/oppgjor/{sid}/las-opp", data={"versjon": 1})
     assert stale.status_code == 412
     unlocked = office.post(f"/oppgjor/{sid}/las-opp", data={"versjon": version(clean, sid)})
