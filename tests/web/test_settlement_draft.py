@@ -290,6 +290,9 @@ def test_submit_and_unlock(clean: Site) -> None:
     assert f'action="/oppgjor/{sid}/las-opp"' in tab.text
     reader = clean.as_("read-only").get("/oppgjor?fane=innsendt")
     assert f'href="/oppgjor/{sid}"' in reader.text and "las-opp" not in reader.text
+    assert office.get(f"/oppgjor/{sid}/slett").headers["location"] == f"/oppgjor/{sid}/status"
+    refused = office.post(f"/oppgjor/{sid}/slett", data={"bekreft": "ja"})
+    assert refused.status_code == 409 and "Innsendt" in refused.text
     stale = office.post(f"/oppgjor/{sid}/las-opp", data={"versjon": 1})
     assert stale.status_code == 412
     unlocked = office.post(f"/oppgjor/{sid}/las-opp", data={"versjon": version(clean, sid)})

@@ -5,13 +5,14 @@ its type, with the patients' names and the last control's findings per claim).""
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from oppgjor.app.helfo import settlements as st
 from oppgjor.app.helfo import views
 from oppgjor.core.findings import Finding
-from oppgjor.helfo.domain.model import Claim, Settlement, SettlementState
+from oppgjor.helfo.domain.model import TABS, Claim, Settlement, SettlementState
 from oppgjor.store import Database
 
 
@@ -24,14 +25,16 @@ class SettlementRow:
 
 def tab(db: Database, name: str) -> list[SettlementRow]:
     """The settlements of a tab (draft / submitted / booked), newest first, with the period
-    their claims were treated in."""
+    their claims were treated in (one read of the tab's claims)."""
     found = views.settlements(db, name)
+    dates: dict[int, list[datetime.date]] = defaultdict(list)
     with db.reading() as repos:
-        rows = []
-        for s in found:
-            dates = [c.content.service_date for c in repos.helfo.claims.find(settlement_id=s.id)]
-            rows.append(SettlementRow(s, min(dates, default=None), max(dates, default=None)))
-        return rows
+        for c in repos.helfo.claims.find(states=TABS[name]):
+            dates[c.settlement_id or 0].append(c.content.service_date)
+    return [
+        SettlementRow(s, min(dates[s.id], default=None), max(dates[s.id], default=None))
+        for s in found
+    ]
 
 
 @dataclass(frozen=True)
