@@ -85,6 +85,21 @@ def test_the_settlement_list_and_a_draft_on_a_phone(page: Page, own: Database) -
         assert_accessible(page)
 
 
+def test_deleting_a_draft_asks_first(page: Page, own: Database) -> None:
+    sid = draft(own)
+    log_in(page, "settlementoffice", f"/oppgjor/{sid}")
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Slett").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Oppgjør {sid}")
+    assert asked and f"Slette utkastet {sid}?" in asked[0]
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Slett").click()
+    page.wait_for_url(re.compile(r"/oppgjor$"))
+    expect(page.locator("#meldinger")).to_contain_text(f"Utkastet {sid} er slettet")
+    assert_accessible(page)
+
+
 @pytest.mark.parametrize("user", ["readonly", "practitioner"])
 def test_a_role_that_may_not_submit_sees_no_button_and_is_refused(
     page: Page, own: Database, user: str

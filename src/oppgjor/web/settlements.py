@@ -26,6 +26,9 @@ from oppgjor.web.settlement_links import MAX_ID, Number, checked_period
 router = APIRouter()
 WRITE = Permission.SETTLEMENTS_WRITE
 
+Version = Annotated[int | None, Form(ge=1, le=MAX_ID)]
+Numbers = Annotated[list[Annotated[int, Field(ge=1, le=MAX_ID)]], Form(max_length=10_000)]
+Action = Literal["oppdater", "alle", "ingen", "periode"]
 TabName = Literal["til-behandling", "innsendt", "bokfort"]
 TABS: dict[str, tuple[str, str]] = {  # the address's name -> (the use case's, the words)
     "til-behandling": ("draft", "Til behandling"),
@@ -71,7 +74,7 @@ def create(
 @router.post("/oppgjor/{number}/las-opp")
 def unlock(
     number: Number,
-    versjon: Annotated[int | None, Form(ge=1)] = None,
+    versjon: Version = None,
     ctx: Page = page(Permission.SETTLEMENTS_SUBMIT),
 ) -> Response:
     """Lås opp (Markér som ikke innsendt): a submitted settlement not yet sent goes back to
@@ -79,11 +82,6 @@ def unlock(
     st.unlock(ctx.db, number, expected=versjon, actor=ctx.actor, now=ctx.now)
     return redirect(ctx.request, f"/oppgjor/{number}",
                     f"Oppgjør {number} er låst opp og ligger under Til behandling.")  # fmt: skip
-
-
-Version = Annotated[int | None, Form(ge=1, le=MAX_ID)]
-Numbers = Annotated[list[Annotated[int, Field(ge=1, le=MAX_ID)]], Form(max_length=10_000)]
-Action = Literal["oppdater", "alle", "ingen", "periode"]
 
 
 @router.get("/oppgjor/{number}")
