@@ -9,11 +9,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from oppgjor.app.helfo import pool, views
 from oppgjor.app.helfo import settlements as st
-from oppgjor.app.helfo import views
 from oppgjor.core.findings import Finding
 from oppgjor.helfo.domain.model import TABS, Claim, Settlement, SettlementState
 from oppgjor.store import Database
+
+MAX_WAITING = 10_000  # waiting claims shown on a draft's page
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,9 @@ def draft(db: Database, settlement_id: int, now: datetime.datetime) -> Draft:
     """The draft, its claims with their findings, and the claims of its type still waiting."""
     shown = views.detail(db, settlement_id)
     s = shown.settlement
-    waiting = st.waiting(db, s.type, now=now) if s.state is SettlementState.DRAFT else []
+    waiting: list[Claim] = []
+    if s.state is SettlementState.DRAFT:  # the waiting claims, refreshed only when stale
+        waiting = pool.waiting_page(db, s.type, None, None, 0, MAX_WAITING, now)[1]
     names = patient_names(db, (c.content.patient_ref for c in [*shown.claims, *waiting]))
     rows = [
         DraftRow(c, names.get(c.content.patient_ref, ""), True, shown.findings.get(c.id, []))
