@@ -12,10 +12,12 @@ from fastapi.staticfiles import StaticFiles
 
 from oppgjor.core.clock import SYSTEM_CLOCK, Clock
 from oppgjor.store import Database
-from oppgjor.web import errors, login, overview, settlements
+from oppgjor.web import errors, login, overview
 from oppgjor.web.render import HERE
+from oppgjor.web.settlements import router as settlement_pages
 
-PAGES: list[APIRouter] = [login.router, overview.router, settlements.router]
+PAGES: list[APIRouter] = [login.router, overview.router]
+PAGES += [settlement_pages]  # Oppgjør: the tabs, a new draft, a draft
 
 # pages run only their own files: no inline script or style, no other site, never in a frame
 SECURITY_HEADERS = {
