@@ -18,8 +18,10 @@ from oppgjor.web.settings import router as settings_pages
 from oppgjor.web.settings_access import router as access_pages
 from oppgjor.web.settlement_payout import router as payout_pages
 from oppgjor.web.settlement_status import router as status_pages
+from oppgjor.web.settlements import router as settlement_pages
 
 PAGES: list[APIRouter] = [login.router, overview.router]
+PAGES += [settlement_pages]  # Oppgjør: the tabs, a new draft, a draft
 PAGES += [status_pages, payout_pages]  # Oppgjør after Send inn
 PAGES += [planner.router, planner_appointment.router]
 PAGES += [isf.router]
