@@ -12,10 +12,10 @@ from fastapi.staticfiles import StaticFiles
 
 from oppgjor.core.clock import SYSTEM_CLOCK, Clock
 from oppgjor.store import Database
-from oppgjor.web import errors, login, overview
+from oppgjor.web import errors, login, overview, registers
 from oppgjor.web.render import HERE
 
-PAGES: list[APIRouter] = [login.router, overview.router]
+PAGES: list[APIRouter] = [login.router, overview.router, registers.router]
 
 # pages run only their own files: no inline script or style, no other site, never in a frame
 SECURITY_HEADERS = {
