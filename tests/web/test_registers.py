@@ -370,3 +370,61 @@ def test_a_practitioner_shows_working_hours_and_modules(world: Site) -> None:
     assert page.status_code == 200
     assert '<h2 id="timer-tittel">Arbeidstid</h2>' in page.text
     assert 'name="modules"' in page.text
+
+
+def _new_national_id() -> str:
+    import datetime
+
+    from oppgjor.core.ids.national_id import make
+
+    for individual in range(100, 200):
+        made = make(datetime.date(1980, 5, 17), individual)
+        if made:
+            return made
+    raise AssertionError("no number")
+
+
+def test_the_history_shows_who_changed_what_with_national_ids_masked(world: Site) -> None:
+    browser = world.as_("settlement-office")
+    number = _new_national_id()
+    row = shown(world.db, "patients", "P1").row
+    answer = browser.post(
+        "/registre/patients/P1",
+        data={**row, "id_value": number, "versjon": _tag(world, "patients", "P1")},
+    )
+    assert answer.status_code == 303, answer.text
+    assert records.get_record(world.db, "patients", "P1").id_value == number
+    history = browser.get("/registre/patients/P1/historikk?tilbake=/oppgjor/3")
+    assert history.status_code == 200
+    assert "<h1>Historikk for pasient P1</h1>" in history.text
+    assert "settlementoffice" in history.text and "02.03.2026 kl. 10:00" in history.text
+    assert number not in history.text and "15916400184" not in history.text
+    assert "ID-nummer" in history.text
+    assert '<a href="/oppgjor/3">Tilbake til oppgjøret</a>' in history.text
+    missing = browser.get("/registre/patients/P404/historikk")
+    assert missing.status_code == 404
+
+
+def test_the_practice_is_registered_when_there_is_none(site: Site) -> None:
+    browser = site.as_("settlement-office")
+    page = browser.get("/registre/praksis")
+    assert page.status_code == 200 and 'name="versjon" value=""' in page.text
+    assert "Ikke registrert ennå." in browser.get("/registre").text
+    answer = browser.post(
+        "/registre/praksis", data={"name": "Ny klinikk", "org_nr": "974760673", "versjon": ""}
+    )
+    assert answer.status_code == 303, answer.text
+    assert actions.get_practice(site.db).name == "Ny klinikk"
+
+
+def test_a_long_list_is_paged(world: Site) -> None:
+    from oppgjor.app.clinic import single
+
+    for n in range(55):
+        single.create(world.db, "departments", {"ref": f"X{n:02}", "name": f"Avdeling {n}"})
+    browser = world.as_("read-only")
+    first = browser.get("/registre/departments")
+    assert "side 1 av 2" in first.text and "Neste side" in first.text
+    second = browser.get("/registre/departments?side=2")
+    assert "side 2 av 2" in second.text and "Forrige side" in second.text
+    assert browser.get("/registre/departments?side=0").status_code == 422

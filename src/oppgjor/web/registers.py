@@ -197,4 +197,5 @@ def record_history(kind: str, ref: str, ctx: Page = page(READ)) -> Response:
                   back_label=back_text(target))  # fmt: skip
 
 
-router.include_router(register_records.router)
+# one record's routes, after the lists (``/registre/ny/{kind}`` before ``/{kind}/{ref}``)
+router.routes.extend(register_records.router.routes)
