@@ -33,17 +33,23 @@ def test_a_finding_is_fixed_in_the_series_and_the_user_returns(
     assert_accessible(page)
     diagnosis = page.get_by_label("Diagnose", exact=True)
     good = diagnosis.input_value()
-    diagnosis.fill("XYZ")
-    diagnosis.press("Tab")  # leaving the field checks it, nothing is saved
+    diagnosis.fill("")
+    diagnosis.press_sequentially("XYZ", delay=60)  # checked as the user types; nothing saved
     diagnosis = page.get_by_label("Diagnose", exact=True)
     expect(diagnosis).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#f-diagnosis_code-feil")).to_contain_text("«XYZ» finnes ikke i ICD-10")
     assert_accessible(page)
     diagnosis.fill(good)
-    diagnosis.press("Tab")
     expect(page.locator("#f-diagnosis_code-feil")).to_have_count(0)
     expect(page.get_by_label("Diagnose", exact=True)).not_to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("Diagnose", exact=True)).to_have_value(good)
+    title = page.get_by_label("Tittel")
+    title.fill("")
+    title.press_sequentially("ABCDE", delay=520)  # checks answer while the user types on
+    expect(page.get_by_label("Tittel")).to_have_value("ABCDE")  # no keystroke lost
     page.get_by_label("Tittel").fill("Rettet fra nettleseren")
+    page.get_by_label("Tittel").press("Tab")
+    expect(page.get_by_label("Tittel")).to_have_value("Rettet fra nettleseren")
     page.get_by_role("button", name="Lagre", exact=True).click()
     expect(page.locator("#meldinger")).to_contain_text("Endringene er lagret.")
     saved = records.get_record(site_db, "series", own_series)
