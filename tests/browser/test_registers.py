@@ -5,6 +5,8 @@ the register pages pass the accessibility check, and fit a phone."""
 from __future__ import annotations
 
 import dataclasses
+import json
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -79,3 +81,19 @@ def test_a_search_updates_the_list_as_the_user_types(page: Page) -> None:
     page.get_by_label("Søk").fill("zzz-ingen")
     expect(page.locator("#treff")).to_contain_text("0 treff på «zzz-ingen»")
     expect(page.get_by_role("link", name="Ny pasient")).to_have_count(0)
+
+
+def test_helfos_tariff_data_is_imported_from_the_page(page: Page, tmp_path: Path) -> None:
+    rows = [{"takst_id": 9, "takstkode": "WEBREG9", "fagomraade": "LE", "beskrivelse": "Test",
+             "honorar": 100, "refusjon": 60, "egenandel": 40, "fradato": "2026-01-01",
+             "tildato": None}]  # fmt: skip
+    path = tmp_path / "takstkoder.json"
+    path.write_text(json.dumps(rows), encoding="utf-8")
+    log_in(page, "settlementoffice", "/registre/tariffs")
+    page.get_by_label("Takstfil").set_input_files(str(path))
+    page.get_by_role("button", name="Importer").click()
+    expect(page.locator("#import-resultat")).to_contain_text("Importen er ferdig")
+    expect(page.locator("#import-resultat")).to_contain_text("1 rader lest")
+    page.get_by_label("Søk").fill("WEBREG9")
+    expect(page.locator("#treff")).to_contain_text("WEBREG9")
+    assert_accessible(page)
