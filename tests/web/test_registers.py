@@ -428,3 +428,28 @@ def test_a_long_list_is_paged(world: Site) -> None:
     second = browser.get("/registre/departments?side=2")
     assert "side 2 av 2" in second.text and "Forrige side" in second.text
     assert browser.get("/registre/departments?side=0").status_code == 422
+
+
+def test_a_new_series_is_filled_from_a_template(world: Site) -> None:
+    actions.save_template_from_series(world.db, "Rygg", "S1", world.clock, actor="test")
+    browser = world.as_("settlement-office")
+    form = browser.get("/registre/ny/series")
+    assert '<option value="Rygg">Rygg</option>' in form.text
+    answer = browser.post(
+        "/registre/ny/series",
+        data={"ref": "S7", "patient_ref": "P2", "start_date": "2026-02-01", "mal": "Rygg",
+              "title": "Egen tittel"},
+    )  # fmt: skip
+    assert answer.status_code == 303, answer.text
+    made = _series(world, "S7")
+    assert (made.fbv_tariff, made.diagnosis_code, made.title) == ("FBV01", "M545", "Egen tittel")
+    missing = browser.post("/registre/ny/series", data={"ref": "S8", "patient_ref": "P2",
+                           "mal": "Finnes ikke"})  # fmt: skip
+    assert missing.status_code == 404
+    assert "S8" not in [s.ref for s in records.list_records(world.db, "series")]
+
+
+def test_a_read_only_role_sees_the_practice_without_a_form(world: Site) -> None:
+    page = world.as_("read-only").get("/registre/praksis")
+    assert page.status_code == 200 and "<h1>Praksis</h1>" in page.text
+    assert "Lagre praksisen" not in page.text and "<dt>Org.nr</dt>" in page.text

@@ -70,8 +70,15 @@ def _fields(ctx: Page, entry: RecordKind, values: Mapping[str, str], findings: S
 @router.get("/registre/ny/{kind}")
 def new_form(kind: str, ctx: Page = page(WRITE)) -> Response:
     entry = kind_of(kind)
-    return render(ctx, "registers/new.html", section="registre",
-                  **form_data(entry, {}, [], ref=None))  # fmt: skip
+    return _new_page(ctx, entry, {}, [])
+
+
+def _new_page(ctx: Page, entry: RecordKind, values: Mapping[str, str],
+              findings: Sequence[Finding], status: int = 200,
+              problem: str = "") -> Response:  # fmt: skip
+    templates = checking.template_names(ctx.db) if entry.templated else []
+    return render(ctx, "registers/new.html", status=status, section="registre", problem=problem,
+                  templates=templates, **form_data(entry, values, findings, ref=None))  # fmt: skip
 
 
 @router.post("/registre/ny/{kind}/sjekk")
@@ -88,14 +95,14 @@ async def create(kind: str, ctx: Page = page(WRITE)) -> Response:
     entry = kind_of(kind)
     values = await posted(ctx.request, columns(entry))
     given = {k: v for k, v in values.items() if v}
+    template = await form_text(ctx.request, "mal") if entry.templated else ""
     try:
         made = single.create(ctx.db, kind, given, actor=ctx.actor, clock=FixedClock(ctx.now),
-                             label=entry.noun)  # fmt: skip
+                             label=entry.noun, template=template or None)  # fmt: skip
     except (Rejected, Conflict) as refused:
         found = list(refused.findings) if isinstance(refused, Rejected) else []
-        return render(ctx, "registers/new.html", status=422 if found else 409,
-                      section="registre", problem=f"{refused} Ingenting ble lagret.",
-                      **form_data(entry, values, found, ref=None))  # fmt: skip
+        return _new_page(ctx, entry, values, found, 422 if found else 409,
+                         f"{refused} Ingenting ble lagret.")  # fmt: skip
     message = f"{entry.noun.capitalize()} «{made.key}» er registrert."
     return redirect(ctx.request, record_url(kind, made.key), message)
 
