@@ -453,3 +453,19 @@ def test_a_read_only_role_sees_the_practice_without_a_form(world: Site) -> None:
     page = world.as_("read-only").get("/registre/praksis")
     assert page.status_code == 200 and "<h1>Praksis</h1>" in page.text
     assert "Lagre praksisen" not in page.text and "<dt>Org.nr</dt>" in page.text
+
+
+def test_a_template_has_its_history_and_can_be_deleted(world: Site) -> None:
+    browser = world.as_("settlement-office")
+    assert (
+        browser.post("/registre/templates", data={"navn": "Kort", "serie": "S1"}).status_code == 303
+    )
+    page = browser.get("/registre/templates")
+    assert 'action="/registre/templates/Kort/slett"' in page.text and "hx-confirm" in page.text
+    history = browser.get("/registre/templates/Kort/historikk")
+    assert history.status_code == 200 and "<h1>Historikk for seriemal Kort</h1>" in history.text
+    assert world.as_("read-only").post("/registre/templates/Kort/slett").status_code == 403
+    answer = browser.post("/registre/templates/Kort/slett")
+    assert answer.status_code == 303
+    assert "Kort" not in [t.name for t in actions.list_templates(world.db)]
+    assert browser.post("/registre/templates/Kort/slett").status_code == 404

@@ -132,6 +132,20 @@ async def save_template(ctx: Page = page(WRITE)) -> Response:
     return redirect(ctx.request, "/registre/templates", f"Malen «{template.name}» er {said}.")
 
 
+@router.post("/registre/templates/{name}/slett")
+def delete_template(name: str, ctx: Page = page(WRITE)) -> Response:
+    actions.delete_template(ctx.db, name, actor=ctx.actor, clock=FixedClock(ctx.now))
+    return redirect(ctx.request, "/registre/templates", f"Malen «{name}» er slettet.")
+
+
+@router.get("/registre/templates/{name}/historikk")
+def template_history(name: str, ctx: Page = page(READ)) -> Response:
+    entries, exists = history.history(ctx.db, "template", name)
+    return render(ctx, "registers/history.html", section="registre", noun="seriemal", ref=name,
+                  entries=entries, exists=exists, url="/registre/templates", target="",
+                  back_label="")  # fmt: skip
+
+
 # -- tariffs: Helfo's open data ---------------------------------------------------------------
 
 
