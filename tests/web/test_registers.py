@@ -469,3 +469,30 @@ def test_a_template_has_its_history_and_can_be_deleted(world: Site) -> None:
     assert answer.status_code == 303
     assert "Kort" not in [t.name for t in actions.list_templates(world.db)]
     assert browser.post("/registre/templates/Kort/slett").status_code == 404
+
+
+def test_working_hours_are_added_and_removed_on_the_practitioners_page(world: Site) -> None:
+    from oppgjor.app.clinic import schedule
+
+    browser = world.as_("settlement-office")
+    form = {"ukedag": "1", "fra": "08:00", "til": "15:30", "gyldig_fra": "2026-03-02"}
+    answer = browser.post("/registre/practitioners/B1/arbeidstid", data=form)
+    assert answer.status_code == 303, answer.text
+    (made,) = schedule.hours(world.db, "B1")
+    assert (made.weekday, made.end.isoformat()) == (1, "15:30:00")
+    page = browser.get("/registre/practitioners/B1")
+    assert "tirsdag" in page.text and "15:30" in page.text
+    wrong = browser.post("/registre/practitioners/B1/arbeidstid", data={**form, "til": "07:00"})
+    assert wrong.status_code == 422 and len(schedule.hours(world.db, "B1")) == 1
+    bad = browser.post("/registre/practitioners/B1/arbeidstid", data={**form, "ukedag": "9"})
+    assert bad.status_code == 422 and "«ukedag»" in bad.text
+    assert world.as_("read-only").post(
+        f"/registre/practitioners/B1/arbeidstid/{made.id}/slett", data={"versjon": "1"}
+    ).status_code == 403  # fmt: skip
+    stale = browser.post(f"/registre/practitioners/B1/arbeidstid/{made.id}/slett",
+                         data={"versjon": "7"})  # fmt: skip
+    assert stale.status_code == 412 and "er endret av noen andre" in stale.text
+    assert len(schedule.hours(world.db, "B1")) == 1
+    gone = browser.post(f"/registre/practitioners/B1/arbeidstid/{made.id}/slett",
+                        data={"versjon": str(made.version)})  # fmt: skip
+    assert gone.status_code == 303 and schedule.hours(world.db, "B1") == []

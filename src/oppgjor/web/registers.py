@@ -20,7 +20,7 @@ from oppgjor.clinic.adapters.practice_row import PRACTICE
 from oppgjor.clinic.adapters.record_files import Format
 from oppgjor.core.clock import FixedClock
 from oppgjor.core.findings import Finding
-from oppgjor.web import register_records
+from oppgjor.web import register_hours, register_records
 from oppgjor.web.deps import Page, page
 from oppgjor.web.register_forms import (
     EDITABLE,
@@ -212,4 +212,4 @@ def record_history(kind: str, ref: str, ctx: Page = page(READ)) -> Response:
 
 
 # one record's routes, after the lists (``/registre/ny/{kind}`` before ``/{kind}/{ref}``)
-router.routes.extend(register_records.router.routes)
+router.routes.extend([*register_hours.router.routes, *register_records.router.routes])
