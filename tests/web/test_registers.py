@@ -47,7 +47,7 @@ def test_every_list_renders_and_searches(world: Site, kind: str) -> None:
     assert answer.status_code == 200, answer.text
     assert answer.text.count("<h1>") == 1
     assert "i alt" in answer.text
-    assert ('href="/registre/ny/' in answer.text) == (kind != "tariffs")
+    assert f'href="/registre/ny/{kind}"' in answer.text
 
 
 def test_a_search_narrows_the_list_and_htmx_gets_the_table_only(world: Site) -> None:
@@ -496,3 +496,19 @@ def test_working_hours_are_added_and_removed_on_the_practitioners_page(world: Si
     gone = browser.post(f"/registre/practitioners/B1/arbeidstid/{made.id}/slett",
                         data={"versjon": str(made.version)})  # fmt: skip
     assert gone.status_code == 303 and schedule.hours(world.db, "B1") == []
+
+
+def test_a_tariff_period_is_added_or_refused(world: Site) -> None:
+    browser = world.as_("settlement-office")
+    form = browser.get("/registre/ny/tariffs")
+    assert form.status_code == 200 and "<h1>Ny takst</h1>" in form.text
+    period = {"code": "NY3", "specialty": "LE", "text": "Ny", "fee": "100", "refund": "60",
+              "copayment": "40", "valid_from": "2026-04-01"}  # fmt: skip
+    check = browser.post(
+        "/registre/ny/tariffs/sjekk", data={**period, "fee": "mye"}, headers=htmx()
+    )
+    assert 'aria-describedby="f-fee-feil"' in check.text
+    answer = browser.post("/registre/ny/tariffs", data=period)
+    assert answer.status_code == 303, answer.text
+    assert answer.headers["location"] == "/registre/tariffs?q=NY3"
+    assert [t.code for t in actions.tariff_periods(world.db, code="NY3")] == ["NY3"]

@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from urllib.parse import quote
+
 from fastapi import APIRouter
 from fastapi.responses import Response
 
@@ -20,6 +22,8 @@ from oppgjor.core.findings import Finding
 from oppgjor.web.deps import Page, page
 from oppgjor.web.register_forms import (
     BACK,
+    EDITABLE,
+    LISTED,
     TAG,
     back,
     back_text,
@@ -69,7 +73,7 @@ def _fields(ctx: Page, entry: RecordKind, values: Mapping[str, str], findings: S
 
 @router.get("/registre/ny/{kind}")
 def new_form(kind: str, ctx: Page = page(WRITE)) -> Response:
-    entry = kind_of(kind)
+    entry = kind_of(kind, LISTED)
     return _new_page(ctx, entry, {}, [])
 
 
@@ -83,7 +87,7 @@ def _new_page(ctx: Page, entry: RecordKind, values: Mapping[str, str],
 
 @router.post("/registre/ny/{kind}/sjekk")
 async def check_new(kind: str, ctx: Page = page(WRITE)) -> Response:
-    entry = kind_of(kind)
+    entry = kind_of(kind, LISTED)
     values = await posted(ctx.request, columns(entry))
     given = {k: v for k, v in values.items() if v}
     findings = checking.check(ctx.db, kind, None, given, today=ctx.now.date())
@@ -92,7 +96,7 @@ async def check_new(kind: str, ctx: Page = page(WRITE)) -> Response:
 
 @router.post("/registre/ny/{kind}")
 async def create(kind: str, ctx: Page = page(WRITE)) -> Response:
-    entry = kind_of(kind)
+    entry = kind_of(kind, LISTED)
     values = await posted(ctx.request, columns(entry))
     given = {k: v for k, v in values.items() if v}
     template = await form_text(ctx.request, "mal") if entry.templated else ""
@@ -104,6 +108,8 @@ async def create(kind: str, ctx: Page = page(WRITE)) -> Response:
         return _new_page(ctx, entry, values, found, 422 if found else 409,
                          f"{refused} Ingenting ble lagret.")  # fmt: skip
     message = f"{entry.noun.capitalize()} «{made.key}» er registrert."
+    if kind not in EDITABLE:  # a tariff period: shown in the list, never changed
+        return redirect(ctx.request, f"/registre/{kind}?q={quote(made.key.split('/')[0])}", message)
     return redirect(ctx.request, record_url(kind, made.key), message)
 
 
