@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
-
 from urllib.parse import quote
 
 from fastapi import APIRouter
