@@ -13,7 +13,7 @@ from fastapi import HTTPException, Request
 from oppgjor.app.clinic.kinds import KINDS, RecordKind
 from oppgjor.core.findings import Finding
 from oppgjor.web.deps import safe_target
-from oppgjor.web.render import alvor
+from oppgjor.web.render import alvor, felt
 
 # the kinds with a page per record (tariff periods are never changed; templates are their own)
 EDITABLE = ("departments", "practitioners", "patients", "referrers", "series")
@@ -108,5 +108,12 @@ def form_data(kind: RecordKind, values: Mapping[str, Any], findings: Sequence[Fi
               **more: Any) -> dict[str, Any]:  # fmt: skip
     """What the record form template needs."""
     names = columns(kind)
-    return {"kind": kind, "columns": names, "values": values,
+    assert kind.rows is not None
+    return {"kind": kind, "columns": names, "values": values, "helps": helps_of(kind.rows.columns),
             "checked": by_field(findings, names), **more}  # fmt: skip
+
+
+def helps_of(described: Mapping[str, str]) -> dict[str, str]:
+    """The fields' descriptions (as the import files have them) that say more than the
+    field's label does: shown under the field."""
+    return {c: h for c, h in described.items() if h.casefold() != felt(c).casefold()}

@@ -31,6 +31,7 @@ from oppgjor.web.register_forms import (
     by_field,
     changes,
     form_text,
+    helps_of,
     kind_of,
     posted,
     record_url,
@@ -62,6 +63,7 @@ def _practice_page(ctx: Page, values: dict[str, str], findings: Sequence[Finding
                    status: int = 200, problem: str = "") -> Response:  # fmt: skip
     return render(ctx, "registers/practice.html", status=status, section="registre",
                   columns=PRACTICE_FIELDS, values=values, tag=tag, problem=problem,
+                  helps=helps_of(PRACTICE.columns),
                   checked=by_field(findings, PRACTICE_FIELDS))  # fmt: skip
 
 
@@ -82,6 +84,7 @@ async def check_practice(ctx: Page = page(WRITE)) -> Response:
     findings = checking.check_practice_values(ctx.db, wanted)
     return render(ctx, "registers/_fields.html", section="registre", columns=PRACTICE_FIELDS,
                   values=values, checked=by_field(findings, PRACTICE_FIELDS), ref="praksis",
+                  helps=helps_of(PRACTICE.columns),
                   kind=None)  # fmt: skip
 
 
