@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from oppgjor.core.clock import SYSTEM_CLOCK, Clock
 from oppgjor.store import Database
-from oppgjor.web import errors, isf, login, overview, planner, planner_appointment
+from oppgjor.web import errors, isf, login, overview, planner, planner_appointment, registers
 from oppgjor.web.render import HERE
 from oppgjor.web.settings import router as settings_pages
 from oppgjor.web.settings_access import router as access_pages
@@ -21,6 +21,7 @@ from oppgjor.web.settlement_status import router as status_pages
 from oppgjor.web.settlements import router as settlement_pages
 
 PAGES: list[APIRouter] = [login.router, overview.router]
+PAGES += [registers.router]  # Registre
 PAGES += [settlement_pages]  # Oppgjør: the tabs, a new draft, a draft
 PAGES += [status_pages, payout_pages]  # Oppgjør after Send inn
 PAGES += [planner.router, planner_appointment.router]
