@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from browser.accessibility import assert_accessible
 from browser.conftest import PHONE, log_in
-from browser.settlement_draft_data import BROKEN, CLEAN, draft, seed
+from browser.settlement_data import BROKEN, CLEAN, draft, seed
 from oppgjor.store import Database
 
 
@@ -68,7 +68,7 @@ def test_the_settlement_office_works_a_draft(page: Page, own: Database) -> None:
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"Oppgjør {sid}")
 
     page.get_by_role("button", name=re.compile("Flytt feilede ut")).click()
-    expect(page.locator("#meldinger")).to_contain_text("1 regninger med feil er flyttet ut")
+    expect(page.locator("#meldinger")).to_contain_text("1 regning med feil er flyttet ut")
     assert _count(page) == "1"
     assert_accessible(page)
 

@@ -15,27 +15,12 @@ from playwright.sync_api import Page, expect
 
 from browser.accessibility import assert_accessible
 from browser.conftest import PHONE, log_in
-from oppgjor.app.helfo import exchange
+from browser.settlement_data import SECRET, certificate
 from oppgjor.app.helfo import settlements as st
-from oppgjor.helfo.adapters import signing
 from oppgjor.helfo.domain.model import Outcome, Settlement, SettlementType
 from oppgjor.store import Database
 
-SECRET = "nettleser-sertifikat-7"
 WHO = "nettlesertest"
-
-
-def _certificate(db: Database, folder: Path, now: datetime.datetime) -> None:
-    """Message folders of this test's own and a TEST certificate for the demo practice."""
-    with db.reading() as repos:
-        practice = repos.get_practice()
-    assert practice is not None
-    path = folder / "virk-test.p12"
-    made = signing.make_test_certificate(practice.org_nr, practice.name, SECRET.encode(),
-                                         now=now - datetime.timedelta(days=1))  # fmt: skip
-    path.write_bytes(made)
-    exchange.set_settings(db, folder=str(folder / "meldinger"), certificate=str(path),
-                          secret=SECRET)  # fmt: skip
 
 
 def _submitted(db: Database, now: datetime.datetime) -> Settlement:
@@ -55,7 +40,7 @@ def _submitted(db: Database, now: datetime.datetime) -> Settlement:
 @pytest.fixture
 def submitted(site_db: Database, tmp_path: Path) -> Settlement:
     now = datetime.datetime.now()
-    _certificate(site_db, tmp_path, now)
+    certificate(site_db, tmp_path, now)
     return _submitted(site_db, now)
 
 

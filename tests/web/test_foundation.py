@@ -6,12 +6,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from fastapi import Request
 from fastapi.routing import APIRoute
 
 from oppgjor.web import login, render
 from oppgjor.web.app import PAGES
 from oppgjor.web.deps import Needs, safe_target
-from oppgjor.web.render import HERE
+from oppgjor.web.render import HERE, redirect
 from web.conftest import PASSWORD, Site, htmx
 
 
@@ -151,3 +152,17 @@ def test_every_template_compiles_and_vendored_files_are_listed() -> None:
     for path in Path(HERE / "static").iterdir():
         if path.suffix in (".js", ".css") and not path.name.startswith("oppgjor."):
             assert path.name in listed, path.name
+
+
+def test_htmx_reloads_a_page_it_would_only_scroll_on(site: Site) -> None:
+    """A redirect to the page htmx is on, with a fragment, would only scroll: it reloads."""
+
+    def asked(current: str) -> Request:
+        headers = [(b"hx-request", b"true"), (b"hx-current-url", current.encode())]
+        return Request({"type": "http", "method": "POST", "path": "/", "headers": headers})
+
+    same = redirect(asked("http://testserver/oppgjor/4"), "/oppgjor/4#funn", "Ferdig.")
+    assert same.headers["hx-refresh"] == "true" and "hx-redirect" not in same.headers
+    assert "oppgjor_melding=" in same.headers["set-cookie"]
+    other = redirect(asked("http://testserver/oppgjor/4?pasient=x"), "/oppgjor/4#funn")
+    assert other.headers["hx-redirect"] == "/oppgjor/4#funn"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlsplit
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -173,11 +173,22 @@ def render(ctx: Page | Request, template: str, status: int = 200, section: str =
     return response
 
 
+def _same_document(request: Request, url: str) -> bool:
+    """Whether *url* is the page htmx is on, but for its fragment (``/oppgjor/4#funn``)."""
+    current = urlsplit(request.headers.get("hx-current-url", ""))
+    target = urlsplit(url)
+    same_path = (current.path, current.query) == (target.path, target.query)
+    return same_path and not target.netloc and current.path != ""
+
+
 def redirect(request: Request, url: str, message: str | None = None) -> Response:
     """After a change: to *url* (303), with *message* shown there. An htmx request is told
     by ``HX-Redirect`` (htmx does not follow a 303 to a full page)."""
     response: Response
-    if is_htmx(request):
+    if is_htmx(request) and _same_document(request, url):
+        # the browser would only scroll to the fragment, not load the page (nor the message)
+        response = Response(status_code=204, headers={"HX-Refresh": "true"})
+    elif is_htmx(request):
         response = Response(status_code=204, headers={"HX-Redirect": url})
     else:
         response = RedirectResponse(url, status_code=303)

@@ -181,7 +181,8 @@ def move_out(number: Number, versjon: Version = None, ctx: Page = page(WRITE)) -
     if not moved:
         return redirect(ctx.request, f"/oppgjor/{number}", "Ingen regninger hadde feil.")
     listed = ", ".join(map(str, moved))
-    text = f"{len(moved)} regninger med feil er flyttet ut og venter: {listed}."
+    counted = "1 regning" if len(moved) == 1 else f"{len(moved)} regninger"
+    text = f"{counted} med feil er flyttet ut og venter: {listed}."
     return redirect(ctx.request, f"/oppgjor/{number}", text)
 
 
