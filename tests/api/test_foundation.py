@@ -330,3 +330,16 @@ def test_a_ref_that_could_not_be_addressed_is_refused(api: World) -> None:
     assert office.get("/api/v1/departments").json()["total"] == 0
     assert office.post("/api/v1/departments", json={"ref": "D-1.a", "name": "Avdeling"}
                        ).status_code == 201  # fmt: skip
+
+
+def test_an_administrator_cannot_lock_themselves_out(api: World) -> None:
+    """The same rule as the pages: not deactivated, not demoted, by oneself."""
+    admin = api.as_("administrator")
+    for change in ({"active": False}, {"role": "read-only"}):
+        refused = admin.patch("/api/v1/users/administrator", json=change)
+        assert refused.status_code == 422, refused.text
+        assert "deg selv" in refused.json()["detail"]
+    me = [u for u in admin.get("/api/v1/users").json() if u["username"] == "administrator"]
+    assert me[0]["active"] is True and me[0]["role"] == "administrator"
+    other = admin.patch("/api/v1/users/readonly", json={"active": False})
+    assert other.status_code == 200 and other.json()["active"] is False

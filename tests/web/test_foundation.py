@@ -166,3 +166,11 @@ def test_htmx_reloads_a_page_it_would_only_scroll_on(site: Site) -> None:
     assert "oppgjor_melding=" in same.headers["set-cookie"]
     other = redirect(asked("http://testserver/oppgjor/4?pasient=x"), "/oppgjor/4#funn")
     assert other.headers["hx-redirect"] == "/oppgjor/4#funn"
+
+
+def test_a_way_back_with_hidden_characters_is_not_another_site(site: Site) -> None:
+    """A browser drops a tab from a link: ``/\\t/evil.example`` would become ``//evil.example``."""
+    for sneaky in ("/\t/evil.example/x", "/\n/evil.example", "/%09/evil", "https:/evil"):
+        assert safe_target(sneaky) in ("/", "/%09/evil"), sneaky
+    page = site.as_("settlement-office").get("/logg-inn", params={"neste": "/\t/evil.example"})
+    assert 'name="neste" value="/"' in page.text

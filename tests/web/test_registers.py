@@ -512,3 +512,15 @@ def test_a_tariff_period_is_added_or_refused(world: Site) -> None:
     assert answer.status_code == 303, answer.text
     assert answer.headers["location"] == "/registre/tariffs?q=NY3"
     assert [t.code for t in actions.tariff_periods(world.db, code="NY3")] == ["NY3"]
+
+
+def test_working_hours_with_a_date_that_cannot_be_read_are_refused(world: Site) -> None:
+    """A «gyldig til» like 31.12.2026 is a Norwegian 422, not a 500, and nothing is added."""
+    office = world.as_("settlement-office")
+    before = office.get("/registre/practitioners/B1").text.count("<tr")
+    answer = office.post("/registre/practitioners/B1/arbeidstid", data={
+        "ukedag": "0", "fra": "08:00", "til": "15:00", "gyldig_fra": "2026-01-01",
+        "gyldig_til": "31.12.2026"})  # fmt: skip
+    assert answer.status_code == 422
+    assert "er ikke en dato" in answer.text
+    assert office.get("/registre/practitioners/B1").text.count("<tr") == before

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from oppgjor.app.helfo import settlements as st
 from oppgjor.app.helfo import views
 from oppgjor.helfo.domain.model import SettlementState, SettlementType
+from oppgjor.web.settlement_links import record_link
 from tests.clinic_world import WORLD, _merge, load_world
 from tests.web.conftest import NOW, Site, htmx
 
@@ -376,3 +377,10 @@ def test_changing_the_date_and_bad_dates(clinic: Site) -> None:
     reader = clinic.as_("read-only").post(f"/oppgjor/{sid}/dato", data={"dato": "2026-04-01"})
     assert reader.status_code == 403
     assert str(st.load_settlement(clinic.db, sid).date) == "2026-03-16"
+
+
+def test_a_tariff_finding_links_to_the_tariff_list_searched(site: Site) -> None:
+    """Tariffs have no page of their own (they are dated rows): the list, searched."""
+    link = record_link("takst", "FBV01", "/oppgjor/3")
+    assert link is not None and link.href == "/registre/tariffs?q=FBV01&tilbake=%2Foppgjor%2F3"
+    assert site.as_("settlement-office").get(link.href).status_code == 200

@@ -142,10 +142,18 @@ def change_user(
     practitioner_ref: str | None = None, active: bool | None = None, password: str | None = None,
     actor: str, now: datetime.datetime,
 ) -> UserRow:  # fmt: skip
-    """Change a user; a new password or deactivation ends the user's sessions."""
+    """Change a user; a new password or deactivation ends the user's sessions. A user may
+    not deactivate themselves or give up their own administrator role (no one could undo it
+    from the pages)."""
     hashed = _checked_password(password) if password is not None else None
     with db.transaction() as repos:
         user = _user(repos, username)
+        if user.username == actor and (
+            active is False
+            or (user.role == Role.ADMINISTRATOR.value and role not in (None, Role.ADMINISTRATOR))
+        ):
+            raise Invalid("Du kan ikke deaktivere deg selv eller ta fra deg administratorrollen; "
+                          "be en annen administrator. Ingenting ble endret.")  # fmt: skip
         values: dict[str, object] = {}
         before: dict[str, object] = {}
         after: dict[str, object] = {}

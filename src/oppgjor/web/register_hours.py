@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form
 from fastapi.responses import Response
 
 from oppgjor.access.domain.roles import Permission
+from oppgjor.app.access import Invalid
 from oppgjor.app.clinic import schedule
 from oppgjor.clinic.domain.schedule import WeeklyHours
 from oppgjor.web.deps import Page, page
@@ -33,7 +34,12 @@ def add_hours(
     gyldig_til: str = Form("", max_length=10),
     ctx: Page = page(WRITE),
 ) -> Response:
-    until = datetime.date.fromisoformat(gyldig_til) if gyldig_til else None
+    try:
+        until = datetime.date.fromisoformat(gyldig_til) if gyldig_til else None
+    except ValueError:
+        raise Invalid(
+            f"«{gyldig_til}» er ikke en dato (ÅÅÅÅ-MM-DD); ingenting ble lagret."
+        ) from None
     new = WeeklyHours(ref, ukedag, fra, til, gyldig_fra, until)
     schedule.add_hours(ctx.db, new, actor=ctx.actor, now=ctx.now)
     return redirect(ctx.request, _back(ref), "Arbeidstiden er lagt til.")

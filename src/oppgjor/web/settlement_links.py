@@ -23,7 +23,7 @@ PAGES = {
     "pasient": ("/registre/patients/{ref}", "Åpne pasienten"),
     "avtale": ("/planlegger/avtale/{ref}", "Åpne avtalen"),
     "behandler": ("/registre/practitioners/{ref}", "Åpne behandleren"),
-    "takst": ("/registre/tariffs/{ref}", "Åpne taksten"),
+    "takst": ("/registre/tariffs?q={ref}", "Åpne taksten"),
 }
 
 MAX_ID = 2**31 - 1
@@ -44,7 +44,8 @@ def record_link(kind: str, ref: str, back: str) -> Link | None:
         return None
     address, text = PAGES[kind]
     query = urlencode({"tilbake": back})
-    return Link(f"{address.format(ref=quote(ref, safe=''))}?{query}", text)
+    joined = "&" if "?" in address else "?"
+    return Link(f"{address.format(ref=quote(ref, safe=''))}{joined}{query}", text)
 
 
 def finding_link(finding: Finding, back: str) -> Link | None:

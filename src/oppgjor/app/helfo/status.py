@@ -108,11 +108,11 @@ def _totals(rows: list[ClaimRow]) -> Totals:
 
 def status(db: Database, settlement_id: int) -> StatusView:
     """The settlement with its claims and their answers (NotFound when there is none)."""
-    with db.transaction() as repos:
+    with db.reading() as repos:
         s = load(repos, settlement_id)
         claims = repos.helfo.claims.find(settlement_id=s.id)
         refs = {c.content.patient_ref for c in claims}
-        corrections = [x for x in repos.helfo.settlements.find(None) if x.corrects_id == s.id]
+        corrections = repos.helfo.settlements.corrections_of(s.id)
         later = {x.id: repos.helfo.claims.find(settlement_id=x.id) for x in corrections}
         refs |= {c.content.patient_ref for found in later.values() for c in found}
         names = {p.ref: f"{p.first_name} {p.last_name}" for p in repos.patients(refs)}

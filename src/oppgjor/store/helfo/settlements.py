@@ -85,6 +85,12 @@ class SettlementRepository:
             query = query.where(s.c.type == type_.value)
         return [_settlement(r) for r in self.conn.execute(query).mappings()]
 
+    def corrections_of(self, settlement_id: int) -> list[Settlement]:
+        """The drafts made from *settlement_id*'s rejected claims."""
+        s = t.settlement
+        query = select(s).where(s.c.corrects_id == settlement_id).order_by(s.c.id)
+        return [_settlement(r) for r in self.conn.execute(query).mappings()]
+
     def save(self, settlement: Settlement, expected_version: int) -> bool:
         """Write the settlement as it now is, only if the stored one still has
         *expected_version* (optimistic lock)."""
