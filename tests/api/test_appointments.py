@@ -78,8 +78,8 @@ def test_list_with_filters_and_pages(api: World) -> None:
 def test_a_practitioner_sees_and_changes_only_their_own(api: World) -> None:
     admin = with_clinic(api).as_(ADMIN)
     api.user("practitioner", username="b2", practitioner="B2")
-    mine = {"practitioner_ref": "B2", "patient_ref": "P2", "start": "2026-03-03 09:00",
-            "end": "2026-03-03 09:30", "lines": "LE2"}  # fmt: skip
+    mine = {"practitioner_ref": "B2", "patient_ref": "P2", "start": "2026-03-02 08:00",
+            "end": "2026-03-02 08:30", "lines": "LE2"}  # fmt: skip
     b2 = api.as_("b2")
     made = b2.post(URL, json={**mine, "ref": "M1"})
     assert made.status_code == 201, made.text
@@ -94,6 +94,13 @@ def test_a_practitioner_sees_and_changes_only_their_own(api: World) -> None:
     assert b2.get(f"{URL}/A1/history").status_code == 404
     assert b2.patch(f"{URL}/M1", json={"practitioner_ref": "B1"}).status_code == 403
     assert b2.post(f"{URL}/M1/attended").status_code == 200
+    # whether the patient came is known once the appointment has begun (else it is billed)
+    later = {**mine, "ref": "M3", "start": "2026-03-09 09:00", "end": "2026-03-09 09:30"}
+    assert b2.post(URL, json=later).status_code == 201
+    early = b2.post(f"{URL}/M3/attended")
+    assert early.status_code == 400 and "først når den har begynt" in early.json()["detail"]
+    assert b2.get(f"{URL}/M3").json()["status"] == "planned"
+    assert b2.post(f"{URL}/M3/cancel").status_code == 200  # cancelling ahead is fine
     assert b2.get("/api/v1/patients/P1").status_code == 200  # the registers: read
     assert b2.patch("/api/v1/patients/P1", json={"first_name": "X"}).status_code == 403
     assert admin.get(f"{URL}/A1").json()["status"] == "attended"

@@ -40,13 +40,15 @@ def seed(db: Database, key: str = "WD", people: tuple[Person, ...] = DRAFT_PEOPL
             return
         template = repos.series()[0]
         candidates = list(_valid_ids(100))
-        taken = {value for _, value in repos.patients_by_identity(candidates)}
-        free = iter([c for c in candidates if c not in taken])
+        taken = {
+            v for _, v in repos.patients_by_identity(candidates + [_broken(c) for c in candidates])
+        }
+        free = iter([c for c in candidates if c not in taken and _broken(c) not in taken])
         for n, (name, faults) in enumerate(people, start=1):
             first, last = name.split()
             id_value = next(free)
-            if "id" in faults:  # the last check digit wrong
-                id_value = id_value[:-1] + str((int(id_value[-1]) + 1) % 10)
+            if "id" in faults:
+                id_value = _broken(id_value)
             repos.save_patient(Patient(f"P{key}{n}", IdType.FNR, id_value, first, last))
             series = dataclasses.replace(template, ref=f"S{key}{n}", patient_ref=f"P{key}{n}")
             if "debtor" in faults:
@@ -68,6 +70,11 @@ def seed(db: Database, key: str = "WD", people: tuple[Person, ...] = DRAFT_PEOPL
                 for n in range(1, len(people) + 1)
             ]
         )
+
+
+def _broken(number: str) -> str:
+    """*number* with its last check digit wrong."""
+    return number[:-1] + str((int(number[-1]) + 1) % 10)
 
 
 def _valid_ids(start: int) -> Iterator[str]:

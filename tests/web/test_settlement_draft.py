@@ -160,6 +160,11 @@ def test_ticking_one_claim_with_htmx_answers_the_totals(clinic: Site) -> None:
     assert 'id="sum"' in answer.text and "<h1>" not in answer.text
     assert re.search(r'class="antall-valgt">1<', answer.text)
     assert 'hx-swap-oob="true"' in answer.text and f'value="{version(clinic, sid)}"' in answer.text
+    # every form of the page gets the new version (the date form too: no 409 after ticking)
+    assert 'id="versjon-dato"' in answer.text
+    again = {"dato": "2026-03-03", "versjon": version(clinic, sid)}
+    dated = office.post(f"/oppgjor/{sid}/dato", data=again)
+    assert dated.status_code == 303, dated.text
     assert numbers(clinic, sid) == [first]
     untick = office.post(
         f"/oppgjor/{sid}/marker",
@@ -265,7 +270,11 @@ def test_moving_failed_claims_out_in_one_click(clinic: Site) -> None:
     moved = office.post(f"/oppgjor/{sid}/flytt-ut", data={"versjon": version(clinic, sid)})
     assert moved.status_code == 303
     assert numbers(clinic, sid) == []
-    assert "3 regninger med feil er flyttet ut" in office.get(f"/oppgjor/{sid}").text
+    page = office.get(f"/oppgjor/{sid}").text
+    assert "3 regninger med feil er flyttet ut" in page
+    # what is left is controlled again at once: «Send inn» may follow without another click
+    assert "Kontrollen er ferdig" in page
+    assert st.load_settlement(clinic.db, sid).control_version == version(clinic, sid)
     again = office.post(f"/oppgjor/{sid}/flytt-ut")
     assert again.status_code == 303
     assert "Ingen regninger hadde feil" in office.get(f"/oppgjor/{sid}").text

@@ -46,11 +46,17 @@ class BarChart:
 
 
 def _short(value: float) -> str:
-    """An axis label: ``12 k``, ``1,5 mill``."""
+    """An axis label: ``12 k``, ``1,5 k``, ``1,5 mill``.
+
+    >>> [_short(v) for v in (0, 500, 1000, 1500, 12_000, 1_500_000)]
+    ['0', '500', '1 k', '1,5 k', '12 k', '1,5 mill']
+    """
     if value >= 1_000_000:
         return f"{value / 1_000_000:.1f} mill".replace(".", ",")
-    if value >= 1_000:
+    if value >= 10_000:
         return f"{value / 1_000:.0f} k"
+    if value >= 1_000:
+        return f"{value / 1_000:.1f} k".replace(".", ",").replace(",0 k", " k")
     return f"{value:.0f}"
 
 

@@ -165,12 +165,16 @@ def _selection(
 def control(number: Number, versjon: Version = None, ctx: Page = page(WRITE)) -> Response:
     """Kontrollér: every control on the claims as the records are now."""
     report = st.control(ctx.db, number, expected=versjon, actor=ctx.actor, now=ctx.now)
-    if report.blocking or report.warnings:
-        text = (f"Kontrollen er ferdig: {report.blocking} feil og {report.warnings} advarsler. "
-                "Se funnene under regningene.")  # fmt: skip
-    else:
-        text = "Kontrollen er ferdig: ingen funn. Oppgjøret kan sendes inn."
+    text = _control_text(report.blocking, report.warnings)
     return redirect(ctx.request, f"/oppgjor/{number}#funn", text)
+
+
+def _control_text(blocking: int, warnings: int) -> str:
+    if blocking or warnings:
+        warned = "1 advarsel" if warnings == 1 else f"{warnings} advarsler"
+        return (f"Kontrollen er ferdig: {blocking} feil og {warned}. "
+                "Se funnene under regningene.")  # fmt: skip
+    return "Kontrollen er ferdig: ingen funn. Oppgjøret kan sendes inn."
 
 
 @router.post("/oppgjor/{number}/flytt-ut")
@@ -183,6 +187,9 @@ def move_out(number: Number, versjon: Version = None, ctx: Page = page(WRITE)) -
     listed = ", ".join(map(str, moved))
     counted = "1 regning" if len(moved) == 1 else f"{len(moved)} regninger"
     text = f"{counted} med feil er flyttet ut og venter: {listed}."
+    # what is left is controlled again at once, so «Send inn» can follow (as the manual does)
+    report = st.control(ctx.db, number, actor=ctx.actor, now=ctx.now)
+    text += " " + _control_text(report.blocking, report.warnings)
     return redirect(ctx.request, f"/oppgjor/{number}", text)
 
 

@@ -229,6 +229,15 @@ def update(
     )  # fmt: skip
 
 
+_ONCE_BEGUN = frozenset({AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW})
+STATUS_WORDS = {
+    AppointmentStatus.ATTENDED: "møtt",
+    AppointmentStatus.NO_SHOW: "ikke møtt",
+    AppointmentStatus.CANCELLED: "avlyst",
+    AppointmentStatus.PLANNED: "planlagt",
+}
+
+
 def mark(
     db: Database,
     key: str,
@@ -238,11 +247,21 @@ def mark(
     now: datetime.datetime,
     guard: Guard = NO_GUARD,
 ) -> Changed:
-    """Møtt, ikke møtt, avlyst, or planned again; the claim follows."""
+    """Møtt, ikke møtt, avlyst, or planned again; the claim follows. Whether the patient came
+    is known once the appointment has begun: a later one is refused (it would be billed)."""
+
+    def marked(before: Appointment) -> Appointment:
+        if status in _ONCE_BEGUN and before.start > now:
+            raise UseCaseError(
+                f"Avtalen begynner {before.start:%d.%m.%Y kl. %H:%M}; den kan merkes som "
+                f"«{STATUS_WORDS[status]}» først når den har begynt. Ingenting ble endret."
+            )
+        return dataclasses.replace(before, status=status)
+
     return _change(
         db,
         key,
-        lambda before: dataclasses.replace(before, status=status),
+        marked,
         action=status.value,
         actor=actor,
         now=now,

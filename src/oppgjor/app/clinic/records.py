@@ -199,7 +199,7 @@ def import_text(
 
 
 def list_records(db: Database, kind: str) -> list[Any]:
-    with db.transaction() as repos:
+    with db.reading() as repos:
         return list(KINDS[kind].read(repos))
 
 

@@ -5,7 +5,6 @@ its type, with the patients' names and the last control's findings per claim).""
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -27,16 +26,11 @@ class SettlementRow:
 
 def tab(db: Database, name: str) -> list[SettlementRow]:
     """The settlements of a tab (draft / submitted / booked), newest first, with the period
-    their claims were treated in (one read of the tab's claims)."""
+    their claims were treated in (counted by the database)."""
     found = views.settlements(db, name)
-    dates: dict[int, list[datetime.date]] = defaultdict(list)
     with db.reading() as repos:
-        for c in repos.helfo.claims.find(states=TABS[name]):
-            dates[c.settlement_id or 0].append(c.content.service_date)
-    return [
-        SettlementRow(s, min(dates[s.id], default=None), max(dates[s.id], default=None))
-        for s in found
-    ]
+        periods = repos.helfo.dashboard.periods(list(TABS[name]))
+    return [SettlementRow(s, *periods.get(s.id, (None, None))) for s in found]
 
 
 @dataclass(frozen=True)

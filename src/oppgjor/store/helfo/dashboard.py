@@ -19,6 +19,13 @@ def _money(value: object) -> Decimal:
     return Decimal(str(value or 0)).quantize(Decimal("0.01"))
 
 
+def _day(value: Any) -> datetime.date:
+    """A service time as its date (SQLite's MIN/MAX of a DateTime is its text)."""
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
 def _with_settlement(*columns: Any, outer: bool) -> Select[Any]:
     """Claims with the settlement each is active in (``outer``: also those in none)."""
     c, sc, s = t.claim, t.settlement_claim, t.settlement
@@ -36,6 +43,19 @@ class DashboardQueries:
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+
+    def periods(
+        self, states: list[SettlementState]
+    ) -> dict[int, tuple[datetime.date, datetime.date]]:
+        """Per settlement in *states*: the first and last service date of its claims."""
+        c, s, sc = t.claim, t.settlement, t.settlement_claim
+        query = (
+            _with_settlement(sc.c.settlement_id, func.min(c.c.service_time),
+                             func.max(c.c.service_time), outer=False)
+            .where(s.c.state.in_([x.value for x in states]))
+            .group_by(sc.c.settlement_id)
+        )  # fmt: skip
+        return {sid: (_day(first), _day(last)) for sid, first, last in self.conn.execute(query)}
 
     def expiring(self, served_before: datetime.date, practitioner_ref: str | None) -> int:
         """Claims not yet submitted (in no settlement, or in a draft), not credited and not
