@@ -130,6 +130,7 @@ def test_the_fbv_manuals_chapter_2_in_the_browser(page: Page, site_db: Database,
     expect(page.locator("#avvik")).to_contain_text("Lik summen Helfo godkjente")
     page.get_by_role("button", name="Registrer utbetaling").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Oppgjør {sid}: utbetalt")
+    page.once("dialog", lambda dialog: dialog.accept())  # it asks first
     page.get_by_role("button", name="Bokfør").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Oppgjør {sid}: bokført")
     with page.expect_download() as info:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from browser.accessibility import assert_accessible
-from browser.conftest import PHONE, log_in
+from browser.conftest import DESKTOP, PHONE, log_in
 from oppgjor.app.clinic import single
 from oppgjor.store import Database
 
@@ -65,8 +65,13 @@ def test_move_and_cancel_an_appointment(page: Page, site_db: Database) -> None:
     expect(page.locator(RULES)).to_contain_text("Ingen merknader fra planleggeren.")
     page.get_by_role("button", name="Lagre endringene").click()
     expect(page.locator("#meldinger")).to_contain_text("endret: 08.03.2027 kl. 12:00–12:45")
+    page.once("dialog", lambda dialog: dialog.accept())  # it asks first
     page.get_by_role("button", name="Avlys").click()
     expect(page.locator("#meldinger")).to_contain_text("er avlyst")
+    page.set_viewport_size(PHONE)  # the appointment's page (its history too) on a phone
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the appointment is {width}px wide on a 390px phone"
+    page.set_viewport_size(DESKTOP)
     page.get_by_role("link", name="Tilbake").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Planlegger")
 

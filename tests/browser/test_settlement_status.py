@@ -89,6 +89,7 @@ def test_from_submitted_to_booked_in_the_browser(page: Page, site_db: Database,
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Oppgjør {sid}: utbetalt")
 
     # book, and the accounting file
+    page.once("dialog", lambda dialog: dialog.accept())  # it asks first
     page.get_by_role("button", name="Bokfør").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Oppgjør {sid}: bokført")
     with page.expect_download() as info:

@@ -174,3 +174,12 @@ def test_a_way_back_with_hidden_characters_is_not_another_site(site: Site) -> No
         assert safe_target(sneaky) in ("/", "/%09/evil"), sneaky
     page = site.as_("settlement-office").get("/logg-inn", params={"neste": "/\t/evil.example"})
     assert 'name="neste" value="/"' in page.text
+
+
+def test_an_error_page_keeps_the_menu_and_a_bad_number_is_not_found(site: Site) -> None:
+    browser = site.as_("settlement-office")
+    refused = browser.post("/oppgjor", data={"type": "fbv", "dato": "ikke-en-dato"})
+    assert refused.status_code == 422
+    assert 'aria-label="Hovedmeny"' in refused.text and ">Logg ut</button>" in refused.text
+    missing = browser.get("/oppgjor/abc")
+    assert missing.status_code == 404 and "Siden finnes ikke" in missing.text

@@ -16,13 +16,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from oppgjor.api.deps import SESSION_COOKIE, clock, database
 from oppgjor.api.problems import TITLES, problem, use_case_problem
+from oppgjor.app import signin
 from oppgjor.app.errors import Rejected, UseCaseError
 from oppgjor.core.findings import Finding
 from oppgjor.core.redact import redact
 from oppgjor.store import StoreBusy, StoreDuplicate, StoreError
-from oppgjor.web.deps import LoginNeeded, NotAllowed, login_url
-from oppgjor.web.render import is_htmx, render
+from oppgjor.web.deps import LoginNeeded, NotAllowed, Page, login_url
+from oppgjor.web.render import felt, is_htmx, render
 
 log = logging.getLogger("oppgjor.web")
 
@@ -35,7 +37,20 @@ def error_page(request: Request, status: int, message: str,
     if is_htmx(request):
         headers = {"HX-Retarget": "#meldinger", "HX-Reswap": "innerHTML"}
         return render(request, "_error.html", status=status, headers=headers, **data)
-    return render(request, "error.html", status=status, **data)
+    return render(_page_of(request), "error.html", status=status, **data)
+
+
+def _page_of(request: Request) -> Page | Request:
+    """The logged-in user's page context, so an error page keeps the menu; the bare request
+    for a visitor (or when the session cannot be read)."""
+    value = request.cookies.get(SESSION_COOKIE)
+    if not value:
+        return request
+    try:
+        principal = signin.from_session(database(request), value, clock(request).now())
+    except Exception:  # the error page must not fail on its own
+        return request
+    return Page(database(request), principal, clock(request).now(), request)
 
 
 def _status_of(exc: UseCaseError) -> int:
@@ -61,7 +76,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
-        fields = sorted({str(e["loc"][-1]) for e in exc.errors() if e.get("loc")})
+        errors = [e for e in exc.errors() if e.get("loc")]
+        if errors and all(e["loc"][0] == "path" for e in errors):  # /oppgjor/abc
+            return error_page(request, 404, "Siden finnes ikke. Sjekk adressen.")
+        fields = sorted({felt(str(e["loc"][-1])) for e in errors})
         where = ", ".join(f"«{f}»" for f in fields) or "skjemaet"
         return error_page(request, 422, f"Sjekk {where}: verdien mangler eller kan ikke brukes. "
                                         "Ingenting ble lagret.")  # fmt: skip
