@@ -226,3 +226,12 @@ def test_weight_tables_take_special_codes():
     assert table[0].system == "SÆRKODE"
     with pytest.raises(weights.WeightTableError, match="linje 2"):
         weights.parse(HEADER + "B0044,SPECIAL,somatic,0.300,,,0,1,0\n", "w.csv")
+
+
+def test_a_binary_file_named_csv_is_refused_in_norwegian(tmp_path):
+    """A picture uploaded as activity: a clear refusal, not Python's decoding error."""
+    path = tmp_path / "aktivitet.csv"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    with pytest.raises(UseCaseError, match="ikke en tekstfil i UTF-8") as caught:
+        isf_app.compute(2020, path)
+    assert "codec" not in str(caught.value)

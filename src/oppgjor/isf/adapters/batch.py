@@ -64,8 +64,14 @@ def read(path: Path) -> pl.LazyFrame:
     elif path.suffix.lower() == ".parquet":
         frame = pl.scan_parquet(path).with_row_index("row", offset=1)
     else:
-        with path.open(encoding="utf-8-sig") as handle:
-            header = handle.readline()
+        try:
+            with path.open(encoding="utf-8-sig") as handle:
+                header = handle.readline()
+        except UnicodeDecodeError:
+            raise InputError(
+                f"{path.name} er ikke en tekstfil i UTF-8 (CSV); bruk CSV, Parquet eller "
+                "NPR-melding (XML)."
+            ) from None
         separator = ";" if header.count(";") > header.count(",") else ","
         frame = pl.scan_csv(
             path, separator=separator, infer_schema=False, encoding="utf8-lossy"
