@@ -53,7 +53,7 @@ def test_the_cards_count_the_settlement_month(site: Site, tmp_path: Path) -> Non
     assert 'href="/oppgjor"' in card(html, "utloper")
     # the chart: March has 2 850 approved (A2) and 2 000 paid; six months, two bars each
     assert html.count('<rect class="serie-') == 12
-    assert "Godkjent mar: 3 k kr" in html and "Utbetalt mar: 2 k kr" in html
+    assert "Godkjent mar: 2,9 k kr" in html and "Utbetalt mar: 2 k kr" in html
     assert "mars 2026" in html and kroner("2850") in html and kroner("2000") in html
 
 
@@ -63,6 +63,10 @@ def test_a_corrected_rejection_leaves_and_two_sent_link_to_the_tab(
     made = month(site.db, NOW, tmp_path)
     me = {"actor": "kontoret", "now": NOW}
     _, correction = answers.correct_rejected(site.db, made.answered, **me)
+    # in the correction draft they still wait (until it is submitted), and the card goes there
+    waiting = site.as_("settlement-office").get("/").text
+    assert count(waiting, "avviste") == 1
+    assert f'href="/oppgjor/{correction.id}"' in card(waiting, "avviste")
     st.control(site.db, correction.id, **me)
     st.submit(site.db, correction.id, **me)
     exchange.create_file(site.db, correction.id, secret=SECRET, **me)

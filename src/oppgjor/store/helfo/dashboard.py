@@ -88,15 +88,14 @@ class DashboardQueries:
         return int(self.conn.scalar(query) or 0)
 
     def rejected_waiting(self) -> dict[int, int]:
-        """Settlement id → claims Helfo rejected that are still in it (not yet corrected)."""
+        """Settlement id → claims Helfo rejected that are not sent again: still in the
+        answered settlement, or in the draft made to correct them (until it is submitted)."""
         c, s = t.claim, t.settlement
+        in_answered = and_(c.c.outcome == Outcome.REJECTED.value, s.c.state.in_(_ANSWERED))
+        in_correction = and_(s.c.state == SettlementState.DRAFT.value, s.c.corrects_id.isnot(None))
         query = (
             _with_settlement(s.c.id, func.count(), outer=False)
-            .where(
-                c.c.outcome == Outcome.REJECTED.value,
-                not_(c.c.credited),
-                s.c.state.in_(_ANSWERED),
-            )
+            .where(not_(c.c.credited), or_(in_answered, in_correction))
             .group_by(s.c.id)
             .order_by(s.c.id)
         )
