@@ -524,3 +524,20 @@ def test_working_hours_with_a_date_that_cannot_be_read_are_refused(world: Site) 
     assert answer.status_code == 422
     assert "er ikke en dato" in answer.text
     assert office.get("/registre/practitioners/B1").text.count("<tr") == before
+
+
+def test_save_and_go_back_returns_to_the_settlement(world: Site) -> None:
+    """«Lagre og gå tilbake»: saved, and back where the finding's link came from."""
+    browser = world.as_("settlement-office")
+    assert "Lagre og gå tilbake" in browser.get("/registre/series/S1?tilbake=/oppgjor/12").text
+    assert "Lagre og gå tilbake" not in browser.get("/registre/series/S1").text
+    row = shown(world.db, "series", "S1").row
+    answer = browser.post("/registre/series/S1", data={
+        **row, "title": "Tilbake igjen", "versjon": _tag(world, "series", "S1"),
+        "tilbake": "/oppgjor/12", "og": "tilbake"})  # fmt: skip
+    assert answer.status_code == 303 and answer.headers["location"] == "/oppgjor/12"
+    assert _series(world).title == "Tilbake igjen"
+    evil = browser.post("/registre/series/S1", data={
+        **row, "title": "Og igjen", "versjon": _tag(world, "series", "S1"),
+        "tilbake": "//evil.example", "og": "tilbake"})  # fmt: skip
+    assert evil.headers["location"] == "/registre/series/S1"

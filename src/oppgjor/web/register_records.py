@@ -152,6 +152,8 @@ async def save(kind: str, ref: str, ctx: Page = page(WRITE)) -> Response:
     message = "Endringene er lagret." if done.changes else "Ingen endringer å lagre."
     if done.changes and any(f.severity.value == "BLOCKING" for f in done.findings):
         message = SAVED_WITH_FINDINGS
+    elif target and await form_text(ctx.request, "og") == "tilbake":
+        return redirect(ctx.request, target, message)  # «Lagre og gå tilbake»
     return redirect(ctx.request, with_back(record_url(kind, ref), target), message)
 
 
