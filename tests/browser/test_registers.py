@@ -93,7 +93,7 @@ def test_helfos_tariff_data_is_imported_from_the_page(page: Page, tmp_path: Path
     page.get_by_label("Takstfil").set_input_files(str(path))
     page.get_by_role("button", name="Importer").click()
     expect(page.locator("#import-resultat")).to_contain_text("Importen er ferdig")
-    expect(page.locator("#import-resultat")).to_contain_text("1 rader lest")
+    expect(page.locator("#import-resultat")).to_contain_text("1 rad lest")
     page.get_by_label("Søk").fill("WEBREG9")
     expect(page.locator("#treff")).to_contain_text("WEBREG9")
     assert_accessible(page)

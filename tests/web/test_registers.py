@@ -343,7 +343,7 @@ def test_helfos_open_tariff_data_is_imported_with_its_report(world: Site) -> Non
                           files={"fil": ("takstkoder.json", data, "application/json")})  # fmt: skip
     assert answer.status_code == 200, answer.text
     assert "Importen er ferdig" in answer.text
-    assert "1 rader lest: 1 nye, 0 endret, 0 uendret." in answer.text
+    assert "1 rad lest: 1 nye, 0 endret, 0 uendret." in answer.text
     assert "NY1" in [t.code for t in actions.tariff_periods(world.db, code="NY1")]
     again = browser.post("/registre/tariffs/import",
                          files={"fil": ("takstkoder.json", data, "application/json")})  # fmt: skip

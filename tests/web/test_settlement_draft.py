@@ -136,7 +136,7 @@ def test_a_settlement_that_is_not_a_draft_opens_its_status_page(clean: Site) -> 
     moved = office.get(f"/oppgjor/{sid}")
     assert moved.status_code == 303 and moved.headers["location"] == f"/oppgjor/{sid}/status"
     assert office.get("/oppgjor/999").status_code == 404
-    assert office.get("/oppgjor/0").status_code == 422
+    assert office.get("/oppgjor/0").status_code == 404
 
 
 def _submitted(site: Site, office: TestClient, sid: int) -> None:

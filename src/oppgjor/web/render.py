@@ -111,6 +111,15 @@ def antall(value: int) -> str:
     return f"{value:,}".replace(",", "\u00a0")
 
 
+def antall_av(number: int, one: str, many: str) -> str:
+    """``1 regning``, ``2 regninger``: the count with the word in the right number.
+
+    >>> antall_av(1, "regning", "regninger"), antall_av(1200, "rad", "rader")
+    ('1 regning', '1\xa0200 rader')
+    """
+    return f"{antall(number)} {one if number == 1 else many}"
+
+
 def felt(name: str) -> str:
     """A record field's Norwegian label."""
     return FIELD_LABELS.get(name, name.replace("_", " "))
@@ -137,8 +146,8 @@ def maskert(number: str | None) -> str:
 
 env = TEMPLATES.env
 env.filters.update(kroner=kroner, dato=dato, tidspunkt=tidspunkt, klokke=klokke, maaned=maaned,
-                   ukedag=ukedag, antall=antall, felt=felt, verdi=verdi, alvor=alvor,
-                   maskert=maskert)  # fmt: skip
+                   ukedag=ukedag, antall=antall, antall_av=antall_av, felt=felt, verdi=verdi,
+                   alvor=alvor, maskert=maskert)  # fmt: skip
 env.globals.update(version=__version__, htmx="htmx-2.0.11.min.js")
 
 

@@ -23,7 +23,7 @@ from oppgjor.app.helfo import settlements as st
 from oppgjor.helfo.domain.model import SettlementState
 from oppgjor.helfo.domain.transport import ManualTransport
 from oppgjor.web.deps import Page, page, safe_target
-from oppgjor.web.render import redirect, render
+from oppgjor.web.render import antall_av, redirect, render
 
 router = APIRouter()
 READ = page(Permission.SETTLEMENTS_READ)
@@ -139,12 +139,16 @@ def sent_outside(
 def read_inbox(number: Number, ctx: Page = SUBMIT) -> Response:
     report = inbox.read_inbox(ctx.db, actor=ctx.actor, now=ctx.now)
     mine = [x for x in report.applied if x[1] == number]
-    parts = [f"Innboksen er lest: {len(report.applied)} kvittering(er) lagt inn"]
+    parts = [
+        f"Innboksen er lest: {antall_av(len(report.applied), 'kvittering', 'kvitteringer')} "
+        "lagt inn"
+    ]
     parts.append("én av dem for dette oppgjøret" if mine else "ingen for dette oppgjøret")
     message = ", ".join(parts) + "."
     if report.quarantined:
         reasons = "; ".join(f"{name}: {why}" for name, why in report.quarantined[:3])
-        message += f" {len(report.quarantined)} fil(er) lagt i karantene ({reasons})."
+        files = antall_av(len(report.quarantined), "fil", "filer")
+        message += f" {files} lagt i karantene ({reasons})."
     return redirect(ctx.request, here(number), message)
 
 
