@@ -55,12 +55,16 @@ class Site:
         return self.login(self.user(role, name, practitioner))
 
 
-@pytest.fixture
-def site(sqlite_db: Database) -> Iterator[Site]:
-    world = Site(sqlite_db, FixedClock(NOW))
+def opened(db: Database) -> Iterator[Site]:
+    world = Site(db, FixedClock(NOW))
     yield world
     for client in world.clients:
         client.close()
+
+
+@pytest.fixture
+def site(sqlite_db: Database) -> Iterator[Site]:
+    yield from opened(sqlite_db)
 
 
 def htmx(**extra: str) -> dict[str, str]:

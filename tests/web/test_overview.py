@@ -1,16 +1,26 @@
 """Oversikt: the cards count what the database holds, link to where it is handled, and a
-role sees only what it may read."""
+role sees only what it may read. On SQLite and PostgreSQL: the figures are the database's."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from oppgjor.app.helfo import answers, exchange, views
 from oppgjor.app.helfo import settlements as st
+from oppgjor.store import Database
 from oppgjor.web.render import kroner
-from tests.web.conftest import NOW, Site, htmx
+from tests.web.conftest import NOW, Site, htmx, opened
 from tests.web.home_world import SECRET, clinic, month
+
+
+@pytest.fixture
+def site(db: Database) -> Iterator[Site]:
+    """The pages on both databases (the cards and the tabs' periods are SQL of their own)."""
+    yield from opened(db)
 
 
 def card(html: str, key: str) -> str:
@@ -108,3 +118,17 @@ def test_an_attended_appointment_without_a_claim_yet_is_counted(site: Site, tmp_
     html = site.as_("read-only").get("/").text
     assert count(html, "utloper") == 1  # A9's claim is made, then counted
     assert count(site.as_("read-only").get("/").text, "utloper") == 1  # and only once
+
+
+def test_the_tabs_show_each_settlements_period(site: Site, tmp_path: Path) -> None:
+    """The first and last service date of each settlement's claims, counted by the database."""
+    made = month(site.db, NOW, tmp_path)
+    office = site.as_("settlement-office")
+    for s_id in (made.answered, made.unanswered):
+        claims = st.claims_in(site.db, s_id)
+        first = min(c.content.service_date for c in claims).strftime("%d.%m.%Y")
+        last = max(c.content.service_date for c in claims).strftime("%d.%m.%Y")
+        tab = office.get("/oppgjor?fane=innsendt").text
+        row = re.search(rf'<tr[^>]*>(?:(?!</tr>).)*?href="/oppgjor/{s_id}".*?</tr>', tab, re.S)
+        assert row, s_id
+        assert first in row.group(0) and last in row.group(0)
