@@ -1,0 +1,2 @@
+"""The insurer channel's adapters: EHF (UBL) documents and their validation by the official
+rules."""

@@ -1,0 +1,1 @@
+"""The insurer channel's domain (pure: the standard library, core and clinic's domain)."""
