@@ -10,27 +10,17 @@ import io
 from decimal import Decimal
 from pathlib import Path
 
-import yaml
-
 from oppgjor.helfo.adapters import signing
 from oppgjor.helfo.adapters.messages import xml
 from tests.api.conftest import World
-from tests.api.settlement_world import SECRET, S, certificate, clinic, numbers_by_appointment
-
-# S1 lacks its NPR debtor (fixed during the test); P3's national id is not valid (moved out)
-BROKEN = yaml.safe_load("""
-series:
-  S1: {npr_debtor: null}
-  S3: {patient_ref: P3, department_ref: D1, practitioner_ref: B1, start_date: 2026-01-05,
-       referral_date: 2025-12-15, referred_from_ref: K1, diagnosis_system: ICD10,
-       diagnosis_code: M545, stay_type: "2", npr_debtor: "90", fbv: true, fbv_tariff: FBV01,
-       rights_assessment_date: 2025-12-20, assessed_by_ref: K2, refund_type: "1"}
-patients:
-  P3: {id_type: FNR, id_value: "15916400185", first_name: Per, last_name: Feil}
-appointments:
-  A4: {practitioner_ref: B1, patient_ref: P3, start: 2026-02-04T09:00, lines: [FBV01],
-       series_ref: S3}
-""")
+from tests.api.settlement_world import (
+    BROKEN,
+    SECRET,
+    S,
+    certificate,
+    clinic,
+    numbers_by_appointment,
+)
 
 
 def _codes(report: dict) -> dict[int | None, set[str]]:  # type: ignore[type-arg]

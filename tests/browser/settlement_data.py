@@ -12,6 +12,8 @@ import datetime
 from collections.abc import Iterator
 from pathlib import Path
 
+from playwright.sync_api import Download, Page, expect
+
 from oppgjor.app.helfo import exchange
 from oppgjor.app.helfo import settlements as st
 from oppgjor.clinic.domain.model import Appointment, AppointmentStatus, IdType, Patient, TariffLine
@@ -103,3 +105,13 @@ def certificate(db: Database, folder: Path, now: datetime.datetime) -> Path:
     exchange.set_settings(db, folder=str(folder / "meldinger"), certificate=str(path),
                           secret=SECRET)  # fmt: skip
     return folder / "meldinger"
+
+
+def book_and_download(page: Page, sid: int) -> Download:
+    """Bokfør (accepting the question first) and download the accounting file."""
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Bokfør").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Oppgjør {sid}: bokført")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Last ned bokføringsfilen (CSV)").click()
+    return info.value

@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from browser.accessibility import assert_accessible
 from browser.conftest import log_in
-from browser.settlement_data import SECRET, certificate, seed
+from browser.settlement_data import SECRET, book_and_download, certificate, seed
 from oppgjor.app.helfo import settlements as st
 from oppgjor.store import Database
 
@@ -129,12 +129,8 @@ def test_the_fbv_manuals_chapter_2_in_the_browser(page: Page, site_db: Database,
     expect(page.locator("#avvik")).to_contain_text("Lik summen Helfo godkjente")
     page.get_by_role("button", name="Registrer utbetaling").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Oppgjør {sid}: utbetalt")
-    page.once("dialog", lambda dialog: dialog.accept())  # it asks first
-    page.get_by_role("button", name="Bokfør").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Oppgjør {sid}: bokført")
-    with page.expect_download() as info:
-        page.get_by_role("link", name="Last ned bokføringsfilen (CSV)").click()
-    rows = Path(info.value.path()).read_text(encoding="utf-8").splitlines()
+    download = book_and_download(page, sid)
+    rows = Path(download.path()).read_text(encoding="utf-8").splitlines()
     assert rows[0].startswith("dato;konto;belop") and len(rows) > 1
     assert_accessible(page)
 

@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from browser.accessibility import assert_accessible
 from browser.conftest import PHONE, log_in
-from browser.settlement_data import SECRET, certificate
+from browser.settlement_data import SECRET, book_and_download, certificate
 from oppgjor.app.helfo import settlements as st
 from oppgjor.helfo.domain.model import Outcome, Settlement, SettlementType
 from oppgjor.store import Database
@@ -89,12 +89,7 @@ def test_from_submitted_to_booked_in_the_browser(page: Page, site_db: Database,
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Oppgjør {sid}: utbetalt")
 
     # book, and the accounting file
-    page.once("dialog", lambda dialog: dialog.accept())  # it asks first
-    page.get_by_role("button", name="Bokfør").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Oppgjør {sid}: bokført")
-    with page.expect_download() as info:
-        page.get_by_role("link", name="Last ned bokføringsfilen (CSV)").click()
-    download = info.value
+    download = book_and_download(page, sid)
     assert download.suggested_filename == f"bokforing-{sid}.csv"
     text = Path(download.path()).read_text(encoding="utf-8")
     assert text.splitlines()[0].startswith("dato;konto;belop")

@@ -7,30 +7,15 @@ from __future__ import annotations
 import re
 
 import pytest
-import yaml
 from fastapi.testclient import TestClient
 
 from oppgjor.app.helfo import settlements as st
 from oppgjor.app.helfo import views
 from oppgjor.helfo.domain.model import SettlementState, SettlementType
 from oppgjor.web.settlement_links import record_link
+from tests.api.settlement_world import BROKEN
 from tests.clinic_world import WORLD, _merge, load_world
 from tests.web.conftest import NOW, Site, htmx
-
-# S1 lacks its NPR debtor (blocking); P3's national id is not valid (blocking)
-BROKEN = yaml.safe_load("""
-series:
-  S1: {npr_debtor: null}
-  S3: {patient_ref: P3, department_ref: D1, practitioner_ref: B1, start_date: 2026-01-05,
-       referral_date: 2025-12-15, referred_from_ref: K1, diagnosis_system: ICD10,
-       diagnosis_code: M545, stay_type: "2", npr_debtor: "90", fbv: true, fbv_tariff: FBV01,
-       rights_assessment_date: 2025-12-20, assessed_by_ref: K2, refund_type: "1"}
-patients:
-  P3: {id_type: FNR, id_value: "15916400185", first_name: Per, last_name: Feil}
-appointments:
-  A4: {practitioner_ref: B1, patient_ref: P3, start: 2026-02-04T09:00, lines: [FBV01],
-       series_ref: S3}
-""")
 
 
 @pytest.fixture

@@ -61,10 +61,7 @@ def claim_figures(
     """The claims' figures; only one *practitioner*'s when given. Attended appointments
     registered since the claims were last made get their claims first (as the CLI's list)."""
     today = now.date()
-    try:
-        report_days = datetime.timedelta(days=_copayment_days(today))
-    except parameters.ParameterError:
-        report_days = datetime.timedelta(days=14)
+    report_days = datetime.timedelta(days=_copayment_days(today))  # dated, with its source
     with db.reading() as repos:
         pending = bool(repos.helfo.claims.unclaimed_appointment_ids())
     if pending:  # a write only when there is something to make
